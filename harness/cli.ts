@@ -1,0 +1,307 @@
+/**
+ * `npm run chaos [command] [options]`: the command line. Parses arguments,
+ * loads the config, runs the selected scenarios, prints and writes results,
+ * and turns them into an exit code (see README.md).
+ */
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type SuiteResults, writeResults } from '../reports/results-json.ts';
+import { chooseStyle, formatScenario, formatSummary } from '../reports/terminal.ts';
+import { type ChaosConfig, loadConfig } from './config.ts';
+import { parseDuration } from './duration.ts';
+import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from './errors.ts';
+import type { ProviderPreference } from './providers/select.ts';
+import { redact } from './redact.ts';
+import { buildRegistry, type Registry, selectRuns } from './registry.ts';
+import type { RunResult, RunSettings } from './runner.ts';
+import { ServerPool } from './server-pool.ts';
+import { runSuite } from './suite.ts';
+
+const USAGE = `usage: npm run chaos -- [run|list] [options]
+
+commands:
+  run (default)        run scenarios; with no options, the whole default suite
+  list                 show scenarios, targets and variants
+
+options:
+  --scenario NAME      run only this scenario (repeat or comma-separate for more)
+  --target NAME        run only scenarios of this target
+  --variant NAME       run only this variant (e.g. correct)
+  --workers N          workers per scenario
+  --duration D         how long each scenario runs (500ms, 3s, 1m)
+  --seed N             seed for the operation plan (printed on every run)
+  --provider P         auto | url | process | container   (default auto)
+  --out DIR            report folder (default chaos-report/<timestamp>)
+  --config FILE        config file (default ./chaos.config.ts if present)
+  --time-scale X       timing-grid: multiply rates, offsets and window by X
+  --window D           timing-grid: how long each point runs, in article time
+  -h, --help           this text`;
+
+interface CliOptions {
+  command: 'run' | 'list' | 'help';
+  scenarios?: string[];
+  targets?: string[];
+  variants?: string[];
+  workers?: number;
+  durationMs?: number;
+  seed?: number;
+  provider?: ProviderPreference;
+  out?: string;
+  config?: string;
+  timeScale?: number;
+  windowMs?: number;
+}
+
+const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
+
+function positiveInteger(text: string, flag: string, min = 1): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        scenario: { type: 'string', multiple: true },
+        target: { type: 'string', multiple: true },
+        variant: { type: 'string', multiple: true },
+        workers: { type: 'string' },
+        duration: { type: 'string' },
+        seed: { type: 'string' },
+        provider: { type: 'string' },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        'time-scale': { type: 'string' },
+        window: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const list = (v: unknown) => (v as string[] | undefined)?.flatMap((s) => s.split(',')).filter(Boolean);
+  const command = values.help ? 'help' : (positionals[0] ?? 'run');
+  if (command !== 'run' && command !== 'list' && command !== 'help')
+    throw new UsageError(`unknown command "${command}" (commands: run, list)`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+
+  const options: CliOptions = { command };
+  const scenarios = list(values.scenario);
+  const targets = list(values.target);
+  const variants = list(values.variant);
+  if (scenarios) options.scenarios = scenarios;
+  if (targets) options.targets = targets;
+  if (variants) options.variants = variants;
+  if (values.workers !== undefined) options.workers = positiveInteger(values.workers as string, '--workers');
+  if (values.duration !== undefined)
+    options.durationMs = parseDuration(values.duration as string, '--duration');
+  if (values.seed !== undefined) options.seed = positiveInteger(values.seed as string, '--seed', 0);
+  if (values.provider !== undefined) {
+    const provider = values.provider as string;
+    if (!(PROVIDERS as readonly string[]).includes(provider))
+      throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got "${provider}"`);
+    options.provider = provider as ProviderPreference;
+  }
+  if (values.out !== undefined) options.out = values.out as string;
+  if (values.config !== undefined) options.config = values.config as string;
+  if (values['time-scale'] !== undefined) {
+    const scale = Number(values['time-scale']);
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new UsageError(`--time-scale: expected a positive number, got "${values['time-scale']}"`);
+    options.timeScale = scale;
+  }
+  if (values.window !== undefined) options.windowMs = parseDuration(values.window as string, '--window');
+  return options;
+}
+
+function formatList(registry: Registry): string {
+  const lines = ['scenarios:'];
+  for (const s of registry.scenarios.values())
+    lines.push(`  ${s.name.padEnd(24)} target ${s.target}: ${s.description}`);
+  lines.push('', 'targets and variants:');
+  for (const t of registry.targets.values()) {
+    lines.push(`  ${t.name.padEnd(24)} ${t.database}: ${t.description}`);
+    for (const [name, v] of Object.entries(t.variants))
+      lines.push(`    ${(v.broken ? '[broken] ' : '[correct] ') + name}: ${v.description}`);
+  }
+  return lines.join('\n');
+}
+
+function toolVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function replayCommand(options: CliOptions, seed: number): string {
+  const parts = ['npm run chaos --'];
+  for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
+  for (const t of options.targets ?? []) parts.push(`--target ${t}`);
+  for (const v of options.variants ?? []) parts.push(`--variant ${v}`);
+  if (options.workers) parts.push(`--workers ${options.workers}`);
+  if (options.durationMs !== undefined) parts.push(`--duration ${options.durationMs}ms`);
+  if (options.config) parts.push(`--config ${options.config}`);
+  parts.push(`--seed ${seed}`);
+  return parts.join(' ');
+}
+
+async function runCommand(options: CliOptions, config: ChaosConfig, registry: Registry): Promise<number> {
+  const style = chooseStyle();
+  const runs = selectRuns(registry, {
+    ...(options.scenarios ? { scenarios: options.scenarios } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
+    ...(options.variants ? { variants: options.variants } : {}),
+  });
+  const seed = options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
+  const outDir = resolve(
+    options.out ?? config.run?.out ?? join('chaos-report', new Date().toISOString().replace(/[:.]/g, '-')),
+  );
+  const configDuration = config.run?.duration === undefined ? undefined : parseDuration(config.run.duration);
+  const abort = new AbortController();
+  const settings: RunSettings = { seed, outDir, signal: abort.signal };
+  const workers = options.workers ?? config.run?.workers;
+  const durationMs = options.durationMs ?? configDuration;
+  const timeScale = options.timeScale ?? config.run?.timeScale;
+  if (workers !== undefined) settings.workers = workers;
+  if (durationMs !== undefined) settings.durationMs = durationMs;
+  if (timeScale !== undefined) settings.timeScale = timeScale;
+  if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
+
+  const urls: Partial<Record<'mariadb' | 'postgres', string>> = {};
+  if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;
+  if (config.providers?.postgres?.url) urls.postgres = config.providers.postgres.url;
+  const pool = new ServerPool({ preference: options.provider ?? config.providers?.default ?? 'auto', urls });
+
+  const results: SuiteResults = {
+    schemaVersion: 1,
+    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+    startedAt: new Date().toISOString(),
+    seed,
+    replay: replayCommand(options, seed),
+    servers: [],
+    interrupted: false,
+    passed: false,
+    runs: [],
+  };
+  const save = () => writeResults(outDir, results);
+
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    results.interrupted = true;
+    if (interrupts === 1) {
+      process.stderr.write(
+        '\ninterrupted: finishing the current run, writing results, stopping servers (Ctrl-C again to stop now)\n',
+      );
+      abort.abort();
+    } else {
+      results.exitCode = ExitCode.interrupted;
+      save();
+      process.exit(ExitCode.interrupted); // the exit hook kills the servers we started
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  console.log(`seed ${seed}; ${runs.length} runs; report folder ${outDir}`);
+  let exitCode: number = ExitCode.ok;
+  const byScenario = new Map<string, RunResult[]>();
+  try {
+    await runSuite(runs, pool, settings, {
+      onRunStart: (run, index, total) => {
+        if (!process.stdout.isTTY) return;
+        process.stdout.write(
+          style.dim(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} ...\r`),
+        );
+      },
+      onRunDone: (result) => {
+        results.runs.push(result);
+        save();
+        const group = byScenario.get(result.scenario) ?? [];
+        group.push(result);
+        byScenario.set(result.scenario, group);
+        const expected = runs.filter((r) => r.scenario.name === result.scenario).length;
+        if (group.length === expected) console.log(`\n${formatScenario(group, style)}`);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+    results.error = error.message;
+    exitCode = error.exitCode;
+  } finally {
+    results.servers = await pool.describe();
+    await pool.stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  // Scenarios cut short by an interrupt still get their table.
+  for (const group of byScenario.values()) {
+    const expected = runs.filter((r) => r.scenario.name === group[0]!.scenario).length;
+    if (group.length < expected) console.log(`\n${formatScenario(group, style)}`);
+  }
+
+  results.passed =
+    !results.error &&
+    !results.interrupted &&
+    results.runs.length === runs.length &&
+    results.runs.every((r) => r.passed);
+  if (exitCode === ExitCode.ok)
+    exitCode = results.interrupted
+      ? ExitCode.interrupted
+      : results.passed
+        ? ExitCode.ok
+        : ExitCode.checksFailed;
+  results.exitCode = exitCode;
+  results.finishedAt = new Date().toISOString();
+  const path = save();
+
+  console.log('');
+  if (results.error) console.error(style.red(`error: ${results.error}`));
+  console.log(formatSummary(results.runs, style));
+  console.log(`results: ${path}`);
+  console.log(`replay:  ${results.replay}`);
+  return exitCode;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const options = parseCli(argv);
+    if (options.command === 'help') {
+      console.log(USAGE);
+      return ExitCode.ok;
+    }
+    const { config } = await loadConfig(options.config);
+    const registry = buildRegistry(config);
+    if (options.command === 'list') {
+      console.log(formatList(registry));
+      return ExitCode.ok;
+    }
+    return await runCommand(options, config, registry);
+  } catch (error) {
+    const code = exitCodeOf(error);
+    if (error instanceof UsageError)
+      console.error(`error: ${redact(error.message)}\n\n${USAGE.split('\n')[0]} (see --help)`);
+    else if (error instanceof EnvironmentError) console.error(`error: ${redact(error.message)}`);
+    else console.error(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+    return code;
+  }
+}
+
+// Run when executed directly (npm run chaos), not when imported by tests.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

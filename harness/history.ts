@@ -1,0 +1,215 @@
+/**
+ * The history: every operation as an `invoke` event followed by exactly one
+ * completion (`ok`, `fail` or `info`), plus fault start/stop events, each with
+ * a monotonic timestamp in milliseconds since the start of the run.
+ *
+ * - ok:   the operation happened and this is what it returned.
+ * - fail: the operation surely did not happen (the database said so).
+ * - info: unknown outcome (timeout, dropped connection, crash mid-call): it may
+ *         or may not have taken effect, and checkers must allow both.
+ *
+ * Events are streamed to an NDJSON file while the run goes on, so a long run
+ * does not grow memory and an interrupted run keeps what it recorded.
+ */
+import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+
+export type Outcome = 'ok' | 'fail' | 'info';
+
+export interface InvokeEvent {
+  type: 'invoke';
+  id: number;
+  worker: number;
+  op: string;
+  t: number;
+  /** For paced workloads: when the operation was meant to start (coordinated omission). */
+  intended?: number;
+  args?: unknown;
+}
+
+export interface CompletionEvent {
+  type: Outcome;
+  id: number;
+  worker: number;
+  op: string;
+  t: number;
+  value?: unknown;
+  error?: string;
+}
+
+export interface FaultEvent {
+  type: 'fault-start' | 'fault-stop';
+  fault: string;
+  t: number;
+  detail?: unknown;
+}
+
+export type HistoryEvent = InvokeEvent | CompletionEvent | FaultEvent;
+
+/** One operation with its invocation and completion joined. */
+export interface Operation {
+  id: number;
+  worker: number;
+  op: string;
+  args: unknown;
+  outcome: Outcome;
+  invokedAt: number;
+  completedAt: number;
+  intendedAt?: number;
+  value?: unknown;
+  error?: string;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/** Appends events to an NDJSON file, buffered, with a synchronous flush so no exit path loses them. */
+export class HistoryWriter {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private nextId = 0;
+  private closed = false;
+  private readonly startedAt = performance.now();
+  private readonly timer: NodeJS.Timeout;
+  /** Count of completions by outcome, kept so progress can be shown without reading the file. */
+  readonly counts: Record<Outcome, number> = { ok: 0, fail: 0, info: 0 };
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'w');
+    // A periodic flush keeps the file close to the truth if the process dies hard.
+    this.timer = setInterval(() => this.flush(), 250);
+    this.timer.unref();
+  }
+
+  now(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** Milliseconds since the start of the history for a `performance.now()` reading. */
+  toHistoryTime(performanceNow: number): number {
+    return performanceNow - this.startedAt;
+  }
+
+  invoke(worker: number, op: string, args: unknown, intended?: number): number {
+    const id = this.nextId++;
+    const event: InvokeEvent = { type: 'invoke', id, worker, op, t: this.now(), args };
+    if (intended !== undefined) event.intended = intended;
+    this.append(event);
+    return id;
+  }
+
+  complete(
+    id: number,
+    worker: number,
+    op: string,
+    outcome: Outcome,
+    detail: { value?: unknown; error?: string },
+  ): void {
+    this.counts[outcome]++;
+    this.append({ type: outcome, id, worker, op, t: this.now(), ...detail });
+  }
+
+  fault(type: FaultEvent['type'], fault: string, detail?: unknown): void {
+    this.append({ type, fault, t: this.now(), detail });
+  }
+
+  private append(event: HistoryEvent): void {
+    if (this.closed) return;
+    const line = `${JSON.stringify(event)}\n`;
+    this.buffer.push(line);
+    this.bufferedBytes += line.length;
+    if (this.bufferedBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0 || this.closed) return;
+    writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+    this.bufferedBytes = 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    clearInterval(this.timer);
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/** Read a history file back, event by event, without loading it whole. */
+export async function* readHistory(path: string): AsyncGenerator<HistoryEvent> {
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    yield JSON.parse(line) as HistoryEvent;
+  }
+}
+
+/**
+ * Join invocations with their completions. An invocation with no completion
+ * (the run was interrupted or the worker crashed) becomes `info`: we cannot
+ * know whether it happened.
+ */
+export function pairOperations(events: Iterable<HistoryEvent>): Operation[] {
+  const open = new Map<number, InvokeEvent>();
+  const operations: Operation[] = [];
+  let lastT = 0;
+  for (const event of events) {
+    lastT = Math.max(lastT, event.t);
+    if (event.type === 'invoke') {
+      open.set(event.id, event);
+      continue;
+    }
+    if (!isCompletion(event)) continue;
+    const invoke = open.get(event.id);
+    if (!invoke) throw new Error(`history: completion for operation ${event.id} without an invoke`);
+    open.delete(event.id);
+    operations.push(toOperation(invoke, event));
+  }
+  for (const invoke of open.values()) {
+    operations.push(
+      toOperation(invoke, {
+        type: 'info',
+        id: invoke.id,
+        worker: invoke.worker,
+        op: invoke.op,
+        t: lastT,
+        error: 'no completion recorded',
+      }),
+    );
+  }
+  return operations.sort((a, b) => a.id - b.id);
+}
+
+function isCompletion(event: HistoryEvent): event is CompletionEvent {
+  return event.type === 'ok' || event.type === 'fail' || event.type === 'info';
+}
+
+function toOperation(invoke: InvokeEvent, completion: CompletionEvent): Operation {
+  const operation: Operation = {
+    id: invoke.id,
+    worker: invoke.worker,
+    op: invoke.op,
+    args: invoke.args,
+    outcome: completion.type,
+    invokedAt: invoke.t,
+    completedAt: completion.t,
+  };
+  if (invoke.intended !== undefined) operation.intendedAt = invoke.intended;
+  if (completion.value !== undefined) operation.value = completion.value;
+  if (completion.error !== undefined) operation.error = completion.error;
+  return operation;
+}
+
+export async function loadOperations(path: string): Promise<Operation[]> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(path)) events.push(event);
+  return pairOperations(events);
+}

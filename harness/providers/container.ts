@@ -1,0 +1,94 @@
+/**
+ * Databases in containers via testcontainers, for machines with a Docker
+ * engine. Loaded lazily so machines without Docker never pay for it.
+ */
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { registerSecret } from '../redact.ts';
+import { type DatabaseKind, type DatabaseServer, ProviderUnavailable } from './types.ts';
+
+export const CONTAINER_IMAGES: Record<DatabaseKind, string> = {
+  mariadb: 'mariadb:10.11',
+  postgres: 'postgres:18',
+};
+
+/** Where a Docker engine would answer: DOCKER_HOST (unix or tcp) or the default socket. */
+export function dockerEndpoint(
+  env: NodeJS.ProcessEnv = process.env,
+): { socketPath: string } | { host: string; port: number } | undefined {
+  const dockerHost = env.DOCKER_HOST;
+  if (dockerHost?.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
+  if (dockerHost?.startsWith('tcp://')) {
+    const url = new URL(dockerHost.replace('tcp://', 'http://'));
+    return { host: url.hostname, port: Number(url.port || 2375) };
+  }
+  return existsSync('/var/run/docker.sock') ? { socketPath: '/var/run/docker.sock' } : undefined;
+}
+
+/** True when a Docker engine answers `GET /_ping` within two seconds. */
+export function dockerReachable(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const endpoint = dockerEndpoint(env);
+  if (!endpoint) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const req = request({ ...endpoint, path: '/_ping', method: 'GET', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer> {
+  if (!(await dockerReachable())) {
+    throw new ProviderUnavailable(
+      'container',
+      'no Docker engine is reachable',
+      'start Docker or set DOCKER_HOST, or use --provider process',
+    );
+  }
+  if (kind === 'mariadb') {
+    const { MariaDbContainer } = await import('@testcontainers/mariadb');
+    const container = await new MariaDbContainer(CONTAINER_IMAGES.mariadb).start();
+    registerSecret(container.getRootPassword());
+    return {
+      kind,
+      provider: 'container',
+      admin: {
+        kind,
+        host: '127.0.0.1',
+        port: container.getPort(),
+        user: 'root',
+        password: container.getRootPassword(),
+        database: 'mysql',
+      },
+      description: `MariaDB container ${CONTAINER_IMAGES.mariadb} (127.0.0.1:${container.getPort()})`,
+      async stop() {
+        await container.stop();
+      },
+    };
+  }
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const container = await new PostgreSqlContainer(CONTAINER_IMAGES.postgres).start();
+  registerSecret(container.getPassword());
+  return {
+    kind,
+    provider: 'container',
+    admin: {
+      kind,
+      host: '127.0.0.1',
+      port: container.getPort(),
+      user: container.getUsername(),
+      password: container.getPassword(),
+      database: container.getDatabase(),
+    },
+    description: `Postgres container ${CONTAINER_IMAGES.postgres} (127.0.0.1:${container.getPort()})`,
+    async stop() {
+      await container.stop();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * What a provider hands to the rest of the harness: a running database server
+ * and the credentials to administer it. How it came up (URL, local process,
+ * container) only matters to the provider and, later, to faults.
+ */
+
+export type DatabaseKind = 'mariadb' | 'postgres';
+export type ProviderKind = 'url' | 'process' | 'container';
+
+export interface ConnectionInfo {
+  kind: DatabaseKind;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export interface DatabaseServer {
+  kind: DatabaseKind;
+  provider: ProviderKind;
+  /** Credentials with rights to create and drop databases; `database` is the admin database. */
+  admin: ConnectionInfo;
+  /** Human-readable, password-free description ("mariadb 10.11 process on 127.0.0.1:41234"). */
+  description: string;
+  /** Stop the server if this provider started it; a URL server is left alone. */
+  stop(): Promise<void>;
+}
+
+export function connectionUrl(info: ConnectionInfo, database = info.database): string {
+  const scheme = info.kind === 'mariadb' ? 'mysql' : 'postgres';
+  const auth = `${encodeURIComponent(info.user)}:${encodeURIComponent(info.password)}`;
+  return `${scheme}://${auth}@${info.host}:${info.port}/${encodeURIComponent(database)}`;
+}
+
+/** A provider could not bring the server up; `hint` tells the user how to fix it. */
+export class ProviderUnavailable extends Error {
+  constructor(
+    readonly provider: ProviderKind,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}

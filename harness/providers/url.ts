@@ -1,0 +1,85 @@
+/**
+ * A server the user already runs, given as MARIADB_URL / POSTGRES_URL or in
+ * the config. The harness never stops it and only drops databases it created.
+ */
+import { isIP } from 'node:net';
+import { adminQuery } from '../db.ts';
+import { redactUrl, registerSecret } from '../redact.ts';
+import { type ConnectionInfo, type DatabaseKind, type DatabaseServer, ProviderUnavailable } from './types.ts';
+
+const SCHEMES: Record<DatabaseKind, string[]> = {
+  mariadb: ['mysql:', 'mariadb:'],
+  postgres: ['postgres:', 'postgresql:'],
+};
+const DEFAULT_PORT: Record<DatabaseKind, number> = { mariadb: 3306, postgres: 5432 };
+const ADMIN_DATABASE: Record<DatabaseKind, string> = { mariadb: 'mysql', postgres: 'postgres' };
+
+/** Only loopback hosts are ever targets of load or faults. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1';
+  return false;
+}
+
+export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInfo {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ProviderUnavailable(
+      'url',
+      `${kind} URL is not a valid URL: ${redactUrl(url)}`,
+      `use ${SCHEMES[kind][0]}//user:password@127.0.0.1:${DEFAULT_PORT[kind]}/database`,
+    );
+  }
+  if (!SCHEMES[kind].includes(parsed.protocol)) {
+    throw new ProviderUnavailable(
+      'url',
+      `${kind} URL must start with ${SCHEMES[kind].map((s) => `${s}//`).join(' or ')}, got ${parsed.protocol}//`,
+      'fix the URL scheme',
+    );
+  }
+  const host = parsed.hostname;
+  if (!isLoopbackHost(host)) {
+    throw new ProviderUnavailable(
+      'url',
+      `${kind} URL points at ${host}, which is not a loopback address`,
+      'the harness only targets 127.0.0.1, ::1 or localhost',
+    );
+  }
+  const password = decodeURIComponent(parsed.password);
+  registerSecret(password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || ADMIN_DATABASE[kind];
+  return {
+    kind,
+    host: host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : DEFAULT_PORT[kind],
+    user: decodeURIComponent(parsed.username) || (kind === 'mariadb' ? 'root' : 'postgres'),
+    password,
+    database,
+  };
+}
+
+/** Connect once (bounded by the driver's 10 s connect timeout) to prove the server is there. */
+export async function connectToUrl(kind: DatabaseKind, url: string): Promise<DatabaseServer> {
+  const admin = parseDatabaseUrl(kind, url);
+  try {
+    await adminQuery(admin, ['SELECT 1']);
+  } catch (error) {
+    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    throw new ProviderUnavailable(
+      'url',
+      `${kind} at ${redactUrl(url)} is unreachable (${reason})`,
+      'start that server, fix the URL, or unset it to let the harness start its own',
+    );
+  }
+  return {
+    kind,
+    provider: 'url',
+    admin,
+    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} at ${redactUrl(url)}`,
+    async stop() {},
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * All targets and scenarios a run can use: the built-in ones plus those from
+ * the config, and the user's selection of them (`--scenario`, `--target`,
+ * `--variant`), with errors that list the valid names.
+ */
+import { builtinTargets } from '../targets/index.ts';
+import type { ChaosConfig } from './config.ts';
+import { UsageError } from './errors.ts';
+import { builtinScenarios, type ScenarioDefinition } from './scenarios.ts';
+import type { TargetDefinition } from './target.ts';
+
+export interface Registry {
+  targets: Map<string, TargetDefinition>;
+  scenarios: Map<string, ScenarioDefinition>;
+}
+
+export function buildRegistry(config: ChaosConfig): Registry {
+  const targets = new Map<string, TargetDefinition>();
+  for (const target of [...builtinTargets, ...(config.targets ?? [])]) {
+    if (targets.has(target.name)) throw new UsageError(`two targets are named "${target.name}"`);
+    targets.set(target.name, target);
+  }
+  const scenarios = new Map<string, ScenarioDefinition>();
+  for (const scenario of [...builtinScenarios, ...(config.scenarios ?? [])]) {
+    if (scenarios.has(scenario.name)) throw new UsageError(`two scenarios are named "${scenario.name}"`);
+    const target = targets.get(scenario.target);
+    if (!target)
+      throw new UsageError(
+        `scenario ${scenario.name}: unknown target "${scenario.target}" (known: ${[...targets.keys()].join(', ')})`,
+      );
+    for (const variant of scenario.variants ?? []) {
+      if (!target.variants[variant])
+        throw new UsageError(`scenario ${scenario.name}: target ${target.name} has no variant "${variant}"`);
+    }
+    scenarios.set(scenario.name, scenario);
+  }
+  // A user's target with no scenario of its own still runs: give it a default one named after it.
+  for (const target of config.targets ?? []) {
+    if ([...scenarios.values()].some((s) => s.target === target.name) || scenarios.has(target.name)) continue;
+    scenarios.set(target.name, {
+      name: target.name,
+      description: target.description,
+      target: target.name,
+      workload: {},
+    });
+  }
+  return { targets, scenarios };
+}
+
+export interface Selection {
+  scenarios?: string[];
+  targets?: string[];
+  variants?: string[];
+}
+
+export interface PlannedRun {
+  scenario: ScenarioDefinition;
+  target: TargetDefinition;
+  variant: string;
+}
+
+function checkNames(kind: string, asked: string[] | undefined, known: Iterable<string>): void {
+  const knownList = [...known];
+  for (const name of asked ?? []) {
+    if (!knownList.includes(name))
+      throw new UsageError(`unknown ${kind} "${name}" (known: ${knownList.join(', ')})`);
+  }
+}
+
+/** Expand a selection into (scenario, variant) runs, in registry order. */
+export function selectRuns(registry: Registry, selection: Selection): PlannedRun[] {
+  checkNames('scenario', selection.scenarios, registry.scenarios.keys());
+  checkNames('target', selection.targets, registry.targets.keys());
+  const allVariants = new Set([...registry.targets.values()].flatMap((t) => Object.keys(t.variants)));
+  checkNames('variant', selection.variants, allVariants);
+
+  const runs: PlannedRun[] = [];
+  for (const scenario of registry.scenarios.values()) {
+    if (selection.scenarios && !selection.scenarios.includes(scenario.name)) continue;
+    if (selection.targets && !selection.targets.includes(scenario.target)) continue;
+    const target = registry.targets.get(scenario.target)!;
+    for (const variant of scenario.variants ?? Object.keys(target.variants)) {
+      if (selection.variants && !selection.variants.includes(variant)) continue;
+      runs.push({ scenario, target, variant });
+    }
+  }
+  if (runs.length === 0)
+    throw new UsageError('the selection matches no scenario/variant (see `npm run chaos -- list`)');
+  return runs;
+}

@@ -1,0 +1,78 @@
+/**
+ * Named scenarios: a target, its variants, a workload and, for the article's
+ * timing experiment, a grid of pacing points with the expected outcome.
+ * These four reproduce the article's demonstrations.
+ */
+import type { Pacing } from './workload.ts';
+
+export interface WorkloadOptions {
+  workers?: number;
+  durationMs?: number;
+  opCount?: number;
+  keys?: number;
+  keyDistribution?: 'uniform' | 'hot';
+  hotFraction?: number;
+  pacing?: Pacing;
+}
+
+/** One cell of the timing experiment: two workers on a ticker of `rateMs`, the second started `offsetMs` later. */
+export interface TimingPoint {
+  rateMs: number;
+  offsetMs: number;
+  /** What the article reports for the correct (versioned) update. */
+  expect: 'no-failures' | 'failures';
+}
+
+export interface TimingGrid {
+  points: TimingPoint[];
+  /** How long each point runs, in article time (the article's text says 30 s, its code 10 s). */
+  windowMs: number;
+  /** Multiplies every rate, offset and window, so CI can run the experiment in seconds. */
+  timeScale: number;
+}
+
+export interface ScenarioDefinition {
+  name: string;
+  description: string;
+  target: string;
+  /** Variants to run; all of the target's when absent. */
+  variants?: string[];
+  workload: WorkloadOptions;
+  timingGrid?: TimingGrid;
+}
+
+export const builtinScenarios: ScenarioDefinition[] = [
+  {
+    name: 'concurrent-create',
+    description: 'many workers create the same employees (same emails, fresh uuids) at once',
+    target: 'mariadb-upsert',
+    workload: { workers: 8, keys: 50, durationMs: 3000 },
+  },
+  {
+    name: 'stale-version-mutation',
+    description: 'workers read an employee and update it with the version they read, racing each other',
+    target: 'postgres-versioning',
+    workload: { workers: 8, keys: 5, durationMs: 3000 },
+  },
+  {
+    name: 'timing-grid',
+    description:
+      "the article's experiment: two workers mutate one employee on tickers with different rates and offsets",
+    target: 'postgres-versioning',
+    workload: { workers: 2, keys: 1 },
+    timingGrid: {
+      points: [
+        { rateMs: 2000, offsetMs: 1000, expect: 'no-failures' },
+        { rateMs: 1000, offsetMs: 1000, expect: 'failures' },
+      ],
+      windowMs: 30_000,
+      timeScale: 0.1,
+    },
+  },
+  {
+    name: 'fk-missing-employee',
+    description: 'timer creates (some for employees that never existed) race employee deletes',
+    target: 'fk-timers',
+    workload: { workers: 8, keys: 20, durationMs: 3000 },
+  },
+];

@@ -1,0 +1,52 @@
+/**
+ * One server per database kind for a whole suite, started on first use and
+ * stopped at the end (or on Ctrl-C), so ten scenarios do not start ten servers.
+ */
+import { EnvironmentError } from './errors.ts';
+import { acquireServer, type ProviderPreference } from './providers/select.ts';
+import type { DatabaseKind, DatabaseServer } from './providers/types.ts';
+import { ProviderUnavailable } from './providers/types.ts';
+import { redact } from './redact.ts';
+
+export interface ServerPoolOptions {
+  preference: ProviderPreference;
+  urls: Partial<Record<DatabaseKind, string>>;
+}
+
+export class ServerPool {
+  private readonly servers = new Map<DatabaseKind, Promise<DatabaseServer>>();
+
+  constructor(private readonly options: ServerPoolOptions) {}
+
+  get(kind: DatabaseKind): Promise<DatabaseServer> {
+    let server = this.servers.get(kind);
+    if (!server) {
+      const url = this.options.urls[kind];
+      server = acquireServer(kind, { preference: this.options.preference, ...(url ? { url } : {}) }).catch(
+        (error: unknown) => {
+          if (error instanceof ProviderUnavailable) {
+            const hint = error.hint ? `; ${error.hint}` : '';
+            throw new EnvironmentError(
+              redact(`cannot bring up ${kind} (${error.provider} provider): ${error.message}${hint}`),
+            );
+          }
+          throw error;
+        },
+      );
+      this.servers.set(kind, server);
+    }
+    return server;
+  }
+
+  /** Descriptions of the servers that came up, for the report. */
+  async describe(): Promise<string[]> {
+    const settled = await Promise.allSettled(this.servers.values());
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.description] : []));
+  }
+
+  async stopAll(): Promise<void> {
+    const settled = await Promise.allSettled(this.servers.values());
+    this.servers.clear();
+    await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * A Target is a system under test: its schema or services, one client per
+ * worker, the operations the workload may call, and the invariants its final
+ * state and history must satisfy. Every target has a `correct` variant that
+ * must pass and deliberately broken variants (mutants) the harness must catch.
+ *
+ * Users add their own with `defineTarget()` in their own file and list it in
+ * `chaos.config.ts`; nothing in the harness needs editing.
+ */
+import type { Checker } from './checkers/types.ts';
+import type { ConnectionInfo, DatabaseKind } from './providers/types.ts';
+import type { OperationPlanner } from './workload.ts';
+
+export interface TargetContext {
+  /** Connection to this run's own scratch database (absent for targets with `database: 'none'`). */
+  database: ConnectionInfo;
+  variant: string;
+  seed: number;
+  /** Number of keys in the workload's key space (rows, emails, employees...). */
+  keys: number;
+}
+
+export interface VariantInfo {
+  description: string;
+  /** A mutant: the harness must report at least one violation for it. */
+  broken: boolean;
+}
+
+/** What an operation returns. Throwing instead means "unknown outcome" unless the error is a definite failure. */
+export type OperationReturn =
+  | { outcome: 'ok'; value?: unknown }
+  | { outcome: 'fail'; error: string; value?: unknown };
+
+export function ok(value?: unknown): OperationReturn {
+  return value === undefined ? { outcome: 'ok' } : { outcome: 'ok', value };
+}
+
+/** The operation surely did not take effect (e.g. version conflict, 0 rows updated). */
+export function fail(error: string, value?: unknown): OperationReturn {
+  return value === undefined ? { outcome: 'fail', error } : { outcome: 'fail', error, value };
+}
+
+export type OperationFunction<Client> = (
+  client: Client,
+  args: any,
+  ctx: TargetContext,
+) => Promise<OperationReturn>;
+
+export interface TargetDefinition<Client = any, State = any> {
+  name: string;
+  description: string;
+  database: DatabaseKind;
+  /** Must include `correct`. */
+  variants: Record<string, VariantInfo>;
+  /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database. */
+  setup(ctx: TargetContext): Promise<void>;
+  connect(ctx: TargetContext, worker: number): Promise<Client>;
+  disconnect(client: Client): Promise<void>;
+  operations: Record<string, OperationFunction<Client>>;
+  /** The default operation mix: which operation each worker issues next. */
+  plan: OperationPlanner;
+  /** Read, after the workload stopped, the state the checkers judge. */
+  finalState(ctx: TargetContext): Promise<State>;
+  checkers: Checker<State>[];
+}
+
+/** Identity helper that gives a user's target full type checking. */
+export function defineTarget<Client, State>(
+  target: TargetDefinition<Client, State>,
+): TargetDefinition<Client, State> {
+  if (!target.variants.correct) throw new Error(`target ${target.name}: a "correct" variant is required`);
+  return target;
+}

@@ -1,0 +1,151 @@
+/**
+ * The workload engine: N workers, each with its own client, issuing the
+ * operations a planner chooses. Closed loop (next operation as soon as the
+ * previous one returns) or paced (worker w fires at w*offset + k*rate, like
+ * the article's goroutines on a ticker). Runs for a duration or an operation
+ * count. Every random choice comes from the run's seed.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HistoryWriter, Outcome } from './history.ts';
+import { Random } from './rng.ts';
+
+export type Pacing = { kind: 'closed' } | { kind: 'paced'; rateMs: number; offsetMs: number };
+
+export interface KeySpace {
+  /** Number of distinct keys (rows, emails, ...) the workload touches. */
+  count: number;
+  /** `hot`: a fraction of operations go to key 0, the rest spread uniformly. */
+  distribution: 'uniform' | 'hot';
+  hotFraction: number;
+}
+
+export interface WorkloadSpec {
+  workers: number;
+  pacing: Pacing;
+  /** Stop starting operations after this long (ms). */
+  durationMs?: number;
+  /** Or after this many operations in total, split evenly across workers. */
+  opCount?: number;
+  keys: KeySpace;
+  seed: number;
+}
+
+export interface PlannedOperation {
+  op: string;
+  args: unknown;
+}
+
+export interface PlanContext {
+  rng: Random;
+  worker: number;
+  /** Index of this operation within its worker's sequence. */
+  index: number;
+  /** Size of the key space. */
+  keyCount: number;
+  /** A key in [0, keyCount) drawn with the workload's key distribution. */
+  chooseKey(): number;
+}
+
+/** Chooses each worker's next operation; must draw all randomness from `ctx.rng`. */
+export type OperationPlanner = (ctx: PlanContext) => PlannedOperation;
+
+export interface OperationResult {
+  outcome: Outcome;
+  value?: unknown;
+  error?: string;
+}
+
+/** Runs one planned operation on the worker's client. Must not throw: failures are outcomes. */
+export type OperationExecutor = (worker: number, planned: PlannedOperation) => Promise<OperationResult>;
+
+export function keyChooser(keys: KeySpace, rng: Random): () => number {
+  if (keys.count <= 1) return () => 0;
+  if (keys.distribution === 'hot') {
+    return () => (rng.chance(keys.hotFraction) ? 0 : 1 + rng.int(keys.count - 1));
+  }
+  return () => rng.int(keys.count);
+}
+
+/** The random stream of one worker: the same seed and worker id always give the same stream. */
+export function workerRandom(seed: number, worker: number): Random {
+  return new Random(seed).fork('worker', worker);
+}
+
+/** The first `n` operations a worker will issue, without running anything (for tests and replays). */
+export function planOperations(
+  spec: WorkloadSpec,
+  planner: OperationPlanner,
+  worker: number,
+  n: number,
+): PlannedOperation[] {
+  const rng = workerRandom(spec.seed, worker);
+  const chooseKey = keyChooser(spec.keys, rng);
+  const plan: PlannedOperation[] = [];
+  for (let index = 0; index < n; index++)
+    plan.push(planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey }));
+  return plan;
+}
+
+/** Operations worker `w` may issue when the total is `opCount`: the remainder goes to the lowest ids. */
+export function quotaOf(opCount: number, workers: number, worker: number): number {
+  return Math.floor(opCount / workers) + (worker < opCount % workers ? 1 : 0);
+}
+
+export interface WorkloadRun {
+  history: HistoryWriter;
+  planner: OperationPlanner;
+  execute: OperationExecutor;
+  signal?: AbortSignal;
+}
+
+/** Drive all workers until the duration or count is reached or the signal aborts. */
+export async function runWorkload(spec: WorkloadSpec, run: WorkloadRun): Promise<void> {
+  if (spec.durationMs === undefined && spec.opCount === undefined) {
+    throw new Error('workload needs a duration or an operation count');
+  }
+  const startedAt = run.history.now();
+  const deadline = spec.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + spec.durationMs;
+  const workers = Array.from({ length: spec.workers }, (_, worker) =>
+    runWorker(spec, run, worker, startedAt, deadline),
+  );
+  await Promise.all(workers);
+}
+
+async function runWorker(
+  spec: WorkloadSpec,
+  run: WorkloadRun,
+  worker: number,
+  startedAt: number,
+  deadline: number,
+) {
+  const { history, planner, execute, signal } = run;
+  const rng = workerRandom(spec.seed, worker);
+  const chooseKey = keyChooser(spec.keys, rng);
+  const quota =
+    spec.opCount === undefined ? Number.POSITIVE_INFINITY : quotaOf(spec.opCount, spec.workers, worker);
+
+  for (let index = 0; index < quota; index++) {
+    let intended: number | undefined;
+    if (spec.pacing.kind === 'paced') {
+      // Like time.NewTicker: the first tick comes one period after the worker's offset.
+      intended = startedAt + worker * spec.pacing.offsetMs + (index + 1) * spec.pacing.rateMs;
+      if (intended >= deadline) return;
+      const wait = intended - history.now();
+      if (wait > 0) {
+        try {
+          await sleep(wait, undefined, { signal });
+        } catch {
+          return; // aborted while waiting
+        }
+      }
+    }
+    if (signal?.aborted || history.now() >= deadline) return;
+    const planned = planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey });
+    const id = history.invoke(worker, planned.op, planned.args, intended);
+    const result = await execute(worker, planned);
+    const detail: { value?: unknown; error?: string } = {};
+    if (result.value !== undefined) detail.value = result.value;
+    if (result.error !== undefined) detail.error = result.error;
+    history.complete(id, worker, planned.op, result.outcome, detail);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `results.json`: the machine-readable record of a suite run. Rewritten after
+ * every scenario (atomically, via a temp file and rename) so an interrupted or
+ * crashed run still leaves everything it finished on disk.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunResult } from '../harness/runner.ts';
+
+/** Bumped whenever a field changes meaning or disappears. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface SuiteResults {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  startedAt: string;
+  finishedAt?: string;
+  seed: number;
+  /** The exact command that reproduces this run's plan. */
+  replay: string;
+  servers: string[];
+  interrupted: boolean;
+  /** Every correct variant held and every broken variant was caught. */
+  passed: boolean;
+  exitCode?: number;
+  runs: RunResult[];
+  /** Why the suite stopped early, if it did. */
+  error?: string;
+}
+
+export function writeResults(outDir: string, results: SuiteResults): string {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'results.json');
+  const temp = `${path}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(temp, path);
+  return path;
+}

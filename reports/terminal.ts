@@ -1,0 +1,120 @@
+/**
+ * Human output in the terminal: one table per scenario (a row per variant),
+ * the violations that prove a verdict, and a closing summary. Colour only on
+ * a TTY, and never with NO_COLOR or CI set.
+ */
+import { stripVTControlCharacters } from 'node:util';
+import type { RunResult } from '../harness/runner.ts';
+
+export interface Style {
+  green(text: string): string;
+  red(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+export function chooseStyle(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): Style {
+  const color = Boolean(stream.isTTY) && env.NO_COLOR === undefined && !env.CI;
+  const wrap = (open: number, close: number) => (text: string) =>
+    color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  return { green: wrap(32, 39), red: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+
+function table(headers: string[], rows: string[][]): string {
+  // Width from the visible text, so colour codes do not skew the columns.
+  const visible = (s: string) => stripVTControlCharacters(s).length;
+  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - visible(c))).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const MAX_VIOLATIONS_SHOWN = 3;
+
+/** All violations found, including those not kept in the results. */
+export function violationCount(run: RunResult): number {
+  return run.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+}
+
+export function formatScenario(results: RunResult[], style: Style): string {
+  const first = results[0]!;
+  const out: string[] = [
+    style.bold(`${first.scenario}`) + style.dim(`  (target ${first.target}, seed ${first.seed})`),
+  ];
+  const rows = results.map((r) => {
+    const violations = violationCount(r);
+    const outcome = r.passed
+      ? style.green(r.broken ? 'CAUGHT' : 'PASS')
+      : style.red(r.broken ? 'MISSED' : 'FAIL');
+    return [
+      r.variant,
+      r.broken ? 'broken' : 'correct',
+      r.verdict,
+      String(r.summary.counts.ok),
+      String(r.summary.counts.fail),
+      String(r.summary.counts.info),
+      String(violations),
+      `${(r.summary.conflictRate * 100).toFixed(1)}%`,
+      ms(r.summary.latency.p50),
+      ms(r.summary.latency.p99),
+      outcome,
+    ];
+  });
+  out.push(
+    table(
+      [
+        'variant',
+        'kind',
+        'verdict',
+        'ok',
+        'fail',
+        'info',
+        'violations',
+        'conflicts',
+        'p50 ms',
+        'p99 ms',
+        'result',
+      ],
+      rows,
+    ),
+  );
+
+  for (const r of results) {
+    if (r.error) out.push(style.red(`  ${r.variant}: run error: ${r.error}`));
+    for (const point of r.timingGrid ?? []) {
+      const mark = r.broken
+        ? ''
+        : point.met
+          ? style.green(' as the article reports')
+          : style.red(` expected ${point.expect}`);
+      out.push(
+        `  ${r.variant}: rate ${point.rateMs}ms / offset ${point.offsetMs}ms (run at ${ms(point.scaledRateMs)}ms / ${ms(point.scaledOffsetMs)}ms): ` +
+          point.failuresByWorker.map((f, w) => `worker ${w} ${f} failures`).join(', ') +
+          mark,
+      );
+    }
+    const violations = r.checks.flatMap((c) => c.violations);
+    const total = violationCount(r);
+    for (const v of violations.slice(0, MAX_VIOLATIONS_SHOWN))
+      out.push(`  ${r.variant}: ${style.red(v.invariant)}: ${v.message}`);
+    if (total > MAX_VIOLATIONS_SHOWN)
+      out.push(style.dim(`  ${r.variant}: ... and ${total - MAX_VIOLATIONS_SHOWN} more (see results.json)`));
+    for (const c of r.checks)
+      if (c.verdict === 'unknown')
+        out.push(`  ${r.variant}: ${c.checker} could not decide: ${c.reason ?? 'no reason given'}`);
+  }
+  return out.join('\n');
+}
+
+export function formatSummary(results: RunResult[], style: Style): string {
+  const correct = results.filter((r) => !r.broken);
+  const broken = results.filter((r) => r.broken);
+  const held = correct.filter((r) => r.passed).length;
+  const caught = broken.filter((r) => r.passed).length;
+  const text = `correct variants held: ${held}/${correct.length}; broken variants caught: ${caught}/${broken.length}`;
+  return held === correct.length && caught === broken.length ? style.green(text) : style.red(text);
+}

@@ -1,0 +1,7 @@
+/** The built-in targets, by name. User targets come from chaos.config.ts. */
+import type { TargetDefinition } from '../harness/target.ts';
+import { fkTimers } from './fk-timers/index.ts';
+import { mariadbUpsert } from './mariadb-upsert/index.ts';
+import { postgresVersioning } from './postgres-versioning/index.ts';
+
+export const builtinTargets: TargetDefinition[] = [mariadbUpsert, postgresVersioning, fkTimers];

@@ -1,0 +1,135 @@
+/**
+ * The article's first problem: creating the "same" employee concurrently.
+ * The employee table has two separate unique keys (uuid, email_address), and
+ * a create is an upsert on them, so a second create of an email keeps the
+ * first uuid and bumps the version.
+ *
+ * Broken variant `select-then-insert`: no unique keys, and the create checks
+ * for the email before inserting; two concurrent creates both see nothing and
+ * both insert.
+ */
+import type { EmployeeRow } from '../../harness/checkers/unique-alternate-key.ts';
+import { uniqueAlternateKey } from '../../harness/checkers/unique-alternate-key.ts';
+import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/db.ts';
+import { defineTarget, ok } from '../../harness/target.ts';
+
+// The article's schema, verbatim; the broken variant drops the two UNIQUE lines.
+export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
+    id BIGINT NOT NULL AUTO_INCREMENT,
+    uuid TEXT NOT NULL,
+    first_name TEXT,
+    last_name TEXT,
+    email_address TEXT NOT NULL,
+    version INT NOT NULL DEFAULT 1,
+
+    PRIMARY KEY (id),
+    UNIQUE(uuid),
+    UNIQUE(email_address)
+) ENGINE = InnoDB`;
+
+const EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS = EMPLOYEE_TABLE.replace(
+  ',\n    UNIQUE(uuid),\n    UNIQUE(email_address)',
+  '',
+);
+
+// The upsert from the article's companion code.
+const UPSERT = `INSERT INTO employee (uuid, first_name, last_name, email_address)
+    VALUES (?, ?, ?, ?)
+    ON DUPLICATE KEY UPDATE first_name=?, last_name=?, version=version+1
+    RETURNING uuid, first_name, last_name, email_address, version`;
+
+export interface CreateEmployee {
+  email: string;
+  uuid: string;
+  firstName: string;
+  lastName: string;
+}
+
+export function emailForKey(key: number): string {
+  return `employee${key}@example.com`;
+}
+
+export const mariadbUpsert = defineTarget<MariaDbConnection, EmployeeRow[]>({
+  name: 'mariadb-upsert',
+  description: 'MariaDB upsert on an alternate key (INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING)',
+  database: 'mariadb',
+  variants: {
+    correct: {
+      description: "unique keys on uuid and email_address; create is the article's upsert",
+      broken: false,
+    },
+    'select-then-insert': {
+      description: 'no unique keys; create selects by email and inserts if absent',
+      broken: true,
+    },
+  },
+  async setup(ctx) {
+    await adminQuery(ctx.database, [
+      ctx.variant === 'correct' ? EMPLOYEE_TABLE : EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS,
+    ]);
+  },
+  connect: (ctx) => connectMariaDb(ctx.database),
+  disconnect: (connection) => connection.end(),
+  operations: {
+    async create(connection, args: CreateEmployee, ctx) {
+      const { uuid, firstName, lastName, email } = args;
+      if (ctx.variant === 'correct') {
+        const [rows] = await connection.query(UPSERT, [
+          uuid,
+          firstName,
+          lastName,
+          email,
+          firstName,
+          lastName,
+        ]);
+        const row = (rows as { uuid: string; version: number }[])[0]!;
+        // The upsert bumps the version on every update, so version 1 means this call inserted.
+        return ok({ uuid: row.uuid, version: row.version, inserted: row.version === 1 });
+      }
+      const [found] = await connection.query('SELECT uuid FROM employee WHERE email_address = ? LIMIT 1', [
+        email,
+      ]);
+      const existing = (found as { uuid: string }[])[0];
+      if (existing) {
+        await connection.query(
+          'UPDATE employee SET first_name = ?, last_name = ?, version = version + 1 WHERE uuid = ?',
+          [firstName, lastName, existing.uuid],
+        );
+        const [after] = await connection.query('SELECT version FROM employee WHERE uuid = ?', [
+          existing.uuid,
+        ]);
+        return ok({
+          uuid: existing.uuid,
+          version: (after as { version: number }[])[0]?.version ?? 0,
+          inserted: false,
+        });
+      }
+      await connection.query(
+        'INSERT INTO employee (uuid, first_name, last_name, email_address) VALUES (?, ?, ?, ?)',
+        [uuid, firstName, lastName, email],
+      );
+      return ok({ uuid, version: 1, inserted: true });
+    },
+  },
+  // Every worker walks the same list of emails in the same order, so each email
+  // is created by all workers at nearly the same moment: the race the article is about.
+  plan: ({ rng, index, keyCount }) => ({
+    op: 'create',
+    args: {
+      email: emailForKey(index % keyCount),
+      uuid: rng.uuid(),
+      firstName: 'Antonio',
+      lastName: 'Alexander',
+    },
+  }),
+  async finalState(ctx) {
+    const connection = await connectMariaDb(ctx.database);
+    try {
+      const [rows] = await connection.query('SELECT uuid, email_address AS email, version FROM employee');
+      return rows as EmployeeRow[];
+    } finally {
+      await connection.end();
+    }
+  },
+  checkers: [uniqueAlternateKey()],
+});

@@ -1,0 +1,105 @@
+/**
+ * The article's second problem: concurrent mutations of one object. Every
+ * mutation reads the row, then updates it only if the version it read is
+ * still current (`WHERE id = $1 AND version = $2`); 0 rows means another
+ * mutation got there first, a conflict the caller sees as a failure.
+ *
+ * Broken variant `blind-update`: the update ignores the version it read
+ * (`WHERE id = $1`), so concurrent mutations silently overwrite each other.
+ */
+import {
+  INITIAL_TOKEN,
+  type MutateArgs,
+  noLostUpdate,
+  type VersionedRow,
+} from '../../harness/checkers/lost-update.ts';
+import { adminQuery, connectPostgres, type PostgresClient } from '../../harness/db.ts';
+import { defineTarget, fail, ok } from '../../harness/target.ts';
+
+// The article's employee table, in Postgres types.
+export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
+    id BIGSERIAL PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    first_name TEXT,
+    last_name TEXT,
+    email_address TEXT NOT NULL UNIQUE,
+    version INT NOT NULL DEFAULT 1
+)`;
+
+// Named statements are prepared once per connection by `pg`.
+export const READ = { name: 'employee-read', text: 'SELECT version, first_name FROM employee WHERE id = $1' };
+export const VERSIONED_UPDATE = {
+  name: 'employee-versioned-update',
+  text: 'UPDATE employee SET first_name = $3, version = version + 1 WHERE id = $1 AND version = $2 RETURNING version',
+};
+const BLIND_UPDATE = {
+  name: 'employee-blind-update',
+  text: 'UPDATE employee SET first_name = $2, version = version + 1 WHERE id = $1 RETURNING version',
+};
+
+/** Row id of workload key k (rows are seeded with ids 1..keys). */
+export const idOfKey = (key: number) => key + 1;
+
+/** Seed one row per key, each at version 1 carrying the initial token in first_name. */
+export function seedRows(keys: number): string {
+  return `INSERT INTO employee (id, uuid, first_name, last_name, email_address)
+    SELECT g, 'employee-' || g, '${INITIAL_TOKEN}', 'Alexander', 'employee' || g || '@example.com'
+    FROM generate_series(1, ${Math.max(1, Math.floor(keys))}) AS g`;
+}
+
+export const postgresVersioning = defineTarget<PostgresClient, VersionedRow[]>({
+  name: 'postgres-versioning',
+  description:
+    'Postgres optimistic locking with a version column (read, then UPDATE ... WHERE id AND version)',
+  database: 'postgres',
+  variants: {
+    correct: {
+      description: 'update only if the version read is still current; 0 rows = conflict',
+      broken: false,
+    },
+    'blind-update': { description: 'update by id alone, ignoring the version read', broken: true },
+  },
+  async setup(ctx) {
+    await adminQuery(ctx.database, [EMPLOYEE_TABLE, seedRows(ctx.keys)]);
+  },
+  connect: (ctx) => connectPostgres(ctx.database),
+  disconnect: (client) => client.end(),
+  operations: {
+    async mutate(client, args: MutateArgs, ctx) {
+      const id = idOfKey(args.key);
+      const read = await client.query({ ...READ, values: [id] });
+      const current = read.rows[0] as { version: number; first_name: string } | undefined;
+      if (!current) return fail(`no employee with id ${id}`);
+      const updated =
+        ctx.variant === 'correct'
+          ? await client.query({ ...VERSIONED_UPDATE, values: [id, current.version, args.token] })
+          : await client.query({ ...BLIND_UPDATE, values: [id, args.token] });
+      if (updated.rowCount === 0) {
+        return fail('no rows affected, version mismatch or non-existent employee', {
+          readVersion: current.version,
+        });
+      }
+      return ok({
+        readVersion: current.version,
+        readToken: current.first_name,
+        wroteVersion: updated.rows[0].version,
+      });
+    },
+  },
+  plan: ({ worker, index, chooseKey }) => ({
+    op: 'mutate',
+    args: { key: chooseKey(), token: `w${worker}-${index}` },
+  }),
+  async finalState(ctx) {
+    const client = await connectPostgres(ctx.database);
+    try {
+      const result = await client.query(
+        'SELECT id - 1 AS key, version, first_name AS token FROM employee ORDER BY id',
+      );
+      return result.rows.map((r) => ({ key: Number(r.key), version: r.version, token: r.token }));
+    } finally {
+      await client.end();
+    }
+  },
+  checkers: [noLostUpdate()],
+});
