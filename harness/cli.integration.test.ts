@@ -1,0 +1,117 @@
+/**
+ * The command line as a user runs it: a child process, real servers, files
+ * on disk and exit codes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, it } from 'vitest';
+import type { SuiteResults } from '../reports/results-json.ts';
+import { freePort } from './providers/ports.ts';
+import { describeWith, mariadbComponent, postgresComponent } from './testing/components.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'harness', 'cli.ts');
+
+function chaos(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SuiteResults;
+const serverProcesses = () => spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
+
+const components = [await mariadbComponent(), await postgresComponent()];
+
+describeWith(components, 'chaos command line', () => {
+  it('runs a scenario, prints its table, writes results.json and the histories, exits 0', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const { code, stdout } = chaos(['--scenario', 'stale-version-mutation', '--duration', '500ms', '--seed', '5', '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/stale-version-mutation\s+\(target postgres-versioning, seed 5\)/);
+    expect(stdout).toMatch(/blind-update\s+broken\s+invalid.*CAUGHT/);
+    const results = readResults(out);
+    expect(results).toMatchObject({ schemaVersion: 1, seed: 5, passed: true, exitCode: 0, interrupted: false });
+    expect(results.runs.map((r) => r.variant)).toEqual(['correct', 'blind-update']);
+    expect(results.replay).toContain('--seed 5');
+    for (const run of results.runs) for (const file of run.historyFiles) expect(statSync(file).size).toBeGreaterThan(0);
+    expect(serverProcesses()).toBe('');
+  });
+
+  it('loads an external target from a config file', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const { code, stdout } = chaos(['--config', 'examples/chaos.config.ts', '--scenario', 'concurrent-deposits', '--duration', '500ms', '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/read-modify-write\s+broken\s+invalid.*CAUGHT/);
+    expect(readResults(out).runs.map((r) => `${r.target}/${r.variant}/${r.passed}`)).toEqual([
+      'account-deposits/correct/true',
+      'account-deposits/read-modify-write/true',
+    ]);
+  });
+
+  it('exits 1 when a variant declared correct loses updates', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const config = join(dir, 'chaos.config.ts');
+    // A target whose "correct" variant is really the read-modify-write bug.
+    writeFileSync(
+      config,
+      `import target from ${JSON.stringify(join(ROOT, 'examples', 'account-deposits.target.ts'))};
+export default {
+  targets: [{
+    ...target,
+    name: 'mislabelled-deposits',
+    variants: { correct: { description: 'actually broken', broken: false } },
+    operations: { deposit: (client, args, ctx) => target.operations.deposit(client, args, { ...ctx, variant: 'read-modify-write' }) },
+  }],
+};
+`,
+    );
+    const out = join(dir, 'out');
+    const { code, stdout } = chaos(['--config', config, '--scenario', 'mislabelled-deposits', '--duration', '800ms', '--workers', '8', '--out', out]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/correct\s+correct\s+invalid.*FAIL/);
+    expect(readResults(out)).toMatchObject({ passed: false, exitCode: 1 });
+  });
+
+  it('exits 3 within seconds for an unreachable database, never printing its password, and still writes results', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const port = await freePort();
+    const started = Date.now();
+    const { code, stderr, stdout } = chaos(['--scenario', 'concurrent-create', '--out', out], {
+      MARIADB_URL: `mysql://app:Sup3rSecretPw@127.0.0.1:${port}/shop`,
+    });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/cannot bring up mariadb \(url provider\).*unreachable \(ECONNREFUSED\)/);
+    expect(`${stdout}${stderr}`).not.toContain('Sup3rSecretPw');
+    expect(readResults(out)).toMatchObject({ passed: false, exitCode: 3 });
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).not.toContain('Sup3rSecretPw');
+  });
+
+  it('on Ctrl-C finishes the current run, writes results, stops its servers and exits 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const child = spawn(TSX, [CLI, '--duration', '4s', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    // Wait until the first run is under way, then interrupt it.
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(out, 'histories')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(output).toContain('interrupted: finishing the current run');
+    expect(code).toBe(130);
+    const results = readResults(out);
+    expect(results).toMatchObject({ interrupted: true, passed: false, exitCode: 130 });
+    expect(results.runs.length).toBeGreaterThanOrEqual(1);
+    expect(results.runs.length).toBeLessThan(8);
+    expect(serverProcesses()).toBe('');
+  });
+});

