@@ -29,5 +29,7 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
 fi
 
-npm ci --no-fund --no-audit
+# `npm install` rather than `npm ci`: npm 11 rejects this lockfile in ci mode for
+# optional platform packages it does not record; install still follows the lock.
+npm install --no-fund --no-audit
 echo "setup: done"
