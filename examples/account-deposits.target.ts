@@ -11,8 +11,8 @@ import {
   defineTarget,
   ok,
   type PostgresClient,
-  verdictOf,
   type Violation,
+  verdictOf,
 } from '../harness/index.ts';
 
 interface Account {
@@ -27,16 +27,23 @@ const balancesAddUp: Checker<Account[]> = {
   check({ operations, finalState }) {
     const violations: Violation[] = [];
     for (const account of finalState) {
-      const deposits = operations.filter((o) => o.op === 'deposit' && (o.args as { account: number }).account === account.id);
+      const deposits = operations.filter(
+        (o) => o.op === 'deposit' && (o.args as { account: number }).account === account.id,
+      );
       const sum = (outcome: string) =>
-        deposits.filter((o) => o.outcome === outcome).reduce((total, o) => total + (o.args as { amount: number }).amount, 0);
+        deposits
+          .filter((o) => o.outcome === outcome)
+          .reduce((total, o) => total + (o.args as { amount: number }).amount, 0);
       const acknowledged = sum('ok');
       const unknown = sum('info');
       if (account.balance < acknowledged || account.balance > acknowledged + unknown) {
         violations.push({
           invariant: 'balance-equals-deposits',
           message: `account ${account.id} has ${account.balance}, but acknowledged deposits add up to ${acknowledged}`,
-          operations: deposits.filter((o) => o.outcome === 'ok').slice(0, 10).map((o) => o.id),
+          operations: deposits
+            .filter((o) => o.outcome === 'ok')
+            .slice(0, 10)
+            .map((o) => o.id),
         });
       }
     }
@@ -63,11 +70,17 @@ export default defineTarget<PostgresClient, Account[]>({
   operations: {
     async deposit(client, args: { account: number; amount: number }, ctx) {
       if (ctx.variant === 'correct') {
-        await client.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [args.account, args.amount]);
+        await client.query('UPDATE accounts SET balance = balance + $2 WHERE id = $1', [
+          args.account,
+          args.amount,
+        ]);
         return ok();
       }
       const read = await client.query('SELECT balance FROM accounts WHERE id = $1', [args.account]);
-      await client.query('UPDATE accounts SET balance = $2 WHERE id = $1', [args.account, Number(read.rows[0].balance) + args.amount]);
+      await client.query('UPDATE accounts SET balance = $2 WHERE id = $1', [
+        args.account,
+        Number(read.rows[0].balance) + args.amount,
+      ]);
       return ok();
     },
   },

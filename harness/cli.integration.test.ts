@@ -16,33 +16,65 @@ const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'harness', 'cli.ts');
 
 function chaos(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(TSX, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SuiteResults;
-const serverProcesses = () => spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
+const readResults = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SuiteResults;
+const serverProcesses = () =>
+  spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
 
 const components = [await mariadbComponent(), await postgresComponent()];
 
 describeWith(components, 'chaos command line', () => {
   it('runs a scenario, prints its table, writes results.json and the histories, exits 0', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
-    const { code, stdout } = chaos(['--scenario', 'stale-version-mutation', '--duration', '500ms', '--seed', '5', '--out', out]);
+    const { code, stdout } = chaos([
+      '--scenario',
+      'stale-version-mutation',
+      '--duration',
+      '500ms',
+      '--seed',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/stale-version-mutation\s+\(target postgres-versioning, seed 5\)/);
     expect(stdout).toMatch(/blind-update\s+broken\s+invalid.*CAUGHT/);
     const results = readResults(out);
-    expect(results).toMatchObject({ schemaVersion: 1, seed: 5, passed: true, exitCode: 0, interrupted: false });
+    expect(results).toMatchObject({
+      schemaVersion: 1,
+      seed: 5,
+      passed: true,
+      exitCode: 0,
+      interrupted: false,
+    });
     expect(results.runs.map((r) => r.variant)).toEqual(['correct', 'blind-update']);
     expect(results.replay).toContain('--seed 5');
-    for (const run of results.runs) for (const file of run.historyFiles) expect(statSync(file).size).toBeGreaterThan(0);
+    for (const run of results.runs)
+      for (const file of run.historyFiles) expect(statSync(file).size).toBeGreaterThan(0);
     expect(serverProcesses()).toBe('');
   });
 
   it('loads an external target from a config file', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
-    const { code, stdout } = chaos(['--config', 'examples/chaos.config.ts', '--scenario', 'concurrent-deposits', '--duration', '500ms', '--out', out]);
+    const { code, stdout } = chaos([
+      '--config',
+      'examples/chaos.config.ts',
+      '--scenario',
+      'concurrent-deposits',
+      '--duration',
+      '500ms',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/read-modify-write\s+broken\s+invalid.*CAUGHT/);
     expect(readResults(out).runs.map((r) => `${r.target}/${r.variant}/${r.passed}`)).toEqual([
@@ -69,7 +101,18 @@ export default {
 `,
     );
     const out = join(dir, 'out');
-    const { code, stdout } = chaos(['--config', config, '--scenario', 'mislabelled-deposits', '--duration', '800ms', '--workers', '8', '--out', out]);
+    const { code, stdout } = chaos([
+      '--config',
+      config,
+      '--scenario',
+      'mislabelled-deposits',
+      '--duration',
+      '800ms',
+      '--workers',
+      '8',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/correct\s+correct\s+invalid.*FAIL/);
     expect(readResults(out)).toMatchObject({ passed: false, exitCode: 1 });
@@ -92,7 +135,10 @@ export default {
 
   it('on Ctrl-C finishes the current run, writes results, stops its servers and exits 130', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
-    const child = spawn(TSX, [CLI, '--duration', '4s', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [CLI, '--duration', '4s', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
@@ -102,7 +148,8 @@ export default {
     });
     // Wait until the first run is under way, then interrupt it.
     const deadline = Date.now() + 60_000;
-    while (!existsSync(join(out, 'histories')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!existsSync(join(out, 'histories')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

@@ -25,13 +25,20 @@ describeWith(components, 'article scenarios on real databases', () => {
     for (const { scenario, target, variant } of runs) {
       const broken = target.variants[variant]!.broken;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
-        const result = await runScenario(scenario, target, variant, pool, { seed, outDir, durationMs: 800, timeScale: 0.05 });
+        const result = await runScenario(scenario, target, variant, pool, {
+          seed,
+          outDir,
+          durationMs: 800,
+          timeScale: 0.05,
+        });
         expect(result.error).toBeUndefined();
         expect(result.summary.operations).toBeGreaterThan(0);
         expect(result.verdict).toBe(broken ? 'invalid' : 'valid');
         expect(result.passed).toBe(true);
         if (broken) {
-          const violations = result.checks.flatMap((c) => c.violations).filter((v) => v.invariant !== 'article-timing');
+          const violations = result.checks
+            .flatMap((c) => c.violations)
+            .filter((v) => v.invariant !== 'article-timing');
           expect(violations.length).toBeGreaterThan(0);
           expect(violations[0]!.operations.length).toBeGreaterThan(0);
         }

@@ -10,7 +10,8 @@ import { describeWith, mariadbComponent, postgresComponent } from '../testing/co
 import { startMariaDbProcess } from './mariadb-process.ts';
 import { startPostgresProcess } from './postgres-process.ts';
 
-const listening = (port: number) => spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
+const listening = (port: number) =>
+  spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
 
 describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
   it('starts mariadbd on a loopback port with a password, then removes it completely', async () => {
@@ -22,7 +23,9 @@ describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
     await connection.end();
     expect((rows as { v: string }[])[0]!.v).toMatch(/MariaDB/);
     expect((rows as { bind: string }[])[0]!.bind).toBe('127.0.0.1');
-    await expect(adminQuery({ ...server.admin, password: 'wrong' }, ['SELECT 1'])).rejects.toThrow(/Access denied/);
+    await expect(adminQuery({ ...server.admin, password: 'wrong' }, ['SELECT 1'])).rejects.toThrow(
+      /Access denied/,
+    );
     expect(listening(server.admin.port)).toContain('127.0.0.1');
     await server.stop();
     expect(listening(server.admin.port)).toBe('');
@@ -34,7 +37,11 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
   it('starts Postgres (as a non-root user when root) on loopback, then removes it completely', async () => {
     const server = await startPostgresProcess();
     const client = await connectPostgres(server.admin);
-    const row = (await client.query("SELECT current_setting('listen_addresses') AS listen, current_setting('data_directory') AS dir")).rows[0];
+    const row = (
+      await client.query(
+        "SELECT current_setting('listen_addresses') AS listen, current_setting('data_directory') AS dir",
+      )
+    ).rows[0];
     await client.end();
     expect(row.listen).toBe('127.0.0.1');
     expect(existsSync(row.dir)).toBe(true);
