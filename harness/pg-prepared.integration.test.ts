@@ -1,0 +1,67 @@
+/**
+ * The lean prepared-statement connection on a real Postgres: results, errors
+ * that leave the connection usable, authentication, and a killed backend.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { adminQuery } from './db.ts';
+import { classifyError } from './outcomes.ts';
+import { PreparedConnection } from './pg-prepared.ts';
+import { startPostgresProcess } from './providers/postgres-process.ts';
+import type { DatabaseServer } from './providers/types.ts';
+import { describeWith, postgresComponent } from './testing/components.ts';
+
+describeWith([await postgresComponent()], 'PreparedConnection', () => {
+  let server: DatabaseServer;
+  beforeAll(async () => {
+    server = await startPostgresProcess();
+    await adminQuery(server.admin, [
+      'CREATE TABLE item (id INT PRIMARY KEY, name TEXT)',
+      "INSERT INTO item VALUES (1, 'one'), (2, NULL)",
+    ]);
+  });
+  afterAll(() => server.stop());
+
+  it('returns rows as text and the affected row count', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const read = await connection.query('read', 'SELECT id, name FROM item ORDER BY id', []);
+    expect(read.rows).toEqual([
+      ['1', 'one'],
+      ['2', null],
+    ]);
+    const updated = await connection.query('rename', 'UPDATE item SET name = $2 WHERE id = $1', [2, 'two']);
+    expect(updated.rowCount).toBe(1);
+    const none = await connection.query('rename', 'UPDATE item SET name = $2 WHERE id = $1', [99, 'x']);
+    expect(none.rowCount).toBe(0);
+    await connection.end();
+  });
+
+  it('rejects a SQL error as a definite failure and stays usable', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const error = await connection
+      .query('insert', 'INSERT INTO item VALUES ($1, $2)', [1, 'dup'])
+      .catch((e: unknown) => e);
+    expect((error as { code: string }).code).toBe('23505');
+    expect(classifyError(error)).toBe('fail');
+    expect((await connection.query('count', 'SELECT count(*) FROM item', [])).rows).toEqual([['2']]);
+    await connection.end();
+  });
+
+  it('refuses a wrong password', async () => {
+    const error = await PreparedConnection.connect({ ...server.admin, password: 'wrong' }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as { code: string }).code).toBe('28P01');
+  });
+
+  it('turns a terminated backend into an unknown outcome for the call in flight', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const pid = (await connection.query('pid', 'SELECT pg_backend_pid()', [])).rows[0]![0];
+    const inFlight = connection.query('sleep', 'SELECT pg_sleep(5)', []).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    await adminQuery(server.admin, [`SELECT pg_terminate_backend(${pid})`]);
+    const error = await inFlight;
+    expect(classifyError(error)).toBe('info');
+    await expect(connection.query('count', 'SELECT 1', [])).rejects.toBeTruthy();
+    await connection.end();
+  });
+});
