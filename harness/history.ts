@@ -209,7 +209,38 @@ function toOperation(invoke: InvokeEvent, completion: CompletionEvent): Operatio
 }
 
 export async function loadOperations(path: string): Promise<Operation[]> {
+  return (await loadHistory(path)).operations;
+}
+
+/** A fault window as the history recorded it: when it really started and was healed. */
+export interface FaultRecord {
+  fault: string;
+  window: number;
+  startedAt: number;
+  /** Absent when the run ended before the fault was healed. */
+  stoppedAt?: number;
+  detail?: Record<string, unknown>;
+}
+
+export function pairFaults(events: Iterable<HistoryEvent>): FaultRecord[] {
+  const records = new Map<number, FaultRecord>();
+  for (const event of events) {
+    if (event.type !== 'fault-start' && event.type !== 'fault-stop') continue;
+    const { window, ...detail } = (event.detail ?? {}) as { window?: number } & Record<string, unknown>;
+    const key = window ?? records.size;
+    if (event.type === 'fault-start')
+      records.set(key, { fault: event.fault, window: key, startedAt: event.t, detail });
+    else {
+      const record = records.get(key);
+      if (record) record.stoppedAt = event.t;
+    }
+  }
+  return [...records.values()].sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/** Read a history file back: its operations and its fault windows. */
+export async function loadHistory(path: string): Promise<{ operations: Operation[]; faults: FaultRecord[] }> {
   const events: HistoryEvent[] = [];
   for await (const event of readHistory(path)) events.push(event);
-  return pairOperations(events);
+  return { operations: pairOperations(events), faults: pairFaults(events) };
 }

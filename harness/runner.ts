@@ -4,18 +4,24 @@
  * Data flows one way: provider -> workload -> history -> checkers -> result.
  */
 import { join } from 'node:path';
+import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import type { CheckResult, Verdict } from './checkers/types.ts';
 import { capViolations, combineVerdicts } from './checkers/types.ts';
-import { EnvironmentError } from './errors.ts';
-import { HistoryWriter, loadOperations, type Operation } from './history.ts';
-import { classifyError, errorMessage } from './outcomes.ts';
+import { EnvironmentError, UsageError } from './errors.ts';
+import { type FaultWindowResult, summarizeFaultWindows } from './fault-windows.ts';
+import { Nemesis } from './faults/nemesis.ts';
+import { type FaultWindow, planFaultWindows } from './faults/spec.ts';
+import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
+import { errorMessage } from './outcomes.ts';
+import { freePort } from './providers/ports.ts';
 import { redact } from './redact.ts';
 import type { ScenarioDefinition, TimingPoint } from './scenarios.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 import type { ServerPool } from './server-pool.ts';
 import { type HistorySummary, summarize } from './stats.ts';
 import type { TargetContext, TargetDefinition } from './target.ts';
-import { type OperationResult, runWorkload, type WorkloadSpec } from './workload.ts';
+import { WorkerClients } from './worker-clients.ts';
+import { runWorkload, type WorkloadSpec } from './workload.ts';
 
 export interface RunSettings {
   seed: number;
@@ -25,8 +31,13 @@ export interface RunSettings {
   durationMs?: number;
   timeScale?: number;
   windowMs?: number;
+  /** Per-operation deadline (ms), overriding the scenario's. */
+  timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** An operation still running after this long is recorded as `info`. */
+export const DEFAULT_TIMEOUT_MS = 5000;
 
 export interface TimingPointResult extends TimingPoint {
   scaledRateMs: number;
@@ -51,6 +62,8 @@ export interface RunResult {
   summary: HistorySummary;
   checks: CheckResult[];
   timingGrid?: TimingPointResult[];
+  /** Each fault window with the operations that overlapped it, by outcome. */
+  faultWindows: FaultWindowResult[];
   historyFiles: string[];
   durationMs: number;
   interrupted: boolean;
@@ -80,71 +93,63 @@ export function resolveWorkload(scenario: ScenarioDefinition, settings: RunSetti
 interface SingleRun {
   operations: Operation[];
   checks: CheckResult[];
+  faults: FaultRecord[];
   historyFile: string;
 }
 
-/** One pass of the workload on a fresh database; the history is read back from disk for checking. */
-async function runOnce(
-  target: TargetDefinition,
-  variant: string,
-  spec: WorkloadSpec,
-  pool: ServerPool,
-  historyFile: string,
-  signal: AbortSignal | undefined,
-): Promise<SingleRun> {
+interface RunPlan {
+  target: TargetDefinition;
+  variant: string;
+  spec: WorkloadSpec;
+  timeoutMs: number;
+  windows: FaultWindow[];
+  historyFile: string;
+  signal: AbortSignal | undefined;
+}
+
+/** One pass of the workload (and its faults) on a fresh database; the history is read back from disk for checking. */
+async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
+  const { target, variant, spec, windows, historyFile } = plan;
   const server = await pool.get(target.database);
   const scratch = await createScratchDatabase(server);
+  let proxy: ToxiproxyProxy | undefined;
   try {
-    const ctx: TargetContext = { database: scratch.info, variant, seed: spec.seed, keys: spec.keys.count };
+    let database = scratch.info;
+    if (windows.some((w) => w.kind === 'network')) {
+      // Workers reach the database through Toxiproxy so network toxics apply to them.
+      const toxiproxy = await pool.toxiproxy();
+      const port = await freePort();
+      proxy = await toxiproxy.client.createProxy({
+        name: scratch.info.database,
+        listen: `127.0.0.1:${port}`,
+        upstream: `${server.admin.host}:${server.admin.port}`,
+      });
+      database = { ...scratch.info, host: '127.0.0.1', port };
+    }
+    const ctx: TargetContext = { database, variant, seed: spec.seed, keys: spec.keys.count };
     await target.setup(ctx);
-    const clients: unknown[] = await Promise.all(
-      Array.from({ length: spec.workers }, (_, w) => target.connect(ctx, w)),
-    );
-    const broken = new Set<number>();
+    const clients = new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
+    await clients.connectAll();
     const history = new HistoryWriter(historyFile);
-
-    const execute = async (
-      worker: number,
-      planned: { op: string; args: unknown },
-    ): Promise<OperationResult> => {
-      const operation = target.operations[planned.op];
-      if (!operation)
-        return { outcome: 'fail', error: `target ${target.name} has no operation "${planned.op}"` };
-      if (broken.has(worker)) {
-        // The previous call left this worker's connection in an unknown state: start over.
-        try {
-          await target.disconnect(clients[worker]).catch(() => {});
-          clients[worker] = await target.connect(ctx, worker);
-          broken.delete(worker);
-        } catch (error) {
-          // Never sent, so it surely did not happen.
-          return { outcome: 'fail', error: redact(`reconnect failed: ${errorMessage(error)}`) };
-        }
-      }
-      try {
-        const result = await operation(clients[worker], planned.args, ctx);
-        return result.outcome === 'ok'
-          ? { outcome: 'ok', value: result.value }
-          : {
-              outcome: 'fail',
-              error: result.error,
-              ...(result.value === undefined ? {} : { value: result.value }),
-            };
-      } catch (error) {
-        const outcome = classifyError(error);
-        if (outcome === 'info') broken.add(worker);
-        return { outcome, error: redact(errorMessage(error)) };
-      }
-    };
-
+    const environment = { server, database: scratch.info, ...(proxy ? { proxy } : {}) };
+    const nemesis = new Nemesis(windows, environment, history, history.now());
+    const faultsDone = nemesis.run();
     try {
-      await runWorkload(spec, { history, planner: target.plan, execute, ...(signal ? { signal } : {}) });
+      await runWorkload(spec, {
+        history,
+        planner: target.plan,
+        execute: (worker, planned) => clients.execute(worker, planned),
+        ...(plan.signal ? { signal: plan.signal } : {}),
+      });
     } finally {
+      // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
+      await nemesis.stop();
+      await faultsDone;
       history.close();
-      await Promise.allSettled(clients.map((c) => target.disconnect(c)));
+      await clients.closeAll();
     }
     const finalState = await target.finalState(ctx);
-    const operations = await loadOperations(historyFile);
+    const { operations, faults } = await loadHistory(historyFile);
     const checks = target.checkers.map((checker) => {
       try {
         return capViolations(checker.check({ operations, finalState }));
@@ -157,8 +162,9 @@ async function runOnce(
         };
       }
     });
-    return { operations, checks, historyFile };
+    return { operations, checks, faults, historyFile };
   } finally {
+    await proxy?.remove().catch(() => {});
     await scratch.drop().catch(() => {});
   }
 }
@@ -181,6 +187,22 @@ export async function runScenario(
   const baseSpec = resolveWorkload(scenario, settings);
   const fileFor = (suffix = '') =>
     join(settings.outDir, 'histories', `${scenario.name}--${variant}${suffix}.ndjson`);
+  const timeoutMs = settings.timeoutMs ?? scenario.workload.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const faults = scenario.faults ?? [];
+  if (faults.length > 0 && baseSpec.durationMs === undefined) {
+    throw new UsageError(
+      `scenario ${scenario.name}: faults need a duration to be scheduled in (it has an operation count)`,
+    );
+  }
+  const plan = (spec: WorkloadSpec, historyFile: string): RunPlan => ({
+    target,
+    variant,
+    spec,
+    timeoutMs,
+    windows: planFaultWindows(faults, spec.durationMs ?? 0, settings.seed),
+    historyFile,
+    signal: settings.signal,
+  });
 
   const runs: SingleRun[] = [];
   let timingGrid: TimingPointResult[] | undefined;
@@ -200,7 +222,7 @@ export async function runScenario(
         };
         const spec: WorkloadSpec = { ...baseSpec, pacing, durationMs: windowMs };
         delete spec.opCount;
-        const run = await runOnce(target, variant, spec, pool, fileFor(`--point${i}`), settings.signal);
+        const run = await runOnce(plan(spec, fileFor(`--point${i}`)), pool);
         runs.push(run);
         const failures = failuresByWorker(run.operations, spec.workers);
         const total = failures.reduce((a, b) => a + b, 0);
@@ -213,11 +235,12 @@ export async function runScenario(
         });
       }
     } else {
-      runs.push(await runOnce(target, variant, baseSpec, pool, fileFor(), settings.signal));
+      runs.push(await runOnce(plan(baseSpec, fileFor()), pool));
     }
   } catch (caught) {
-    // A missing database ends the whole suite (with its own exit code); anything else is this run's error.
-    if (caught instanceof EnvironmentError) throw caught;
+    // A missing component or a bad scenario ends the whole suite (with its own exit code);
+    // anything else is this run's error.
+    if (caught instanceof EnvironmentError || caught instanceof UsageError) throw caught;
     error = redact(errorMessage(caught));
   }
 
@@ -250,6 +273,7 @@ export async function runScenario(
     workload,
     summary: summarize(operations),
     checks,
+    faultWindows: runs.flatMap((r) => summarizeFaultWindows(r.faults, r.operations, r.checks)),
     historyFiles: runs.map((r) => r.historyFile),
     durationMs: Date.now() - startedAt,
     interrupted: settings.signal?.aborted ?? false,

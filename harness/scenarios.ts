@@ -3,6 +3,7 @@
  * timing experiment, a grid of pacing points with the expected outcome.
  * These four reproduce the article's demonstrations.
  */
+import type { FaultSpec } from './faults/spec.ts';
 import type { Pacing } from './workload.ts';
 
 export interface WorkloadOptions {
@@ -13,6 +14,8 @@ export interface WorkloadOptions {
   keyDistribution?: 'uniform' | 'hot';
   hotFraction?: number;
   pacing?: Pacing;
+  /** Per-operation deadline: an operation still running after it is recorded as `info`. Default 5000 ms. */
+  timeoutMs?: number;
 }
 
 /** One cell of the timing experiment: two workers on a ticker of `rateMs`, the second started `offsetMs` later. */
@@ -39,6 +42,8 @@ export interface ScenarioDefinition {
   variants?: string[];
   workload: WorkloadOptions;
   timingGrid?: TimingGrid;
+  /** The nemesis's schedule for this scenario. */
+  faults?: FaultSpec[];
 }
 
 export const builtinScenarios: ScenarioDefinition[] = [

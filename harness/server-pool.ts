@@ -4,6 +4,7 @@
  */
 import { EnvironmentError } from './errors.ts';
 import { acquireServer, type ProviderPreference } from './providers/select.ts';
+import { startToxiproxy, type ToxiproxyService } from './providers/toxiproxy.ts';
 import type { DatabaseKind, DatabaseServer } from './providers/types.ts';
 import { ProviderUnavailable } from './providers/types.ts';
 import { redact } from './redact.ts';
@@ -15,6 +16,7 @@ export interface ServerPoolOptions {
 
 export class ServerPool {
   private readonly servers = new Map<DatabaseKind, Promise<DatabaseServer>>();
+  private proxyService: Promise<ToxiproxyService> | undefined;
 
   constructor(private readonly options: ServerPoolOptions) {}
 
@@ -38,15 +40,33 @@ export class ServerPool {
     return server;
   }
 
+  /** Toxiproxy for network faults, started on first use. */
+  toxiproxy(): Promise<ToxiproxyService> {
+    this.proxyService ??= startToxiproxy().catch((error: unknown) => {
+      if (error instanceof ProviderUnavailable) {
+        throw new EnvironmentError(redact(`cannot bring up Toxiproxy: ${error.message}; ${error.hint}`));
+      }
+      throw error;
+    });
+    return this.proxyService;
+  }
+
   /** Descriptions of the servers that came up, for the report. */
   async describe(): Promise<string[]> {
-    const settled = await Promise.allSettled(this.servers.values());
+    const settled = await Promise.allSettled([
+      ...this.servers.values(),
+      ...(this.proxyService ? [this.proxyService] : []),
+    ]);
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.description] : []));
   }
 
   async stopAll(): Promise<void> {
-    const settled = await Promise.allSettled(this.servers.values());
+    const settled = await Promise.allSettled([
+      ...this.servers.values(),
+      ...(this.proxyService ? [this.proxyService] : []),
+    ]);
     this.servers.clear();
+    this.proxyService = undefined;
     await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
   }
 }

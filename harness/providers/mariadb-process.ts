@@ -5,15 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { registerSecret } from '../redact.ts';
-import { captureOutput, spawnOwned, stopProcess } from './child-processes.ts';
 import { freePort } from './ports.ts';
+import { ServerProcess } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const run = promisify(execFile);
@@ -67,9 +66,13 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
   }
 
   const port = await freePort();
-  const child = spawnOwned(
-    binaries.server,
-    [
+  // root may log in over the socket without a password; the harness itself uses a TCP user.
+  const asRootOverSocket = () =>
+    mysql.createConnection({ socketPath: socket, user: 'root', connectTimeout: 1000 });
+  const server = new ServerProcess({
+    name: 'mariadbd',
+    command: binaries.server,
+    args: [
       '--no-defaults',
       `--datadir=${dataDir}`,
       ...userArgs,
@@ -82,55 +85,35 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
       ...(options.serverArgs ?? []),
     ],
     dir,
-  );
-  const output = captureOutput(child);
+    stopSignal: 'SIGTERM',
+    isReady: async () => {
+      const root = await asRootOverSocket();
+      await root.end();
+      return true;
+    },
+  });
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop(1000);
+    throw new ProviderUnavailable('process', (error as Error).message, 'see the MariaDB error above');
+  }
+
   const password = randomBytes(12).toString('hex');
   registerSecret(password);
-
-  // Wait for the socket to accept root, then create the TCP user the harness uses.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new ProviderUnavailable(
-        'process',
-        `mariadbd exited during start-up: ${output().trim().split('\n').slice(-3).join(' | ')}`,
-        'see the MariaDB error above',
-      );
-    }
-    try {
-      const root = await mysql.createConnection({ socketPath: socket, user: 'root', connectTimeout: 1000 });
-      await root.query(`CREATE USER 'chaos'@'127.0.0.1' IDENTIFIED BY '${password}'`);
-      await root.query(`GRANT ALL PRIVILEGES ON *.* TO 'chaos'@'127.0.0.1' WITH GRANT OPTION`);
-      await root.end();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await stopProcess(child, 1000);
-        rmSync(dir, { recursive: true, force: true });
-        throw new ProviderUnavailable(
-          'process',
-          `mariadbd did not accept connections within 30 s (${(error as Error).message})`,
-          'see the MariaDB error log',
-        );
-      }
-      await sleep(100);
-    }
-  }
-  const version =
-    /Version: '([^']+)'/.exec(output())?.[1] ??
-    (existsSync(join(dataDir, 'mysql_upgrade_info'))
-      ? readFileSync(join(dataDir, 'mysql_upgrade_info'), 'utf8').trim()
-      : 'unknown');
+  const root = await asRootOverSocket();
+  await root.query(`CREATE USER 'chaos'@'127.0.0.1' IDENTIFIED BY '${password}'`);
+  await root.query(`GRANT ALL PRIVILEGES ON *.* TO 'chaos'@'127.0.0.1' WITH GRANT OPTION`);
+  const [rows] = await root.query('SELECT VERSION() AS version');
+  await root.end();
+  const version = (rows as { version: string }[])[0]?.version ?? 'unknown';
 
   return {
     kind: 'mariadb',
     provider: 'process',
     admin: { kind: 'mariadb', host: '127.0.0.1', port, user: 'chaos', password, database: 'mysql' },
     description: `MariaDB ${version} (local process, 127.0.0.1:${port})`,
-    async stop() {
-      await stopProcess(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    process: server,
+    stop: () => server.stop(),
   };
 }

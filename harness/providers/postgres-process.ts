@@ -18,12 +18,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { registerSecret } from '../redact.ts';
-import { captureOutput, spawnOwned, stopProcess } from './child-processes.ts';
 import { freePort } from './ports.ts';
+import { ServerProcess } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const run = promisify(execFile);
@@ -148,9 +147,6 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     String(port),
     ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ];
-  const child = spawnOwned(binaries.postgres, args, dir, { ...identity });
-  const output = captureOutput(child);
-
   const admin = {
     kind: 'postgres' as const,
     host: '127.0.0.1',
@@ -159,36 +155,29 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     password,
     database: 'postgres',
   };
-  const deadline = Date.now() + 30_000;
   let version = 'unknown';
-  for (;;) {
-    if (child.exitCode !== null) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new ProviderUnavailable(
-        'process',
-        `postgres exited during start-up: ${output().trim().split('\n').slice(-3).join(' | ')}`,
-        'see the Postgres log above',
-      );
-    }
-    try {
+  const server = new ServerProcess({
+    name: 'postgres',
+    command: binaries.postgres,
+    args,
+    dir,
+    spawnOptions: { ...identity },
+    // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
+    stopSignal: 'SIGINT',
+    isReady: async () => {
       const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1000 });
       client.on('error', () => {});
       await client.connect();
       version = (await client.query('SHOW server_version')).rows[0].server_version;
       await client.end();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await stopProcess(child, 1000);
-        rmSync(dir, { recursive: true, force: true });
-        throw new ProviderUnavailable(
-          'process',
-          `postgres did not accept connections within 30 s (${(error as Error).message})`,
-          'see the Postgres log',
-        );
-      }
-      await sleep(50);
-    }
+      return true;
+    },
+  });
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop(1000);
+    throw new ProviderUnavailable('process', (error as Error).message, 'see the Postgres log above');
   }
 
   return {
@@ -196,10 +185,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     provider: 'process',
     admin,
     description: `Postgres ${version} (local process, 127.0.0.1:${port})`,
-    async stop() {
-      // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
-      await stopProcess(child, 10_000, 'SIGINT');
-      rmSync(dir, { recursive: true, force: true });
-    },
+    process: server,
+    stop: () => server.stop(),
   };
 }

@@ -3,6 +3,7 @@
  * and the credentials to administer it. How it came up (URL, local process,
  * container) only matters to the provider and, later, to faults.
  */
+import type { ServerProcess } from './server-process.ts';
 
 export type DatabaseKind = 'mariadb' | 'postgres';
 export type ProviderKind = 'url' | 'process' | 'container';
@@ -25,6 +26,8 @@ export interface DatabaseServer {
   description: string;
   /** Stop the server if this provider started it; a URL server is left alone. */
   stop(): Promise<void>;
+  /** The server's processes, when the harness started them (process provider): crash and pause faults need it. */
+  process?: ServerProcess;
 }
 
 export function connectionUrl(info: ConnectionInfo, database = info.database): string {

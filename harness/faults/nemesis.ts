@@ -1,0 +1,90 @@
+/**
+ * The nemesis runs a fault schedule beside the workload: at each window's
+ * start it breaks something, at its end it heals it, and it records both as
+ * history events. Whatever is still broken when the workload stops (or the
+ * run is interrupted) is healed by `healAll`, so no toxic, paused process or
+ * dead server outlives the run.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HistoryWriter } from '../history.ts';
+import { errorMessage } from '../outcomes.ts';
+import { redact } from '../redact.ts';
+import { killConnection, killQuery } from './kill-sessions.ts';
+import { network } from './network.ts';
+import { crash, pause } from './process-faults.ts';
+import type { FaultKind, FaultWindow } from './spec.ts';
+import type { FaultAction, FaultEnvironment } from './types.ts';
+
+export const faultActions: Record<FaultKind, FaultAction> = {
+  'kill-connection': killConnection,
+  'kill-query': killQuery,
+  crash,
+  pause,
+  network,
+};
+
+export class Nemesis {
+  private readonly active = new Set<FaultWindow>();
+  private readonly stopping = new AbortController();
+
+  /** `origin`: the history time at which the workload (and so the schedule) starts. */
+  constructor(
+    private readonly windows: FaultWindow[],
+    private readonly env: FaultEnvironment,
+    private readonly history: HistoryWriter,
+    private readonly origin: number,
+  ) {}
+
+  /** Run every window; resolves when all are done or `stop()` was called. */
+  run(): Promise<void> {
+    return Promise.all(this.windows.map((window, index) => this.runWindow(window, index))).then(() => {});
+  }
+
+  /** End the schedule early: no new window starts, running ones are healed. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.healAll();
+  }
+
+  private async waitUntil(at: number): Promise<boolean> {
+    const wait = this.origin + at - this.history.now();
+    if (wait <= 0) return !this.stopping.signal.aborted;
+    try {
+      await sleep(wait, undefined, { signal: this.stopping.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async runWindow(window: FaultWindow, index: number): Promise<void> {
+    if (!(await this.waitUntil(window.startMs))) return;
+    this.active.add(window);
+    try {
+      const detail = await faultActions[window.kind].start(this.env, window);
+      this.history.fault('fault-start', window.label, { window: index, ...detail });
+    } catch (error) {
+      this.history.fault('fault-start', window.label, { window: index, error: redact(errorMessage(error)) });
+    }
+    await this.waitUntil(window.endMs);
+    await this.heal(window, index);
+  }
+
+  private async heal(window: FaultWindow, index = this.windows.indexOf(window)): Promise<void> {
+    if (!this.active.delete(window)) return;
+    try {
+      await faultActions[window.kind].stop(this.env, window);
+      this.history.fault('fault-stop', window.label, { window: index });
+    } catch (error) {
+      this.history.fault('fault-stop', window.label, { window: index, error: redact(errorMessage(error)) });
+      throw error;
+    }
+  }
+
+  async healAll(): Promise<void> {
+    const results = await Promise.allSettled([...this.active].map((window) => this.heal(window)));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed)
+      throw new Error(`could not heal a fault: ${errorMessage((failed as PromiseRejectedResult).reason)}`);
+  }
+}

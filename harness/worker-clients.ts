@@ -1,0 +1,103 @@
+/**
+ * Each worker's client for a run: connected before the workload starts,
+ * replaced after an operation whose outcome is unknown (its connection may be
+ * dead or mid-transaction), and every call bounded by a deadline, so a paused
+ * server or a black-holed network turns operations into `info` instead of
+ * hanging the run.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { classifyError, errorMessage } from './outcomes.ts';
+import { redact } from './redact.ts';
+import type { TargetContext, TargetDefinition } from './target.ts';
+import type { OperationResult, PlannedOperation } from './workload.ts';
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolve with the promise's value, or TIMED_OUT after `ms`; the loser is left to settle on its own. */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  promise.catch(() => {}); // an abandoned call may still fail later; that is expected
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Pause after a refused reconnect so a worker does not spin while the server is down. */
+const RECONNECT_BACKOFF_MS = 50;
+const DISCONNECT_GRACE_MS = 1000;
+
+export class WorkerClients {
+  private readonly clients: unknown[] = [];
+  private readonly stale = new Set<number>();
+
+  constructor(
+    private readonly target: TargetDefinition,
+    private readonly ctx: TargetContext,
+    private readonly workers: number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async connectAll(): Promise<void> {
+    const clients = await Promise.all(
+      Array.from({ length: this.workers }, (_, w) => this.target.connect(this.ctx, w)),
+    );
+    this.clients.splice(0, this.clients.length, ...clients);
+  }
+
+  /** Run one planned operation on the worker's client and classify what happened. Never throws. */
+  async execute(worker: number, planned: PlannedOperation): Promise<OperationResult> {
+    const operation = this.target.operations[planned.op];
+    if (!operation)
+      return { outcome: 'fail', error: `target ${this.target.name} has no operation "${planned.op}"` };
+    if (this.stale.has(worker)) {
+      const reconnected = await this.reconnect(worker);
+      // Never sent, so it surely did not happen.
+      if (reconnected !== true) return { outcome: 'fail', error: redact(`reconnect failed: ${reconnected}`) };
+    }
+    try {
+      const result = await withDeadline(
+        operation(this.clients[worker], planned.args, this.ctx),
+        this.timeoutMs,
+      );
+      if (result === TIMED_OUT) {
+        this.stale.add(worker);
+        return { outcome: 'info', error: `client timeout after ${this.timeoutMs} ms` };
+      }
+      if (result.outcome === 'ok') return { outcome: 'ok', value: result.value };
+      return {
+        outcome: 'fail',
+        error: result.error,
+        ...(result.value === undefined ? {} : { value: result.value }),
+      };
+    } catch (error) {
+      const outcome = classifyError(error);
+      if (outcome === 'info') this.stale.add(worker);
+      return { outcome, error: redact(errorMessage(error)) };
+    }
+  }
+
+  private async reconnect(worker: number): Promise<true | string> {
+    void withDeadline(this.target.disconnect(this.clients[worker]), DISCONNECT_GRACE_MS);
+    try {
+      const client = await withDeadline(this.target.connect(this.ctx, worker), this.timeoutMs);
+      if (client === TIMED_OUT) throw new Error(`connect timeout after ${this.timeoutMs} ms`);
+      this.clients[worker] = client;
+      this.stale.delete(worker);
+      return true;
+    } catch (error) {
+      await sleep(RECONNECT_BACKOFF_MS);
+      return errorMessage(error);
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(
+      this.clients.map((client) => withDeadline(this.target.disconnect(client), DISCONNECT_GRACE_MS)),
+    );
+  }
+}
