@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { UsageError } from './errors.ts';
+import { validateFaults } from './faults/spec.ts';
 import type { ScenarioDefinition } from './scenarios.ts';
 import type { TargetDefinition } from './target.ts';
 
@@ -30,6 +31,7 @@ const workloadSchema = z
     keyDistribution: z.enum(['uniform', 'hot']).optional(),
     hotFraction: z.number().min(0).max(1).optional(),
     pacing: pacingSchema.optional(),
+    timeoutMs: z.number().positive().optional(),
   })
   .strict();
 
@@ -58,6 +60,8 @@ const scenarioSchema = z
       })
       .strict()
       .optional(),
+    // Checked in detail (kinds, Toxiproxy attributes) by validateFaults, with errors that name the field.
+    faults: z.array(z.unknown()).optional(),
   })
   .strict();
 
@@ -132,6 +136,9 @@ export function validateConfig(raw: unknown, source: string): ChaosConfig {
     throw new UsageError(`invalid config in ${source}:\n${problems}`);
   }
   const config = raw as ChaosConfig;
+  for (const [i, scenario] of (config.scenarios ?? []).entries()) {
+    if (scenario.faults) validateFaults(scenario.faults, `${source}: scenarios.${i}`);
+  }
   if (config.run?.duration !== undefined) parseDuration(config.run.duration, `${source}: run.duration`);
   return config;
 }

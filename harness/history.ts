@@ -228,11 +228,14 @@ export function pairFaults(events: Iterable<HistoryEvent>): FaultRecord[] {
     if (event.type !== 'fault-start' && event.type !== 'fault-stop') continue;
     const { window, ...detail } = (event.detail ?? {}) as { window?: number } & Record<string, unknown>;
     const key = window ?? records.size;
-    if (event.type === 'fault-start')
+    if (event.type === 'fault-start') {
       records.set(key, { fault: event.fault, window: key, startedAt: event.t, detail });
-    else {
+    } else {
       const record = records.get(key);
-      if (record) record.stoppedAt = event.t;
+      if (record) {
+        record.stoppedAt = event.t;
+        record.detail = { ...record.detail, ...detail };
+      }
     }
   }
   return [...records.values()].sort((a, b) => a.startedAt - b.startedAt);

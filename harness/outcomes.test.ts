@@ -8,6 +8,9 @@ describe('classifyError', () => {
     expect(classifyError({ errno: 1213 })).toBe('fail');
     expect(classifyError({ code: '40001' })).toBe('fail');
     expect(classifyError({ code: '23503' })).toBe('fail');
+    expect(classifyError({ code: '57014' })).toBe('fail'); // query cancelled
+    expect(classifyError({ errno: 1317 })).toBe('fail'); // KILL QUERY
+    expect(classifyError({ code: 'ECONNRESET', notSent: true })).toBe('fail'); // never left the client
   });
 
   it('treats connection loss, timeouts and unknown errors as info', () => {

@@ -116,7 +116,11 @@ export class PreparedConnection {
 
   /** Run statement `name` (parsed on first use) with text parameters. */
   query(name: string, text: string, values: (string | number | null)[]): Promise<PreparedResult> {
-    if (this.broken) return Promise.reject(this.broken);
+    // Nothing is sent on a connection already known to be closed, so the call surely did not happen.
+    if (this.broken)
+      return Promise.reject(
+        Object.assign(new Error(`connection closed: ${this.broken.message}`), { notSent: true }),
+      );
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
       const parameters = values.map((v) => (v === null ? null : String(v)));

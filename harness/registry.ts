@@ -6,6 +6,7 @@
 import { builtinTargets } from '../targets/index.ts';
 import type { ChaosConfig } from './config.ts';
 import { UsageError } from './errors.ts';
+import { validateFaults } from './faults/spec.ts';
 import { builtinScenarios, type ScenarioDefinition } from './scenarios.ts';
 import type { TargetDefinition } from './target.ts';
 
@@ -28,6 +29,7 @@ export function buildRegistry(config: ChaosConfig): Registry {
       throw new UsageError(
         `scenario ${scenario.name}: unknown target "${scenario.target}" (known: ${[...targets.keys()].join(', ')})`,
       );
+    if (scenario.faults) validateFaults(scenario.faults, `scenario ${scenario.name}`);
     for (const variant of scenario.variants ?? []) {
       if (!target.variants[variant])
         throw new UsageError(`scenario ${scenario.name}: target ${target.name} has no variant "${variant}"`);

@@ -80,4 +80,56 @@ export const builtinScenarios: ScenarioDefinition[] = [
     target: 'fk-timers',
     workload: { workers: 8, keys: 20, durationMs: 3000 },
   },
+  // The same three targets with the nemesis on: correct variants must still hold
+  // (operations with unknown outcomes are allowed for), broken ones still be caught.
+  {
+    name: 'stale-version-mutation-faults',
+    description: 'versioned updates while connections are killed, latency added, Postgres paused and crashed',
+    target: 'postgres-versioning',
+    workload: { workers: 8, keys: 5, durationMs: 4000, timeoutMs: 300 },
+    faults: [
+      { kind: 'kill-connection', startMs: 400, durationMs: 100 },
+      {
+        kind: 'network',
+        startMs: 900,
+        durationMs: 500,
+        toxic: { type: 'latency', attributes: { latency: 50, jitter: 10 } },
+      },
+      { kind: 'pause', startMs: 1700, durationMs: 500 },
+      { kind: 'crash', startMs: 2600, durationMs: 300 },
+    ],
+  },
+  {
+    name: 'concurrent-create-faults',
+    description: 'concurrent upserts while connections are killed and reset and MariaDB crashes',
+    target: 'mariadb-upsert',
+    workload: { workers: 8, keys: 50, durationMs: 4000, timeoutMs: 500 },
+    faults: [
+      { kind: 'kill-connection', startMs: 400, durationMs: 100 },
+      {
+        kind: 'network',
+        startMs: 1000,
+        durationMs: 400,
+        toxic: { type: 'reset_peer', attributes: { timeout: 0 } },
+      },
+      { kind: 'crash', startMs: 2000, durationMs: 300 },
+    ],
+  },
+  {
+    name: 'fk-missing-employee-faults',
+    description:
+      'timer creates racing employee deletes while queries are killed, MariaDB paused and the network black-holed',
+    target: 'fk-timers',
+    workload: { workers: 8, keys: 20, durationMs: 4000, timeoutMs: 400 },
+    faults: [
+      { kind: 'kill-query', startMs: 400, durationMs: 100, intervalMs: 600 },
+      { kind: 'pause', startMs: 1300, durationMs: 500 },
+      {
+        kind: 'network',
+        startMs: 2500,
+        durationMs: 500,
+        toxic: { type: 'timeout', attributes: { timeout: 0 } },
+      },
+    ],
+  },
 ];

@@ -3,6 +3,7 @@
  * servers, reporting each result as soon as it exists, and stops cleanly
  * when the signal aborts.
  */
+import { preflight } from './preflight.ts';
 import type { PlannedRun } from './registry.ts';
 import { type RunResult, type RunSettings, runScenario } from './runner.ts';
 import type { ServerPool } from './server-pool.ts';
@@ -18,6 +19,7 @@ export async function runSuite(
   settings: RunSettings,
   hooks: SuiteHooks = {},
 ): Promise<RunResult[]> {
+  await preflight(runs, pool);
   const results: RunResult[] = [];
   for (const [index, run] of runs.entries()) {
     if (settings.signal?.aborted) break;

@@ -34,6 +34,7 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 const MAX_VIOLATIONS_SHOWN = 3;
+const MAX_FAULT_WINDOWS_SHOWN = 6;
 
 /** All violations found, including those not kept in the results. */
 export function violationCount(run: RunResult): number {
@@ -95,6 +96,20 @@ export function formatScenario(results: RunResult[], style: Style): string {
         `  ${r.variant}: rate ${point.rateMs}ms / offset ${point.offsetMs}ms (run at ${ms(point.scaledRateMs)}ms / ${ms(point.scaledOffsetMs)}ms): ` +
           point.failuresByWorker.map((f, w) => `worker ${w} ${f} failures`).join(', ') +
           mark,
+      );
+    }
+    for (const w of r.faultWindows.slice(0, MAX_FAULT_WINDOWS_SHOWN)) {
+      const healed = w.stoppedAt === undefined ? 'not healed' : `${ms(w.startedAt)}-${ms(w.stoppedAt)} ms`;
+      const { ok, fail, info } = w.counts;
+      out.push(
+        `  ${r.variant}: fault ${style.bold(w.fault)} ${healed}: ok ${ok}, fail ${fail}, info ${info}, violations ${w.violations}`,
+      );
+    }
+    if (r.faultWindows.length > MAX_FAULT_WINDOWS_SHOWN) {
+      out.push(
+        style.dim(
+          `  ${r.variant}: ... and ${r.faultWindows.length - MAX_FAULT_WINDOWS_SHOWN} more fault windows`,
+        ),
       );
     }
     const violations = r.checks.flatMap((c) => c.violations);

