@@ -70,6 +70,12 @@ describe('selection', () => {
       'timing-grid/blind-update',
       'fk-missing-employee/correct',
       'fk-missing-employee/no-foreign-key',
+      'stale-version-mutation-faults/correct',
+      'stale-version-mutation-faults/blind-update',
+      'concurrent-create-faults/correct',
+      'concurrent-create-faults/select-then-insert',
+      'fk-missing-employee-faults/correct',
+      'fk-missing-employee-faults/no-foreign-key',
     ]);
   });
 
@@ -78,7 +84,7 @@ describe('selection', () => {
       selectRuns(registry, { targets: ['postgres-versioning'], variants: ['correct'] }).map(
         (r) => r.scenario.name,
       ),
-    ).toEqual(['stale-version-mutation', 'timing-grid']);
+    ).toEqual(['stale-version-mutation', 'timing-grid', 'stale-version-mutation-faults']);
   });
 
   it('names the valid choices for an unknown name', () => {

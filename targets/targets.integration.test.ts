@@ -7,13 +7,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { planFaultWindows } from '../harness/faults/spec.ts';
 import { buildRegistry, selectRuns } from '../harness/registry.ts';
 import { runScenario } from '../harness/runner.ts';
 import { ServerPool } from '../harness/server-pool.ts';
-import { describeWith, mariadbComponent, postgresComponent } from '../harness/testing/components.ts';
+import {
+  describeWith,
+  mariadbComponent,
+  postgresComponent,
+  toxiproxyComponent,
+} from '../harness/testing/components.ts';
 
 const SEEDS = [1, 2, 3];
-const components = [await mariadbComponent(), await postgresComponent()];
+const components = [await mariadbComponent(), await postgresComponent(), await toxiproxyComponent()];
 
 describeWith(components, 'article scenarios on real databases', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -24,12 +30,16 @@ describeWith(components, 'article scenarios on real databases', () => {
   for (const seed of SEEDS) {
     for (const { scenario, target, variant } of runs) {
       const broken = target.variants[variant]!.broken;
+      // Fault scenarios run at their own length (their schedule needs it), once.
+      const withFaults = (scenario.faults ?? []).length > 0;
+      if (withFaults && seed !== SEEDS[0]) continue;
+      const durationMs = withFaults ? undefined : 800;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
         const result = await runScenario(scenario, target, variant, pool, {
           seed,
           outDir,
-          durationMs: 800,
           timeScale: 0.05,
+          ...(durationMs ? { durationMs } : {}),
         });
         expect(result.error).toBeUndefined();
         expect(result.summary.operations).toBeGreaterThan(0);
@@ -41,6 +51,12 @@ describeWith(components, 'article scenarios on real databases', () => {
             .filter((v) => v.invariant !== 'article-timing');
           expect(violations.length).toBeGreaterThan(0);
           expect(violations[0]!.operations.length).toBeGreaterThan(0);
+        }
+        if (withFaults) {
+          // Every scheduled window happened and was healed.
+          const planned = planFaultWindows(scenario.faults!, scenario.workload.durationMs!, seed);
+          expect(result.faultWindows.map((w) => w.fault)).toEqual(planned.map((w) => w.label));
+          for (const w of result.faultWindows) expect(w.stoppedAt).toBeGreaterThan(w.startedAt);
         }
         if (result.timingGrid && !broken) {
           // The article: rate 2s / offset 1s never collides; rate 1s / offset 1s does.
