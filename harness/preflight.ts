@@ -11,11 +11,11 @@ import type { ServerPool } from './server-pool.ts';
 const NEEDS_OWN_PROCESS = new Set(['crash', 'pause']);
 
 export async function preflight(runs: PlannedRun[], pool: ServerPool): Promise<void> {
-  for (const { scenario, target } of runs) {
+  for (const { scenario, target, variant } of runs) {
     const kinds = new Set((scenario.faults ?? []).map((f) => f.kind));
     for (const kind of kinds) {
       if (!NEEDS_OWN_PROCESS.has(kind)) continue;
-      const server = await pool.get(target.database);
+      const server = await pool.get(target.database, target.serverSettings?.(variant));
       if (!server.process) {
         throw new UsageError(
           `scenario ${scenario.name}: the ${kind} fault needs a database the harness starts itself (--provider process); ${server.description} cannot be ${kind === 'crash' ? 'crashed' : 'paused'}`,

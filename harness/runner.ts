@@ -110,7 +110,7 @@ interface RunPlan {
 /** One pass of the workload (and its faults) on a fresh database; the history is read back from disk for checking. */
 async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
   const { target, variant, spec, windows, historyFile } = plan;
-  const server = await pool.get(target.database);
+  const server = await pool.get(target.database, target.serverSettings?.(variant));
   const scratch = await createScratchDatabase(server);
   let proxy: ToxiproxyProxy | undefined;
   try {

@@ -132,4 +132,19 @@ export const builtinScenarios: ScenarioDefinition[] = [
       },
     ],
   },
+  // Durability: inserts under load while the whole server is SIGKILLed and restarted.
+  {
+    name: 'mariadb-durability-crash',
+    description: 'MariaDB inserts under load, server crashed twice: every acknowledged insert must survive',
+    target: 'mariadb-durable-writes',
+    workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
+    faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
+  },
+  {
+    name: 'postgres-durability-crash',
+    description: 'Postgres inserts under load, server crashed twice: every acknowledged insert must survive',
+    target: 'postgres-durable-writes',
+    workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
+    faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
+  },
 ];

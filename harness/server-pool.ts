@@ -5,7 +5,7 @@
 import { EnvironmentError } from './errors.ts';
 import { acquireServer, type ProviderPreference } from './providers/select.ts';
 import { startToxiproxy, type ToxiproxyService } from './providers/toxiproxy.ts';
-import type { DatabaseKind, DatabaseServer } from './providers/types.ts';
+import type { DatabaseKind, DatabaseServer, ServerSettings } from './providers/types.ts';
 import { ProviderUnavailable } from './providers/types.ts';
 import { redact } from './redact.ts';
 
@@ -15,27 +15,31 @@ export interface ServerPoolOptions {
 }
 
 export class ServerPool {
-  private readonly servers = new Map<DatabaseKind, Promise<DatabaseServer>>();
+  /** Keyed by kind plus settings: a variant with its own server settings gets its own server. */
+  private readonly servers = new Map<string, Promise<DatabaseServer>>();
   private proxyService: Promise<ToxiproxyService> | undefined;
 
   constructor(private readonly options: ServerPoolOptions) {}
 
-  get(kind: DatabaseKind): Promise<DatabaseServer> {
-    let server = this.servers.get(kind);
+  get(kind: DatabaseKind, settings?: ServerSettings): Promise<DatabaseServer> {
+    const key = settings ? `${kind} ${JSON.stringify(settings)}` : kind;
+    let server = this.servers.get(key);
     if (!server) {
       const url = this.options.urls[kind];
-      server = acquireServer(kind, { preference: this.options.preference, ...(url ? { url } : {}) }).catch(
-        (error: unknown) => {
-          if (error instanceof ProviderUnavailable) {
-            const hint = error.hint ? `; ${error.hint}` : '';
-            throw new EnvironmentError(
-              redact(`cannot bring up ${kind} (${error.provider} provider): ${error.message}${hint}`),
-            );
-          }
-          throw error;
-        },
-      );
-      this.servers.set(kind, server);
+      server = acquireServer(kind, {
+        preference: this.options.preference,
+        ...(url ? { url } : {}),
+        ...(settings ? { settings } : {}),
+      }).catch((error: unknown) => {
+        if (error instanceof ProviderUnavailable) {
+          const hint = error.hint ? `; ${error.hint}` : '';
+          throw new EnvironmentError(
+            redact(`cannot bring up ${kind} (${error.provider} provider): ${error.message}${hint}`),
+          );
+        }
+        throw error;
+      });
+      this.servers.set(key, server);
     }
     return server;
   }

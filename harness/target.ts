@@ -8,7 +8,7 @@
  * `chaos.config.ts`; nothing in the harness needs editing.
  */
 import type { Checker } from './checkers/types.ts';
-import type { ConnectionInfo, DatabaseKind } from './providers/types.ts';
+import type { ConnectionInfo, DatabaseKind, ServerSettings } from './providers/types.ts';
 import type { OperationPlanner } from './workload.ts';
 
 export interface TargetContext {
@@ -62,6 +62,8 @@ export interface TargetDefinition<Client = any, State = any> {
   /** Read, after the workload stopped, the state the checkers judge. */
   finalState(ctx: TargetContext): Promise<State>;
   checkers: Checker<State>[];
+  /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
+  serverSettings?(variant: string): ServerSettings | undefined;
 }
 
 /** Identity helper that gives a user's target full type checking. */

@@ -1,7 +1,14 @@
 /** The built-in targets, by name. User targets come from chaos.config.ts. */
 import type { TargetDefinition } from '../harness/target.ts';
+import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
 import { fkTimers } from './fk-timers/index.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
 import { postgresVersioning } from './postgres-versioning/index.ts';
 
-export const builtinTargets: TargetDefinition[] = [mariadbUpsert, postgresVersioning, fkTimers];
+export const builtinTargets: TargetDefinition[] = [
+  mariadbUpsert,
+  postgresVersioning,
+  fkTimers,
+  mariadbDurableWrites,
+  postgresDurableWrites,
+];

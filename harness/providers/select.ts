@@ -7,7 +7,13 @@
 import { dockerReachable, startContainer } from './container.ts';
 import { mariaDbBinaries, startMariaDbProcess } from './mariadb-process.ts';
 import { postgresBinaries, startPostgresProcess } from './postgres-process.ts';
-import { type DatabaseKind, type DatabaseServer, type ProviderKind, ProviderUnavailable } from './types.ts';
+import {
+  type DatabaseKind,
+  type DatabaseServer,
+  type ProviderKind,
+  ProviderUnavailable,
+  type ServerSettings,
+} from './types.ts';
 import { connectToUrl } from './url.ts';
 
 export type ProviderPreference = 'auto' | ProviderKind;
@@ -76,12 +82,28 @@ export async function gatherFacts(
 
 export interface AcquireOptions {
   preference: ProviderPreference;
+  /** Settings the server must run with; only a local process can honour them. */
+  settings?: ServerSettings;
   /** From the config; falls back to MARIADB_URL / POSTGRES_URL. */
   url?: string;
 }
 
 /** Bring up (or reach) a server of `kind`; throws ProviderUnavailable with a fix hint. */
 export async function acquireServer(kind: DatabaseKind, options: AcquireOptions): Promise<DatabaseServer> {
+  const settings = options.settings;
+  if (settings) {
+    // A server with special settings is always our own process, whatever else is configured.
+    if (options.preference === 'url' || options.preference === 'container') {
+      throw new ProviderUnavailable(
+        options.preference,
+        `this variant needs server settings (${JSON.stringify(settings)}) that only the process provider can apply`,
+        'use --provider process or auto',
+      );
+    }
+    return kind === 'mariadb'
+      ? startMariaDbProcess({ serverArgs: settings.mariadbArgs ?? [] })
+      : startPostgresProcess({ settings: settings.postgresSettings ?? {} });
+  }
   const url = options.url ?? process.env[URL_VARIABLE[kind]];
   const choice = chooseProvider(kind, options.preference, await gatherFacts(kind, url, options.preference));
   if ('error' in choice)

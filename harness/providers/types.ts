@@ -8,6 +8,17 @@ import type { ServerProcess } from './server-process.ts';
 export type DatabaseKind = 'mariadb' | 'postgres';
 export type ProviderKind = 'url' | 'process' | 'container';
 
+/**
+ * Server configuration a target variant needs (e.g. a durability mutant that
+ * turns off flushing). Only servers the harness starts itself can have it.
+ */
+export interface ServerSettings {
+  /** Extra mariadbd options, e.g. `--innodb-flush-log-at-trx-commit=0`. */
+  mariadbArgs?: string[];
+  /** Extra Postgres settings, e.g. `{ fsync: 'off' }`. */
+  postgresSettings?: Record<string, string>;
+}
+
 export interface ConnectionInfo {
   kind: DatabaseKind;
   host: string;
