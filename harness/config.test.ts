@@ -76,6 +76,12 @@ describe('selection', () => {
       'concurrent-create-faults/select-then-insert',
       'fk-missing-employee-faults/correct',
       'fk-missing-employee-faults/no-foreign-key',
+      'mariadb-durability-crash/correct',
+      'mariadb-durability-crash/flush-log-once-a-second',
+      'postgres-durability-crash/correct',
+      'postgres-durability-crash/async-commit-no-fsync',
+      'transfer-deadlock-retry/correct',
+      'transfer-deadlock-retry/retry-last-statement',
     ]);
   });
 

@@ -147,4 +147,11 @@ export const builtinScenarios: ScenarioDefinition[] = [
     workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
     faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
   },
+  {
+    name: 'transfer-deadlock-retry',
+    description:
+      'transfers in both directions between 4 accounts deadlock; retries must keep money conserved',
+    target: 'bank-transfer',
+    workload: { workers: 8, keys: 4, durationMs: 3000 },
+  },
 ];

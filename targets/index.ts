@@ -1,5 +1,6 @@
 /** The built-in targets, by name. User targets come from chaos.config.ts. */
 import type { TargetDefinition } from '../harness/target.ts';
+import { bankTransfer } from './bank-transfer/index.ts';
 import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
 import { fkTimers } from './fk-timers/index.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
@@ -11,4 +12,5 @@ export const builtinTargets: TargetDefinition[] = [
   fkTimers,
   mariadbDurableWrites,
   postgresDurableWrites,
+  bankTransfer,
 ];

@@ -9,6 +9,7 @@
  */
 import { noOrphans, type TimerState } from '../../harness/checkers/no-orphans.ts';
 import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/db.ts';
+import { withRetry } from '../../harness/retry.ts';
 import { defineTarget, fail, ok } from '../../harness/target.ts';
 import { EMPLOYEE_TABLE } from '../mariadb-upsert/index.ts';
 
@@ -48,6 +49,29 @@ export const employeeUuid = (key: number) => `00000000-0000-4000-8000-${String(k
 export const missingEmployeeUuid = (key: number) =>
   `ffffffff-0000-4000-8000-${String(key).padStart(12, '0')}`;
 
+/** Look the employee up by uuid, then upsert the timer, in one transaction; undefined if there is no such employee. */
+async function createTimerOnce(
+  connection: MariaDbConnection,
+  args: { employeeUuid: string; timerUuid: string; start: number; comment: string },
+): Promise<number | undefined> {
+  await connection.query('BEGIN');
+  try {
+    const [found] = await connection.query('SELECT id FROM employee WHERE uuid = ?', [args.employeeUuid]);
+    const employee = (found as { id: number }[])[0];
+    if (!employee) {
+      await connection.query('ROLLBACK');
+      return undefined;
+    }
+    const { timerUuid, start, comment } = args;
+    await connection.query(TIMER_UPSERT, [timerUuid, start, comment, employee.id, comment, employee.id]);
+    await connection.query('COMMIT');
+    return Number(employee.id);
+  } catch (error) {
+    await connection.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
 const MISSING_EMPLOYEE_SHARE = 0.1;
 const DELETE_SHARE = 0.15;
 
@@ -77,28 +101,11 @@ export const fkTimers = defineTarget<MariaDbConnection, TimerState>({
       connection,
       args: { employeeUuid: string; timerUuid: string; start: number; comment: string },
     ) {
-      await connection.query('BEGIN');
-      try {
-        const [found] = await connection.query('SELECT id FROM employee WHERE uuid = ?', [args.employeeUuid]);
-        const employee = (found as { id: number }[])[0];
-        if (!employee) {
-          await connection.query('ROLLBACK');
-          return fail('sql: no rows in result set (no such employee)');
-        }
-        await connection.query(TIMER_UPSERT, [
-          args.timerUuid,
-          args.start,
-          args.comment,
-          employee.id,
-          args.comment,
-          employee.id,
-        ]);
-        await connection.query('COMMIT');
-        return ok({ employeeId: Number(employee.id) });
-      } catch (error) {
-        await connection.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
+      // The whole transaction is retried if InnoDB picks it as a deadlock victim.
+      const { value: employeeId } = await withRetry(() => createTimerOnce(connection, args));
+      return employeeId === undefined
+        ? fail('sql: no rows in result set (no such employee)')
+        : ok({ employeeId });
     },
     async deleteEmployee(connection, args: { employeeUuid: string }) {
       const [rows] = await connection.query('DELETE FROM employee WHERE uuid = ? RETURNING id', [

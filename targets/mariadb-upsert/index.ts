@@ -11,6 +11,7 @@
 import type { EmployeeRow } from '../../harness/checkers/unique-alternate-key.ts';
 import { uniqueAlternateKey } from '../../harness/checkers/unique-alternate-key.ts';
 import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/db.ts';
+import { withRetry } from '../../harness/retry.ts';
 import { defineTarget, ok } from '../../harness/target.ts';
 
 // The article's schema, verbatim; the broken variant drops the two UNIQUE lines.
@@ -74,14 +75,18 @@ export const mariadbUpsert = defineTarget<MariaDbConnection, EmployeeRow[]>({
     async create(connection, args: CreateEmployee, ctx) {
       const { uuid, firstName, lastName, email } = args;
       if (ctx.variant === 'correct') {
-        const [rows] = await connection.query(UPSERT, [
-          uuid,
-          firstName,
-          lastName,
-          email,
-          firstName,
-          lastName,
-        ]);
+        // Two upserts of one email can deadlock on the unique index; InnoDB rolls one back, so retry it.
+        const { value: rows } = await withRetry(async () => {
+          const [result] = await connection.query(UPSERT, [
+            uuid,
+            firstName,
+            lastName,
+            email,
+            firstName,
+            lastName,
+          ]);
+          return result;
+        });
         const row = (rows as { uuid: string; version: number }[])[0]!;
         // The upsert bumps the version on every update, so version 1 means this call inserted.
         return ok({ uuid: row.uuid, version: row.version, inserted: row.version === 1 });
