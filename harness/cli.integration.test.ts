@@ -27,12 +27,54 @@ function chaos(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const readResults = (dir: string) =>
   JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SuiteResults;
+const leftovers = () =>
+  spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-|server -host 127.0.0.1 -port'], {
+    encoding: 'utf8',
+  }).stdout.trim();
 const serverProcesses = () =>
   spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
 
 const components = [await mariadbComponent(), await postgresComponent()];
 
 describeWith(components, 'chaos command line', () => {
+  it('exits 2 before starting anything for a config with a fault Toxiproxy does not have', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const config = join(dir, 'chaos.config.ts');
+    writeFileSync(
+      config,
+      `export default { scenarios: [{ name: 'laggy', description: 'x', target: 'postgres-versioning', workload: {},
+        faults: [{ kind: 'network', toxic: { type: 'latency', attributes: { lag: 100 } } }] }] };\n`,
+    );
+    const { code, stderr } = chaos(['--config', config]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /scenarios\.0\.faults\.0\.toxic\.attributes\.lag: Toxiproxy's latency toxic has no attribute "lag"/,
+    );
+  });
+
+  it('on Ctrl-C during a pause fault heals it, stops every server and Toxiproxy, and exits 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const child = spawn(
+      TSX,
+      [CLI, '--scenario', 'stale-version-mutation-faults', '--variant', 'correct', '--out', out],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(join(out, 'histories')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    // The pause window runs from 1.7 s to 2.2 s into the workload.
+    await new Promise((r) => setTimeout(r, 1900));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    const results = readResults(out);
+    expect(results.runs[0]!.faultWindows.every((w) => w.stoppedAt !== undefined)).toBe(true);
+    expect(leftovers()).toBe('');
+  });
+
   it('runs a scenario, prints its table, writes results.json and the histories, exits 0', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
     const { code, stdout } = chaos([

@@ -37,6 +37,7 @@ options:
   --config FILE        config file (default ./chaos.config.ts if present)
   --time-scale X       timing-grid: multiply rates, offsets and window by X
   --window D           timing-grid: how long each point runs, in article time
+  --timeout D          per-operation deadline; a call still running is recorded as info (default 5s)
   -h, --help           this text`;
 
 interface CliOptions {
@@ -52,6 +53,7 @@ interface CliOptions {
   config?: string;
   timeScale?: number;
   windowMs?: number;
+  timeoutMs?: number;
 }
 
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
@@ -82,6 +84,7 @@ export function parseCli(argv: string[]): CliOptions {
         config: { type: 'string' },
         'time-scale': { type: 'string' },
         window: { type: 'string' },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -121,6 +124,10 @@ export function parseCli(argv: string[]): CliOptions {
     options.timeScale = scale;
   }
   if (values.window !== undefined) options.windowMs = parseDuration(values.window as string, '--window');
+  if (values.timeout !== undefined) {
+    options.timeoutMs = parseDuration(values.timeout as string, '--timeout');
+    if (options.timeoutMs <= 0) throw new UsageError('--timeout: expected a positive duration');
+  }
   return options;
 }
 
@@ -178,6 +185,7 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (durationMs !== undefined) settings.durationMs = durationMs;
   if (timeScale !== undefined) settings.timeScale = timeScale;
   if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
+  if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs;
 
   const urls: Partial<Record<'mariadb' | 'postgres', string>> = {};
   if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;

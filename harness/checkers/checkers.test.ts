@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Operation, Outcome } from '../history.ts';
+import { durability } from './durability.ts';
 import { INITIAL_TOKEN, noLostUpdate } from './lost-update.ts';
 import { noOrphans } from './no-orphans.ts';
 import { uniqueAlternateKey } from './unique-alternate-key.ts';
@@ -188,5 +189,28 @@ describe('no-orphans', () => {
       invariant: 'acknowledged-timer-exists',
       operations: [lost.id],
     });
+  });
+});
+
+describe('durability', () => {
+  const checker = durability();
+  const write = (outcome: Outcome, id: number) => op('write', outcome, { id });
+
+  it('accepts every acknowledged write present, and unknown-outcome writes either way', () => {
+    const ops = [write('ok', 1), write('ok', 2), write('info', 3), write('info', 4), write('fail', 5)];
+    expect(checker.check({ operations: ops, finalState: { ids: [1, 2, 3] } }).verdict).toBe('valid');
+  });
+
+  it('reports acknowledged writes lost in a crash, naming them', () => {
+    const lost = write('ok', 2);
+    const result = checker.check({ operations: [write('ok', 1), lost], finalState: { ids: [1] } });
+    expect(result.violations).toEqual([
+      expect.objectContaining({ invariant: 'acknowledged-write-survives', operations: [lost.id] }),
+    ]);
+  });
+
+  it('reports a write that failed but is present anyway', () => {
+    const result = checker.check({ operations: [write('fail', 9)], finalState: { ids: [9] } });
+    expect(result.violations[0]!.invariant).toBe('refused-write-absent');
   });
 });
