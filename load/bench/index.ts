@@ -3,7 +3,9 @@
  * measured in the same run on the same server, printed as a ratio.
  *
  * SQL: the postgres-versioning workload (8 workers, 100 rows, history
- * recording on) vs `pgbench -M prepared` running the same transaction.
+ * recording on) vs `pgbench -M prepared` running the same transaction with
+ * pgbench's default single thread (the harness, too, drives its 8
+ * connections from one event loop).
  * Runs alternate (reference, harness, reference, harness) and the best of
  * each is compared, so a noisy moment does not decide the ratio.
  */

@@ -29,7 +29,7 @@ export interface PgbenchResult {
 
 export async function runPgbench(
   database: ConnectionInfo,
-  options: { clients: number; seconds: number; rows: number },
+  options: { clients: number; seconds: number; rows: number; threads?: number },
 ): Promise<PgbenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'chaos-pgbench-'));
   const script = join(dir, 'versioned-update.sql');
@@ -44,7 +44,7 @@ export async function runPgbench(
         '-c',
         String(options.clients),
         '-j',
-        '2',
+        String(options.threads ?? 1),
         '-T',
         String(options.seconds),
         '-f',
