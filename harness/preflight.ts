@@ -5,22 +5,31 @@
  * Toxiproxy.
  */
 import { UsageError } from './errors.ts';
+import type { DatabaseServer } from './providers/types.ts';
 import type { PlannedRun } from './registry.ts';
 import type { ServerPool } from './server-pool.ts';
 
-const NEEDS_OWN_PROCESS = new Set(['crash', 'pause']);
+const NEEDS_CONTROL = new Set(['crash', 'pause']);
+
+/** Why `kind` cannot be applied to `server`, or undefined when it can. */
+export function controlProblem(kind: string, server: DatabaseServer): string | undefined {
+  if (!server.control) {
+    return `the ${kind} fault needs a database the harness starts itself (--provider process); ${server.description} cannot be ${kind === 'crash' ? 'crashed' : 'paused'}`;
+  }
+  if (kind === 'pause' && !server.control.pause) {
+    return `the pause fault needs the process provider; ${server.description} cannot be paused`;
+  }
+  return undefined;
+}
 
 export async function preflight(runs: PlannedRun[], pool: ServerPool): Promise<void> {
   for (const { scenario, target, variant } of runs) {
     const kinds = new Set((scenario.faults ?? []).map((f) => f.kind));
     for (const kind of kinds) {
-      if (!NEEDS_OWN_PROCESS.has(kind)) continue;
+      if (!NEEDS_CONTROL.has(kind)) continue;
       const server = await pool.get(target.database, target.serverSettings?.(variant));
-      if (!server.process) {
-        throw new UsageError(
-          `scenario ${scenario.name}: the ${kind} fault needs a database the harness starts itself (--provider process); ${server.description} cannot be ${kind === 'crash' ? 'crashed' : 'paused'}`,
-        );
-      }
+      const problem = controlProblem(kind, server);
+      if (problem) throw new UsageError(`scenario ${scenario.name}: ${problem}`);
     }
     if (kinds.has('network')) await pool.toxiproxy();
   }

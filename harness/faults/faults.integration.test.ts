@@ -221,7 +221,7 @@ describeWith(components, 'faults on real servers', () => {
     expect(result.error).toBeUndefined();
     expect(result.faultWindows.every((w) => w.stoppedAt !== undefined)).toBe(true);
     const server = await pool.get('postgres');
-    expect(server.process?.isPaused).toBe(false);
+    expect(server.control?.isPaused).toBe(false);
     await adminQuery(server.admin, ['SELECT 1']);
     const toxiproxy = await pool.toxiproxy();
     expect(Object.keys(await toxiproxy.client.getAll())).toEqual([]);

@@ -1,37 +1,41 @@
 /**
  * crash: SIGKILL every process of the database server, then restart it on the
  * same data directory and port when the window ends (operations in flight
- * become `info`). pause: SIGSTOP the server, SIGCONT at the end, so clients
- * run into their timeouts. Both need the process provider.
+ * become `info`); a container is killed and restarted at once. pause:
+ * SIGSTOP the server, SIGCONT at the end, so clients run into their
+ * timeouts (process provider only).
  */
-import type { ServerProcess } from '../providers/server-process.ts';
+import type { ServerControl } from '../providers/types.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
-function processOf(env: FaultEnvironment): ServerProcess {
-  if (!env.server.process)
+function controlOf(env: FaultEnvironment): ServerControl {
+  if (!env.server.control) {
     throw new Error(
       `${env.server.description} was not started by the harness: it cannot be crashed or paused`,
     );
-  return env.server.process;
+  }
+  return env.server.control;
 }
 
 export const crash: FaultAction = {
   async start(env) {
-    await processOf(env).crash();
-    return { signal: 'SIGKILL' };
+    const control = controlOf(env);
+    await control.crash();
+    return { signal: 'SIGKILL', ...(control.restartsImmediately ? { restarted: 'immediately' } : {}) };
   },
   async stop(env) {
-    const server = processOf(env);
-    if (!server.running) await server.start();
+    await controlOf(env).restart();
   },
 };
 
 export const pause: FaultAction = {
   async start(env) {
-    processOf(env).pause();
+    const control = controlOf(env);
+    if (!control.pause) throw new Error(`${env.server.description} cannot be paused`);
+    control.pause();
     return { signal: 'SIGSTOP' };
   },
   async stop(env) {
-    processOf(env).resume();
+    controlOf(env).resume?.();
   },
 };

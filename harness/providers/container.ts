@@ -5,7 +5,23 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { registerSecret } from '../redact.ts';
-import { type DatabaseKind, type DatabaseServer, ProviderUnavailable } from './types.ts';
+import { type DatabaseKind, type DatabaseServer, ProviderUnavailable, type ServerControl } from './types.ts';
+
+/**
+ * Crash for a container: killed without grace and started again in one
+ * call (testcontainers' restart with a zero timeout). Containers cannot be
+ * paused here: pause needs the process provider.
+ */
+export function containerControl(container: {
+  restart(options?: { timeout: number }): Promise<void>;
+}): ServerControl {
+  return {
+    restartsImmediately: true,
+    isPaused: false,
+    crash: () => container.restart({ timeout: 0 }),
+    restart: async () => {},
+  };
+}
 
 export const CONTAINER_IMAGES: Record<DatabaseKind, string> = {
   mariadb: 'mariadb:10.11',
@@ -67,6 +83,7 @@ export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer
         database: 'mysql',
       },
       description: `MariaDB container ${CONTAINER_IMAGES.mariadb} (127.0.0.1:${container.getPort()})`,
+      control: containerControl(container),
       async stop() {
         await container.stop();
       },
@@ -87,6 +104,7 @@ export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer
       database: container.getDatabase(),
     },
     description: `Postgres container ${CONTAINER_IMAGES.postgres} (127.0.0.1:${container.getPort()})`,
+    control: containerControl(container),
     async stop() {
       await container.stop();
     },

@@ -113,7 +113,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
     provider: 'process',
     admin: { kind: 'mariadb', host: '127.0.0.1', port, user: 'chaos', password, database: 'mysql' },
     description: `MariaDB ${version} (local process, 127.0.0.1:${port})`,
-    process: server,
+    control: server,
     stop: () => server.stop(),
   };
 }

@@ -185,7 +185,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     provider: 'process',
     admin,
     description: `Postgres ${version} (local process, 127.0.0.1:${port})`,
-    process: server,
+    control: server,
     stop: () => server.stop(),
   };
 }

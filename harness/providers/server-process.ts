@@ -9,6 +9,7 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerControl } from './types.ts';
 
 export interface ServerProcessSpec {
   /** For messages: "mariadbd", "postgres". */
@@ -74,7 +75,9 @@ async function waitUntilGone(pids: number[], timeoutMs = 5000): Promise<void> {
   while (pids.some(alive) && Date.now() < deadline) await sleep(10);
 }
 
-export class ServerProcess {
+export class ServerProcess implements ServerControl {
+  readonly restartsImmediately = false;
+
   private child: ChildProcess | undefined;
   private output = '';
   private paused = false;
@@ -85,6 +88,11 @@ export class ServerProcess {
       process.once('exit', killAllNow);
     }
     owned.add(this);
+  }
+
+  /** Start again after a crash; nothing to do while it runs. */
+  async restart(): Promise<void> {
+    if (!this.running) await this.start();
   }
 
   /** Start (or restart after a crash) and wait until it accepts connections. */

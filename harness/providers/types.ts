@@ -3,7 +3,6 @@
  * and the credentials to administer it. How it came up (URL, local process,
  * container) only matters to the provider and, later, to faults.
  */
-import type { ServerProcess } from './server-process.ts';
 
 export type DatabaseKind = 'mariadb' | 'postgres';
 export type ProviderKind = 'url' | 'process' | 'container';
@@ -37,8 +36,24 @@ export interface DatabaseServer {
   description: string;
   /** Stop the server if this provider started it; a URL server is left alone. */
   stop(): Promise<void>;
-  /** The server's processes, when the harness started them (process provider): crash and pause faults need it. */
-  process?: ServerProcess;
+  /** How faults act on the server itself; absent for a server the harness did not start (a URL). */
+  control?: ServerControl;
+}
+
+/**
+ * What crash and pause faults can do to a server. The process provider does
+ * all of it; a container can only be restarted (killed and started at once).
+ */
+export interface ServerControl {
+  /** Kill the server abruptly; with `restartsImmediately`, it is already back when this returns. */
+  crash(): Promise<void>;
+  /** Start it again after a crash (no-op when it is running). */
+  restart(): Promise<void>;
+  readonly restartsImmediately: boolean;
+  /** Freeze and thaw every process of the server; absent when the provider cannot. */
+  pause?(): void;
+  resume?(): void;
+  readonly isPaused: boolean;
 }
 
 export function connectionUrl(info: ConnectionInfo, database = info.database): string {
