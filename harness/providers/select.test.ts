@@ -56,3 +56,19 @@ describe('dockerEndpoint', () => {
     });
   });
 });
+
+describe('chooseToxiproxySource', () => {
+  it('prefers TOXIPROXY_URL, then the local binary, then a container', async () => {
+    const { chooseToxiproxySource } = await import('./toxiproxy.ts');
+    expect(
+      chooseToxiproxySource({ url: 'http://127.0.0.1:8474', binary: '/x/server', dockerReachable: true }),
+    ).toBe('url');
+    expect(chooseToxiproxySource({ binary: '/x/server', dockerReachable: true })).toBe('binary');
+    expect(chooseToxiproxySource({ dockerReachable: true })).toBe('container');
+    expect(chooseToxiproxySource({ dockerReachable: false })).toEqual({
+      error: expect.stringMatching(
+        /tried TOXIPROXY_URL \(not set\), the server binary \(go install .*\), a container \(no Docker engine reachable\)/,
+      ),
+    });
+  });
+});

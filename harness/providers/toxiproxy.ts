@@ -2,12 +2,17 @@
  * Toxiproxy between the workers and the database, for network faults. From
  * TOXIPROXY_URL, or the `server` binary that `go install
  * github.com/Shopify/toxiproxy/v2/cmd/server@latest` puts in ~/go/bin
- * (installed by scripts/setup.sh), started on a free loopback port.
+ * (installed by scripts/setup.sh) started on a free loopback port, or, where
+ * a Docker engine answers, Toxiproxy's image through testcontainers. (The
+ * @testcontainers/toxiproxy module needs testcontainers 12 and Node 22, so
+ * the generic container is used, in host network mode so that its proxies
+ * reach databases on the host's loopback.)
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { dockerReachable } from './container.ts';
 import { freePort } from './ports.ts';
 import { ServerProcess } from './server-process.ts';
 import { ProviderUnavailable } from './types.ts';
@@ -22,6 +27,25 @@ export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string | 
     join(homedir(), 'go', 'bin', 'server'),
   ];
   return candidates.find((path): path is string => Boolean(path) && existsSync(path!));
+}
+
+export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';
+
+export type ToxiproxySource = 'url' | 'binary' | 'container';
+
+/** Where Toxiproxy comes from: the user's URL, else the local binary, else a container. */
+export function chooseToxiproxySource(facts: {
+  url?: string;
+  binary?: string;
+  dockerReachable: boolean;
+}): ToxiproxySource | { error: string } {
+  if (facts.url) return 'url';
+  if (facts.binary) return 'binary';
+  if (facts.dockerReachable) return 'container';
+  return {
+    error:
+      'Toxiproxy not found: tried TOXIPROXY_URL (not set), the server binary (go install github.com/Shopify/toxiproxy/v2/cmd/server@latest, or npm run setup), a container (no Docker engine reachable)',
+  };
 }
 
 export interface ToxiproxyService {
@@ -57,18 +81,17 @@ export async function startToxiproxy(env: NodeJS.ProcessEnv = process.env): Prom
     return { url, client: new Toxiproxy(url), description: `Toxiproxy at ${url}`, stop: async () => {} };
   }
   const binary = toxiproxyBinary(env);
-  if (!binary) {
-    throw new ProviderUnavailable(
-      'process',
-      'Toxiproxy server binary not found',
-      'go install github.com/Shopify/toxiproxy/v2/cmd/server@latest (or npm run setup), or set TOXIPROXY_URL',
-    );
-  }
+  const source = chooseToxiproxySource({
+    ...(binary ? { binary } : {}),
+    dockerReachable: binary ? false : await dockerReachable(env),
+  });
+  if (typeof source === 'object') throw new ProviderUnavailable('process', source.error, '');
+  if (source === 'container') return startToxiproxyContainer();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = new ServerProcess({
     name: 'toxiproxy',
-    command: binary,
+    command: binary!,
     args: ['-host', '127.0.0.1', '-port', String(port)],
     dir: mkdtempSync(join(tmpdir(), 'chaos-toxiproxy-')),
     stopSignal: 'SIGTERM',
@@ -86,5 +109,24 @@ export async function startToxiproxy(env: NodeJS.ProcessEnv = process.env): Prom
     client: new Toxiproxy(url),
     description: `Toxiproxy (local process, ${url})`,
     stop: () => server.stop(),
+  };
+}
+
+async function startToxiproxyContainer(): Promise<ToxiproxyService> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const port = await freePort();
+  const container = await new GenericContainer(TOXIPROXY_IMAGE)
+    .withNetworkMode('host')
+    .withCommand(['-host=127.0.0.1', `-port=${port}`])
+    .withWaitStrategy(Wait.forHttp('/version', port))
+    .start();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    client: new Toxiproxy(url),
+    description: `Toxiproxy container ${TOXIPROXY_IMAGE} (${url})`,
+    stop: async () => {
+      await container.stop();
+    },
   };
 }
