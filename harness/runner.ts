@@ -113,6 +113,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
   const server = await pool.get(target.database, target.serverSettings?.(variant));
   const scratch = await createScratchDatabase(server);
   let proxy: ToxiproxyProxy | undefined;
+  let ctx: TargetContext | undefined;
   try {
     let database = scratch.info;
     if (windows.some((w) => w.kind === 'network')) {
@@ -126,7 +127,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
       });
       database = { ...scratch.info, host: '127.0.0.1', port };
     }
-    const ctx: TargetContext = { database, variant, seed: spec.seed, keys: spec.keys.count };
+    ctx = { database, variant, seed: spec.seed, keys: spec.keys.count };
     await target.setup(ctx);
     const clients = new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
     await clients.connectAll();
@@ -164,6 +165,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
     });
     return { operations, checks, faults, historyFile };
   } finally {
+    if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
     await proxy?.remove().catch(() => {});
     await scratch.drop().catch(() => {});
   }

@@ -154,4 +154,11 @@ export const builtinScenarios: ScenarioDefinition[] = [
     target: 'bank-transfer',
     workload: { workers: 8, keys: 4, durationMs: 3000 },
   },
+  {
+    name: 'saga-orders',
+    description:
+      'concurrent orders through the saga, repeated idempotency keys, failing steps, orchestrator crashes',
+    target: 'saga',
+    workload: { workers: 8, durationMs: 5000, timeoutMs: 10_000 },
+  },
 ];

@@ -62,6 +62,8 @@ export interface TargetDefinition<Client = any, State = any> {
   /** Read, after the workload stopped, the state the checkers judge. */
   finalState(ctx: TargetContext): Promise<State>;
   checkers: Checker<State>[];
+  /** Release what setup started beyond the scratch database (services, extra databases). */
+  teardown?(ctx: TargetContext): Promise<void>;
   /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
   serverSettings?(variant: string): ServerSettings | undefined;
 }

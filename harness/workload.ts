@@ -42,6 +42,8 @@ export interface PlanContext {
   index: number;
   /** Size of the key space. */
   keyCount: number;
+  /** The run's seed, for planners that regenerate earlier operations (repeats). */
+  seed: number;
   /** A key in [0, keyCount) drawn with the workload's key distribution. */
   chooseKey(): number;
 }
@@ -82,7 +84,7 @@ export function planOperations(
   const chooseKey = keyChooser(spec.keys, rng);
   const plan: PlannedOperation[] = [];
   for (let index = 0; index < n; index++)
-    plan.push(planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey }));
+    plan.push(planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey, seed: spec.seed }));
   return plan;
 }
 
@@ -140,7 +142,7 @@ async function runWorker(
       }
     }
     if (signal?.aborted || history.now() >= deadline) return;
-    const planned = planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey });
+    const planned = planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey, seed: spec.seed });
     const id = history.invoke(worker, planned.op, planned.args, intended);
     const result = await execute(worker, planned);
     const detail: { value?: unknown; error?: string } = {};

@@ -5,6 +5,7 @@ import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/in
 import { fkTimers } from './fk-timers/index.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
 import { postgresVersioning } from './postgres-versioning/index.ts';
+import { saga } from './saga/index.ts';
 
 export const builtinTargets: TargetDefinition[] = [
   mariadbUpsert,
@@ -13,4 +14,5 @@ export const builtinTargets: TargetDefinition[] = [
   mariadbDurableWrites,
   postgresDurableWrites,
   bankTransfer,
+  saga,
 ];

@@ -24,6 +24,8 @@ export interface ServerProcessSpec {
   /** Resolves true once the server accepts connections. */
   isReady(): Promise<boolean>;
   readyTimeoutMs?: number;
+  /** Start it again when it dies unexpectedly (not by stop() or crash()), as a supervisor would. */
+  restartOnExit?: boolean;
 }
 
 const owned = new Set<ServerProcess>();
@@ -81,6 +83,8 @@ export class ServerProcess implements ServerControl {
   private child: ChildProcess | undefined;
   private output = '';
   private paused = false;
+  /** Set while the harness itself is ending the process, so a supervised restart does not fight it. */
+  private ending = false;
 
   constructor(private readonly spec: ServerProcessSpec) {
     if (!exitHookInstalled) {
@@ -104,6 +108,13 @@ export class ServerProcess implements ServerControl {
     });
     this.child = child;
     this.paused = false;
+    this.ending = false;
+    child.once('exit', () => {
+      if (this.spec.restartOnExit && !this.ending && this.child === child) {
+        this.restarts++;
+        void this.start().catch(() => {});
+      }
+    });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString('utf8')).slice(-4000);
     };
@@ -126,6 +137,9 @@ export class ServerProcess implements ServerControl {
       await sleep(50);
     }
   }
+
+  /** How many times the process was restarted after dying by itself. */
+  restarts = 0;
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
@@ -158,6 +172,7 @@ export class ServerProcess implements ServerControl {
   async crash(): Promise<void> {
     const child = this.child;
     if (!child || !this.running) return;
+    this.ending = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Freeze the tree first so nothing forks or exits between listing and killing.
     this.signalTree('SIGSTOP');
@@ -185,6 +200,7 @@ export class ServerProcess implements ServerControl {
   /** Clean shutdown, then SIGKILL after `graceMs`, then remove the directory. */
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.child;
+    this.ending = true;
     if (child && this.running) {
       if (this.paused) this.resume();
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -199,6 +215,7 @@ export class ServerProcess implements ServerControl {
 
   /** Synchronous last resort for exit paths: kill the group, remove the directory. */
   killNow(): void {
+    this.ending = true;
     this.signalTree('SIGCONT');
     this.signalTree('SIGKILL');
     try {

@@ -1,0 +1,271 @@
+/**
+ * The saga target: orders, payments and inventory services, each with its own
+ * Postgres database, and an orchestrator that runs create order -> reserve
+ * stock -> charge payment -> confirm order, compensating in reverse on a
+ * failure. All four are real HTTP services on loopback, in child processes
+ * the target supervises, so the orchestrator can crash mid-saga and come back.
+ *
+ * The workload places orders (some repeated with the same Idempotency-Key),
+ * makes steps fail through the services' fault hooks, and crashes the
+ * orchestrator now and then. Broken variants: `no-compensation`,
+ * `non-idempotent` (payments charges every retry), `no-saga-log`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/db.ts';
+import { freePort } from '../../harness/providers/ports.ts';
+import { ServerProcess } from '../../harness/providers/server-process.ts';
+import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
+import { Random } from '../../harness/rng.ts';
+import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
+import { type SagaState, sagaCheckers } from './checkers.ts';
+import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';
+import { STEP_ATTEMPTS } from './services/orchestrator.ts';
+
+const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
+const TSX_IMPORT = import.meta.resolve('tsx');
+const QUIESCENCE_MS = 15_000;
+
+interface RunningServices {
+  urls: Record<ServiceName, string>;
+  processes: Record<ServiceName, ServerProcess>;
+  databases: Record<ServiceName, ConnectionInfo>;
+}
+
+/** Services of each run, by the run's scratch database name. */
+const running = new Map<string, RunningServices>();
+
+const databaseOf = (ctx: TargetContext, service: ServiceName): ConnectionInfo => ({
+  ...ctx.database,
+  database: safeIdentifier(`${ctx.database.database}_${service}`),
+});
+
+async function startServices(ctx: TargetContext): Promise<RunningServices> {
+  const ports = Object.fromEntries(
+    await Promise.all(SERVICES.map(async (s) => [s, await freePort()])),
+  ) as Record<ServiceName, number>;
+  const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<
+    ServiceName,
+    string
+  >;
+  const databases = Object.fromEntries(SERVICES.map((s) => [s, databaseOf(ctx, s)])) as Record<
+    ServiceName,
+    ConnectionInfo
+  >;
+  const processes = {} as Record<ServiceName, ServerProcess>;
+  for (const service of SERVICES) {
+    const server = new ServerProcess({
+      name: `saga ${service}`,
+      command: process.execPath,
+      args: ['--import', TSX_IMPORT, MAIN],
+      dir: mkdtempSync(join(tmpdir(), `chaos-saga-${service}-`)),
+      spawnOptions: {
+        env: {
+          ...process.env,
+          SAGA_SERVICE: service,
+          PORT: String(ports[service]),
+          DATABASE_URL: connectionUrl(databases[service]),
+          VARIANT: ctx.variant,
+          SERVICE_URLS: JSON.stringify({
+            orders: urls.orders,
+            payments: urls.payments,
+            inventory: urls.inventory,
+          }),
+        },
+      },
+      stopSignal: 'SIGTERM',
+      isReady: async () => (await fetch(`${urls[service]}/health`, { signal: AbortSignal.timeout(1000) })).ok,
+      restartOnExit: true,
+    });
+    processes[service] = server;
+  }
+  await Promise.all(SERVICES.map((s) => processes[s].start()));
+  return { urls, processes, databases };
+}
+
+export interface PlaceOrder {
+  orderId: string;
+  key: string;
+  customer: string;
+  sku: string;
+  qty: number;
+  amount: number;
+}
+
+/** Worker w's n-th order, the same every time it is asked for: repeats resend exactly this. */
+export function orderOf(seed: number, worker: number, n: number): PlaceOrder {
+  const rng = new Random(seed).fork('order', worker, n);
+  const orderId = `order-${worker}-${n}-${rng.uuid().slice(0, 8)}`;
+  return {
+    orderId,
+    key: `key-${orderId}`,
+    customer: rng.pick(CUSTOMERS),
+    sku: rng.pick(SKUS),
+    qty: 1 + rng.int(3),
+    amount: 1 + rng.int(500),
+  };
+}
+
+const STEP_SERVICES = ['orders', 'inventory', 'payments'] as const;
+
+/** A refused connection: the request never reached the service, so it surely did not happen. */
+class NotDelivered extends Error {
+  readonly notSent = true;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') {
+      await new Promise((r) => setTimeout(r, 50)); // the service is restarting; do not spin
+      throw new NotDelivered(`${new URL(url).host} refused the connection`);
+    }
+    throw error;
+  }
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Wait until no saga is running (the orchestrator finishes or recovers them all), up to a limit. */
+async function quiesce(services: RunningServices): Promise<void> {
+  const client = await connectPostgres(services.databases.orchestrator);
+  try {
+    const deadline = Date.now() + QUIESCENCE_MS;
+    while (Date.now() < deadline) {
+      const busy = (
+        await client.query(`SELECT count(*)::int AS n FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')`)
+      ).rows[0].n;
+      if (busy === 0 && services.processes.orchestrator.running) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function readState(services: RunningServices): Promise<SagaState> {
+  const read = async (service: ServiceName, sql: string) => {
+    const client = await connectPostgres(services.databases[service]);
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const [orders, reservations, stock, charges, accounts, sagas, steps] = await Promise.all([
+    read('orders', 'SELECT id, status FROM orders'),
+    read('inventory', 'SELECT order_id AS "orderId", sku, qty, status FROM reservations'),
+    read('inventory', 'SELECT sku, available, reserved FROM stock'),
+    read('payments', 'SELECT order_id AS "orderId", idempotency_key AS key, amount, status FROM charges'),
+    read('payments', 'SELECT customer, balance FROM accounts'),
+    read('orchestrator', 'SELECT id, status FROM sagas'),
+    read('orchestrator', 'SELECT saga_id AS "sagaId", step, action, state FROM saga_steps ORDER BY seq'),
+  ]);
+  return {
+    orders,
+    reservations,
+    stock,
+    charges: charges.map((c) => ({ ...c, amount: Number(c.amount) })),
+    accounts: accounts.map((a) => ({ customer: a.customer, balance: Number(a.balance) })),
+    sagas,
+    steps,
+  };
+}
+
+export const saga = defineTarget<RunningServices, SagaState>({
+  name: 'saga',
+  description:
+    'orders/payments/inventory HTTP services coordinated by an orchestrated saga with compensation',
+  database: 'postgres',
+  variants: {
+    correct: {
+      description: 'saga log persisted before each step, compensation in reverse, idempotent services',
+      broken: false,
+    },
+    'no-compensation': {
+      description: 'a failed saga is marked compensated without undoing its steps',
+      broken: true,
+    },
+    'non-idempotent': {
+      description: 'payments ignores the Idempotency-Key, so a retried charge charges twice',
+      broken: true,
+    },
+    'no-saga-log': {
+      description: 'the orchestrator keeps its saga log in memory; a crash strands sagas',
+      broken: true,
+    },
+  },
+  async setup(ctx) {
+    for (const service of SERVICES) {
+      const info = databaseOf(ctx, service);
+      await adminQuery(ctx.database, [`CREATE DATABASE ${info.database}`]);
+      await adminQuery(info, SCHEMAS[service]);
+    }
+    running.set(ctx.database.database, await startServices(ctx));
+  },
+  async teardown(ctx) {
+    const services = running.get(ctx.database.database);
+    running.delete(ctx.database.database);
+    if (services) await Promise.all(SERVICES.map((s) => services.processes[s].stop()));
+    for (const service of SERVICES) {
+      await adminQuery(ctx.database, [
+        `DROP DATABASE IF EXISTS ${databaseOf(ctx, service).database} WITH (FORCE)`,
+      ]).catch(() => {});
+    }
+  },
+  // Each worker talks HTTP; the services themselves are shared.
+  connect: async (ctx) => running.get(ctx.database.database)!,
+  disconnect: async () => {},
+  operations: {
+    async placeOrder(services, args: PlaceOrder) {
+      const { key, ...order } = args;
+      const response = await post(`${services.urls.orchestrator}/orders`, order, { 'idempotency-key': key });
+      if (response.status === 201) return ok(response.body);
+      // Refused or compensated: the order did not happen (any effect was undone).
+      if (response.status < 500)
+        return fail(`${response.status} ${String(response.body.error)}`, response.body);
+      throw new Error(`orchestrator ${response.status}: ${String(response.body.message)}`);
+    },
+    async injectFault(
+      services,
+      args: { service: (typeof STEP_SERVICES)[number]; hook: 'failNext' | 'crashAfterCommit'; count: number },
+    ) {
+      await post(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
+      return ok();
+    },
+    async crashOrchestrator(services, args: { inMs: number }) {
+      await post(`${services.urls.orchestrator}/_chaos/crash`, { inMs: args.inMs });
+      return ok();
+    },
+  },
+  plan: ({ rng, worker, index, seed }) => {
+    // Worker 0 crashes the orchestrator every 25th operation, mid-saga for the others.
+    if (worker === 0 && index % 25 === 24) return { op: 'crashOrchestrator', args: { inMs: 20 } };
+    const roll = rng.next();
+    if (roll < 0.08) {
+      // Failing as many calls as the orchestrator tries makes a step fail for good (and its saga compensate).
+      const hook = rng.chance(0.5) ? 'failNext' : 'crashAfterCommit';
+      return {
+        op: 'injectFault',
+        args: { service: rng.pick(STEP_SERVICES), hook, count: hook === 'failNext' ? STEP_ATTEMPTS : 1 },
+      };
+    }
+    // A repeat resends an earlier order of this worker, same key and body.
+    if (roll < 0.18 && index > 0) return { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) };
+    return { op: 'placeOrder', args: orderOf(seed, worker, index) };
+  },
+  async finalState(ctx) {
+    const services = running.get(ctx.database.database)!;
+    await quiesce(services);
+    return readState(services);
+  },
+  checkers: sagaCheckers,
+});

@@ -1,0 +1,190 @@
+/**
+ * What every saga service shares: a Fastify app with JSON error bodies, a
+ * health check, Idempotency-Key handling, and fault hooks on a control
+ * endpoint that only answers loopback callers.
+ */
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type pg from 'pg';
+
+export interface FaultHooks {
+  /** Answer the next N mutating requests with 503 before doing anything. */
+  failNext: number;
+  /** Delay every request by this many ms. */
+  delayMs: number;
+  /** Commit the next N mutating requests, then drop the connection without answering (the ambiguous case). */
+  crashAfterCommit: number;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const IDEMPOTENCY_TTL = '10 minutes';
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
+}
+
+export function createService(name: string): { app: FastifyInstance; hooks: FaultHooks } {
+  const app = Fastify({ logger: false });
+  const hooks: FaultHooks = { failNext: 0, delayMs: 0, crashAfterCommit: 0 };
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    if (error instanceof HttpError)
+      return reply.status(error.status).send({ error: error.code, message: error.message });
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    const code = status === 400 ? 'bad_request' : status === 415 ? 'unsupported_media_type' : 'internal';
+    return reply.status(status).send({ error: code, message: error.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `${request.method} ${request.url}` }),
+  );
+
+  app.get('/health', async () => ({ service: name, ok: true }));
+
+  // Fault hooks: only for callers on this machine.
+  app.post('/_chaos', async (request, reply) => {
+    const ip = request.socket.remoteAddress ?? '';
+    if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip))
+      return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
+    const body = (request.body ?? {}) as Partial<FaultHooks>;
+    for (const key of ['failNext', 'delayMs', 'crashAfterCommit'] as const) {
+      if (body[key] !== undefined) {
+        if (!Number.isInteger(body[key]) || body[key]! < 0)
+          throw new HttpError(400, 'bad_request', `${key} must be a non-negative integer`);
+        hooks[key] = body[key]!;
+      }
+    }
+    return hooks;
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (hooks.delayMs > 0) await new Promise((r) => setTimeout(r, hooks.delayMs));
+    if (request.method === 'POST' && !request.url.startsWith('/_chaos') && hooks.failNext > 0) {
+      hooks.failNext--;
+      throw new HttpError(503, 'injected_failure', `${name}: injected failure`);
+    }
+  });
+  return { app, hooks };
+}
+
+/** After the effect has committed: maybe drop the connection instead of answering (crash-after-commit hook). */
+export function maybeCrashAfterCommit(hooks: FaultHooks, reply: FastifyReply): boolean {
+  if (hooks.crashAfterCommit <= 0) return false;
+  hooks.crashAfterCommit--;
+  reply.hijack();
+  reply.raw.socket?.destroy();
+  return true;
+}
+
+export function idempotencyKey(request: FastifyRequest): string {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
+    throw new HttpError(
+      400,
+      'missing_idempotency_key',
+      'an Idempotency-Key header (1-200 characters) is required',
+    );
+  }
+  return key;
+}
+
+export interface Stored {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Run `effect` once per Idempotency-Key, in one transaction with the stored
+ * result: a repeat with the same body gets the stored result, a repeat with
+ * another body a 422, and concurrent repeats wait for the first to finish.
+ */
+export async function idempotent(
+  pool: pg.Pool,
+  key: string,
+  body: unknown,
+  effect: (client: pg.PoolClient) => Promise<Stored>,
+): Promise<Stored> {
+  const hash = requestHash(body);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Expired keys are cleaned as we go.
+    await client.query('DELETE FROM idempotency WHERE key = $1 AND expires_at < now()', [key]);
+    // Claims the key; a concurrent request with the same key blocks here until we commit.
+    const claimed = await client.query(
+      `INSERT INTO idempotency (key, request_hash, status, response, expires_at)
+       VALUES ($1, $2, 0, 'null', now() + interval '${IDEMPOTENCY_TTL}') ON CONFLICT (key) DO NOTHING`,
+      [key, hash],
+    );
+    if (claimed.rowCount === 0) {
+      const stored = (
+        await client.query('SELECT request_hash, status, response FROM idempotency WHERE key = $1', [key])
+      ).rows[0];
+      await client.query('ROLLBACK');
+      if (stored.request_hash !== hash)
+        throw new HttpError(
+          422,
+          'idempotency_key_reused',
+          'this Idempotency-Key was used with a different request body',
+        );
+      return { status: stored.status, body: stored.response };
+    }
+    let result: Stored;
+    try {
+      result = await effect(client);
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+    await client.query('UPDATE idempotency SET status = $2, response = $3 WHERE key = $1', [
+      key,
+      result.status,
+      JSON.stringify(result.body),
+    ]);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Periodically remove expired idempotency records. */
+export function cleanExpiredKeys(pool: pg.Pool, everyMs = 30_000): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    pool.query('DELETE FROM idempotency WHERE expires_at < now()').catch(() => {});
+  }, everyMs);
+  timer.unref();
+  return timer;
+}
+
+export function requireFields<T extends Record<string, unknown>>(
+  body: unknown,
+  fields: Record<keyof T, 'string' | 'number'>,
+): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'bad_request', 'expected a JSON object');
+  for (const [field, type] of Object.entries(fields)) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value !== type || (type === 'number' && !(Number.isInteger(value) && (value as number) > 0))) {
+      throw new HttpError(
+        400,
+        'bad_request',
+        `${field} must be ${type === 'number' ? 'a positive integer' : 'a string'}`,
+      );
+    }
+  }
+  return body as T;
+}

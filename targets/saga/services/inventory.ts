@@ -1,0 +1,74 @@
+/** Inventory: reserve stock for an order, release it as the compensation. */
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import {
+  type FaultHooks,
+  HttpError,
+  idempotencyKey,
+  idempotent,
+  maybeCrashAfterCommit,
+  requireFields,
+} from './http.ts';
+
+interface Reserve extends Record<string, unknown> {
+  orderId: string;
+  sku: string;
+  qty: number;
+}
+
+export function inventoryRoutes(app: FastifyInstance, hooks: FaultHooks, pool: pg.Pool): void {
+  app.post('/reservations', async (request, reply) => {
+    const key = idempotencyKey(request);
+    const { orderId, sku, qty } = requireFields<Reserve>(request.body, {
+      orderId: 'string',
+      sku: 'string',
+      qty: 'number',
+    });
+    const result = await idempotent(pool, key, request.body, async (db) => {
+      const taken = await db.query(
+        'UPDATE stock SET available = available - $2, reserved = reserved + $2 WHERE sku = $1 AND available >= $2',
+        [sku, qty],
+      );
+      if (taken.rowCount === 0) {
+        const known = (await db.query('SELECT 1 FROM stock WHERE sku = $1', [sku])).rowCount;
+        throw known
+          ? new HttpError(409, 'out_of_stock', `not enough ${sku}`)
+          : new HttpError(404, 'unknown_sku', `no such sku ${sku}`);
+      }
+      const inserted = await db.query(
+        `INSERT INTO reservations (order_id, sku, qty, status) VALUES ($1, $2, $3, 'RESERVED') ON CONFLICT (order_id) DO NOTHING`,
+        [orderId, sku, qty],
+      );
+      if (inserted.rowCount === 0)
+        throw new HttpError(409, 'already_reserved', `order ${orderId} already has a reservation`);
+      return { status: 201, body: { orderId, sku, qty, status: 'RESERVED' } };
+    });
+    if (maybeCrashAfterCommit(hooks, reply)) return;
+    return reply.status(result.status).send(result.body);
+  });
+
+  // Compensation: idempotent by state (releasing twice releases once).
+  app.post<{ Params: { orderId: string } }>('/reservations/:orderId/release', async (request) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const released = await client.query(
+        `UPDATE reservations SET status = 'RELEASED' WHERE order_id = $1 AND status = 'RESERVED' RETURNING sku, qty`,
+        [request.params.orderId],
+      );
+      for (const { sku, qty } of released.rows) {
+        await client.query(
+          'UPDATE stock SET available = available + $2, reserved = reserved - $2 WHERE sku = $1',
+          [sku, qty],
+        );
+      }
+      await client.query('COMMIT');
+      return { orderId: request.params.orderId, released: released.rowCount === 1 };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Entry point of one saga service process: SAGA_SERVICE names it, PORT,
+ * DATABASE_URL, VARIANT and SERVICE_URLS (for the orchestrator) configure it.
+ * Started (and restarted after a crash) by the saga target.
+ */
+import pg from 'pg';
+import { cleanExpiredKeys, createService } from './http.ts';
+import { inventoryRoutes } from './inventory.ts';
+import { orchestratorRoutes } from './orchestrator.ts';
+import { ordersRoutes } from './orders.ts';
+import { paymentsRoutes } from './payments.ts';
+import { DatabaseSagaLog, MemorySagaLog } from './saga-log.ts';
+
+const name = process.env.SAGA_SERVICE ?? '';
+const port = Number(process.env.PORT);
+const variant = process.env.VARIANT ?? 'correct';
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 16 });
+pool.on('error', () => {});
+
+const { app, hooks } = createService(name);
+// A crash on request: the process dies at once, as if killed, mid-saga if one is running.
+app.post('/_chaos/crash', async (request, reply) => {
+  const ip = request.socket.remoteAddress ?? '';
+  if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip))
+    return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
+  const inMs = Number((request.body as { inMs?: number } | undefined)?.inMs ?? 0);
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), Math.max(0, Math.min(inMs, 10_000)));
+  return { crashingInMs: inMs };
+});
+
+let recover: (() => Promise<number>) | undefined;
+switch (name) {
+  case 'orders':
+    ordersRoutes(app, hooks, pool);
+    break;
+  case 'payments':
+    paymentsRoutes(app, hooks, pool, variant);
+    break;
+  case 'inventory':
+    inventoryRoutes(app, hooks, pool);
+    break;
+  case 'orchestrator': {
+    const log = variant === 'no-saga-log' ? new MemorySagaLog() : new DatabaseSagaLog(pool);
+    recover = orchestratorRoutes(
+      app,
+      hooks,
+      log,
+      JSON.parse(process.env.SERVICE_URLS ?? '{}'),
+      variant,
+    ).recover;
+    break;
+  }
+  default:
+    console.error(`unknown SAGA_SERVICE "${name}"`);
+    process.exit(2);
+}
+if (name !== 'orchestrator') cleanExpiredKeys(pool);
+
+await app.listen({ host: '127.0.0.1', port });
+if (recover) await recover();

@@ -1,0 +1,273 @@
+/**
+ * The orchestrator: POST /orders runs the saga create order -> reserve stock
+ * -> charge payment -> confirm order. When a step fails it compensates every
+ * step it started, in reverse order (refund -> release stock -> cancel
+ * order). Each step is logged before it is called; on start-up the
+ * orchestrator resumes every saga a crash left running (or finishes its
+ * compensation). Confirm is the pivot: once it happened, the saga completes.
+ *
+ * Variants: `no-compensation` marks a failed saga compensated without
+ * compensating; `no-saga-log` keeps the log in memory.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type FaultHooks, HttpError, idempotencyKey, requestHash, requireFields } from './http.ts';
+import type { SagaLog, SagaRecord } from './saga-log.ts';
+
+interface OrderRequest extends Record<string, unknown> {
+  orderId: string;
+  customer: string;
+  sku: string;
+  qty: number;
+  amount: number;
+}
+
+type ServiceUrls = Record<'orders' | 'payments' | 'inventory', string>;
+
+interface Step {
+  name: string;
+  service: keyof ServiceUrls;
+  execute(order: OrderRequest): { path: string; body: unknown };
+  compensate?(order: OrderRequest): { path: string };
+}
+
+export const STEPS: Step[] = [
+  {
+    name: 'create-order',
+    service: 'orders',
+    execute: (o) => ({ path: '/orders', body: o }),
+    compensate: (o) => ({ path: `/orders/${encodeURIComponent(o.orderId)}/cancel` }),
+  },
+  {
+    name: 'reserve',
+    service: 'inventory',
+    execute: (o) => ({ path: '/reservations', body: { orderId: o.orderId, sku: o.sku, qty: o.qty } }),
+    compensate: (o) => ({ path: `/reservations/${encodeURIComponent(o.orderId)}/release` }),
+  },
+  {
+    name: 'charge',
+    service: 'payments',
+    execute: (o) => ({
+      path: '/charges',
+      body: { orderId: o.orderId, customer: o.customer, amount: o.amount },
+    }),
+    compensate: (o) => ({ path: `/charges/${encodeURIComponent(o.orderId)}/refund` }),
+  },
+  {
+    name: 'confirm',
+    service: 'orders',
+    execute: (o) => ({ path: `/orders/${encodeURIComponent(o.orderId)}/confirm`, body: {} }),
+  },
+];
+
+/**
+ * Which steps to undo, in which order: the reverse of the steps started, except
+ * that a saga whose pivot (confirm) was attempted cancels the order first.
+ */
+export function compensationOrder(started: string[]): string[] {
+  const undoable = STEPS.filter((s) => s.compensate && started.includes(s.name))
+    .map((s) => s.name)
+    .reverse();
+  return started.includes('confirm')
+    ? ['create-order', ...undoable.filter((s) => s !== 'create-order')]
+    : undoable;
+}
+
+const CALL_TIMEOUT_MS = 2000;
+export const STEP_ATTEMPTS = 3;
+const COMPENSATION_ATTEMPTS = 30;
+
+type CallResult = { ok: true; body: unknown } | { ok: false; reason: string };
+
+export function orchestratorRoutes(
+  app: FastifyInstance,
+  _hooks: FaultHooks,
+  log: SagaLog,
+  urls: ServiceUrls,
+  variant: string,
+) {
+  /** POST to a service; retried with the same Idempotency-Key on network errors and 5xx, never on 4xx. */
+  async function call(
+    service: keyof ServiceUrls,
+    path: string,
+    body: unknown,
+    key: string,
+    attempts: number,
+  ): Promise<CallResult> {
+    let reason = '';
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
+      try {
+        const response = await fetch(`${urls[service]}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          body: JSON.stringify(body ?? {}),
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        });
+        const text = await response.text();
+        if (response.ok) return { ok: true, body: text ? JSON.parse(text) : null };
+        reason = `${service} ${response.status} ${text.slice(0, 200)}`;
+        if (response.status < 500) return { ok: false, reason };
+      } catch (error) {
+        reason = `${service}: ${(error as Error).message}`;
+      }
+    }
+    return { ok: false, reason };
+  }
+
+  /**
+   * Undo the steps a saga started, last first. When the pivot (confirm) was
+   * attempted, its answer may be lost and a late confirm may still land, so
+   * the order is cancelled first: that fences the confirm out. If the cancel
+   * finds the order confirmed, the pivot happened and the saga completed.
+   */
+  async function compensate(
+    saga: SagaRecord,
+    started: string[],
+    alreadyCompensated: string[] = [],
+  ): Promise<'COMPLETED' | 'COMPENSATED'> {
+    await log.setStatus(saga.id, 'COMPENSATING');
+    const order = saga.request as OrderRequest;
+    const undo = compensationOrder(started).filter((name) => !alreadyCompensated.includes(name));
+    for (const name of undo) {
+      const step = STEPS.find((s) => s.name === name)!;
+      await log.step(saga.id, step.name, 'compensate', 'started');
+      const { path } = step.compensate!(order);
+      const result = await call(
+        step.service,
+        path,
+        {},
+        `${saga.id}:${step.name}:compensate`,
+        COMPENSATION_ATTEMPTS,
+      );
+      if (!result.ok && step.name === 'create-order' && (await orderStatus(order.orderId)) === 'CONFIRMED') {
+        await log.step(saga.id, step.name, 'compensate', 'failed');
+        await log.setStatus(saga.id, 'COMPLETED');
+        return 'COMPLETED';
+      }
+      // A compensation that keeps failing leaves the saga COMPENSATING: the next start-up finishes it.
+      if (!result.ok) throw new Error(`compensation ${step.name} of ${saga.id} failed: ${result.reason}`);
+      await log.step(saga.id, step.name, 'compensate', 'done');
+    }
+    await log.setStatus(saga.id, 'COMPENSATED');
+    return 'COMPENSATED';
+  }
+
+  /** Run (or resume) a saga; `previouslyStarted`: steps a crashed process had started, which a failure must undo too. */
+  async function run(
+    saga: SagaRecord,
+    previouslyStarted: string[] = [],
+  ): Promise<{ status: 'COMPLETED' | 'COMPENSATED'; reason?: string }> {
+    const order = saga.request as OrderRequest;
+    const started = [...previouslyStarted];
+    for (const step of STEPS) {
+      await log.step(saga.id, step.name, 'execute', 'started');
+      if (!started.includes(step.name)) started.push(step.name); // a failed call may still have taken effect: it is undone too
+      const { path, body } = step.execute(order);
+      const result = await call(step.service, path, body, `${saga.id}:${step.name}`, STEP_ATTEMPTS);
+      if (result.ok) {
+        await log.step(saga.id, step.name, 'execute', 'done');
+        continue;
+      }
+      // Confirm is the pivot: if it did take effect (a lost answer), the saga has completed and must not be undone.
+      if (step.name === 'confirm' && (await orderStatus(order.orderId)) === 'CONFIRMED') {
+        await log.step(saga.id, step.name, 'execute', 'done');
+        break;
+      }
+      await log.step(saga.id, step.name, 'execute', 'failed');
+      const reason = `${step.name} failed: ${result.reason}`;
+      await log.setStatus(saga.id, 'COMPENSATING', reason);
+      if (variant === 'no-compensation') {
+        await log.setStatus(saga.id, 'COMPENSATED', reason); // the bug: nothing is undone
+        return { status: 'COMPENSATED', reason };
+      }
+      const status = await compensate(saga, started);
+      return status === 'COMPLETED' ? { status } : { status, reason };
+    }
+    await log.setStatus(saga.id, 'COMPLETED');
+    return { status: 'COMPLETED' };
+  }
+
+  /** The order's status as the orders service sees it, or undefined if it cannot say. */
+  async function orderStatus(orderId: string): Promise<string | undefined> {
+    try {
+      const response = await fetch(`${urls.orders}/orders/${encodeURIComponent(orderId)}`, {
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      });
+      return response.ok ? ((await response.json()) as { status: string }).status : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const reply = (saga: { id: string; status: string; reason?: string }) =>
+    saga.status === 'COMPLETED'
+      ? { code: 201, body: { orderId: saga.id, status: 'COMPLETED' } }
+      : {
+          code: 409,
+          body: {
+            error: 'saga_compensated',
+            orderId: saga.id,
+            status: saga.status,
+            reason: saga.reason ?? null,
+          },
+        };
+
+  app.post('/orders', async (request, response) => {
+    const key = idempotencyKey(request);
+    const order = requireFields<OrderRequest>(request.body, {
+      orderId: 'string',
+      customer: 'string',
+      sku: 'string',
+      qty: 'number',
+      amount: 'number',
+    });
+    const hash = requestHash(request.body);
+    const existing = await log.find(key);
+    if (existing) {
+      if (existing.hash !== hash)
+        throw new HttpError(
+          422,
+          'idempotency_key_reused',
+          'this Idempotency-Key was used with a different order',
+        );
+      if (existing.status === 'COMPLETED' || existing.status === 'COMPENSATED') {
+        const { code, body } = reply(existing);
+        return response.status(code).send(body);
+      }
+      throw new HttpError(409, 'saga_in_progress', `order ${existing.id} is still ${existing.status}`);
+    }
+    const record = { id: order.orderId, key, hash, request: order };
+    if (!(await log.create(record))) {
+      const raced = await log.find(key);
+      if (raced) throw new HttpError(409, 'saga_in_progress', `order ${raced.id} is being placed`);
+      throw new HttpError(
+        409,
+        'order_exists',
+        `order ${order.orderId} was placed with another Idempotency-Key`,
+      );
+    }
+    const outcome = await run({ ...record, status: 'RUNNING' });
+    const { code, body } = reply({ id: order.orderId, ...outcome });
+    return response.status(code).send(body);
+  });
+
+  return {
+    /**
+     * Finish every saga a previous process left unfinished: a running one is
+     * resumed forward (each step is idempotent under its key, so steps that
+     * already happened are not repeated) and compensates only if a step now
+     * fails; one that was compensating finishes compensating.
+     */
+    async recover(): Promise<number> {
+      const unfinished = await log.unfinished();
+      for (const { record, executed, compensated } of unfinished) {
+        const finish =
+          record.status === 'COMPENSATING'
+            ? compensate(record, executed, compensated)
+            : run(record, executed);
+        await finish.catch(() => {});
+      }
+      return unfinished.length;
+    },
+  };
+}

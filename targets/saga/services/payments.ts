@@ -1,0 +1,104 @@
+/**
+ * Payments: charge a customer for an order, refund as the compensation.
+ * The `non-idempotent` variant ignores the Idempotency-Key, so a retried
+ * charge whose first attempt committed charges twice.
+ */
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import {
+  type FaultHooks,
+  HttpError,
+  idempotencyKey,
+  idempotent,
+  maybeCrashAfterCommit,
+  requireFields,
+  type Stored,
+} from './http.ts';
+
+interface Charge extends Record<string, unknown> {
+  orderId: string;
+  customer: string;
+  amount: number;
+}
+
+async function charge(
+  db: pg.PoolClient,
+  { orderId, customer, amount }: Charge,
+  key: string,
+): Promise<Stored> {
+  const debited = await db.query(
+    'UPDATE accounts SET balance = balance - $2 WHERE customer = $1 AND balance >= $2',
+    [customer, amount],
+  );
+  if (debited.rowCount === 0) {
+    const known = (await db.query('SELECT 1 FROM accounts WHERE customer = $1', [customer])).rowCount;
+    throw known
+      ? new HttpError(402, 'insufficient_funds', `${customer} cannot pay ${amount}`)
+      : new HttpError(404, 'unknown_customer', `no such customer ${customer}`);
+  }
+  const row = await db.query(
+    `INSERT INTO charges (order_id, idempotency_key, customer, amount, status) VALUES ($1, $2, $3, $4, 'CHARGED') RETURNING id`,
+    [orderId, key, customer, amount],
+  );
+  return { status: 201, body: { chargeId: Number(row.rows[0].id), orderId, amount, status: 'CHARGED' } };
+}
+
+export function paymentsRoutes(
+  app: FastifyInstance,
+  hooks: FaultHooks,
+  pool: pg.Pool,
+  variant: string,
+): void {
+  app.post('/charges', async (request, reply) => {
+    const key = idempotencyKey(request);
+    const body = requireFields<Charge>(request.body, {
+      orderId: 'string',
+      customer: 'string',
+      amount: 'number',
+    });
+    let result: Stored;
+    if (variant === 'non-idempotent') {
+      // The bug: every request charges, whatever its key.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        result = await charge(client, body, key);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    } else {
+      result = await idempotent(pool, key, request.body, (db) => charge(db, body, key));
+    }
+    if (maybeCrashAfterCommit(hooks, reply)) return;
+    return reply.status(result.status).send(result.body);
+  });
+
+  // Compensation: refund whatever is still charged for the order; idempotent by state.
+  app.post<{ Params: { orderId: string } }>('/charges/:orderId/refund', async (request) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const refunded = await client.query(
+        `UPDATE charges SET status = 'REFUNDED' WHERE order_id = $1 AND status = 'CHARGED' RETURNING customer, amount`,
+        [request.params.orderId],
+      );
+      for (const { customer, amount } of refunded.rows) {
+        await client.query('UPDATE accounts SET balance = balance + $2 WHERE customer = $1', [
+          customer,
+          amount,
+        ]);
+      }
+      await client.query('COMMIT');
+      return { orderId: request.params.orderId, refunded: refunded.rowCount };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  });
+}

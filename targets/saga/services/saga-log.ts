@@ -1,0 +1,143 @@
+/**
+ * The orchestrator's saga log: each saga and every step it starts and
+ * finishes, written before the step's call is made, so a restarted
+ * orchestrator knows what to compensate. The `no-saga-log` variant keeps it
+ * in memory, where a crash loses it.
+ */
+import type pg from 'pg';
+
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED';
+
+export interface SagaRecord {
+  id: string;
+  key: string;
+  hash: string;
+  request: Record<string, unknown>;
+  status: SagaStatus;
+  reason?: string;
+}
+
+export interface SagaLog {
+  find(key: string): Promise<SagaRecord | undefined>;
+  /** False when the saga id (the order id) is taken, or the key was claimed concurrently. */
+  create(record: Omit<SagaRecord, 'status'>): Promise<boolean>;
+  step(
+    sagaId: string,
+    step: string,
+    action: 'execute' | 'compensate',
+    state: 'started' | 'done' | 'failed',
+  ): Promise<void>;
+  setStatus(sagaId: string, status: SagaStatus, reason?: string): Promise<void>;
+  /** Sagas not finished, each with the steps it started (in order) and those already compensated. */
+  unfinished(): Promise<{ record: SagaRecord; executed: string[]; compensated: string[] }[]>;
+}
+
+export class DatabaseSagaLog implements SagaLog {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async find(key: string): Promise<SagaRecord | undefined> {
+    const row = (
+      await this.pool.query(
+        'SELECT id, idempotency_key, request_hash, request, status, reason FROM sagas WHERE idempotency_key = $1',
+        [key],
+      )
+    ).rows[0];
+    return (
+      row && {
+        id: row.id,
+        key: row.idempotency_key,
+        hash: row.request_hash,
+        request: row.request,
+        status: row.status,
+        reason: row.reason ?? undefined,
+      }
+    );
+  }
+
+  async create(record: Omit<SagaRecord, 'status'>): Promise<boolean> {
+    const inserted = await this.pool.query(
+      `INSERT INTO sagas (id, idempotency_key, request_hash, request, status) VALUES ($1, $2, $3, $4, 'RUNNING') ON CONFLICT DO NOTHING`,
+      [record.id, record.key, record.hash, JSON.stringify(record.request)],
+    );
+    return inserted.rowCount === 1;
+  }
+
+  async step(
+    sagaId: string,
+    step: string,
+    action: 'execute' | 'compensate',
+    state: 'started' | 'done' | 'failed',
+  ): Promise<void> {
+    await this.pool.query('INSERT INTO saga_steps (saga_id, step, action, state) VALUES ($1, $2, $3, $4)', [
+      sagaId,
+      step,
+      action,
+      state,
+    ]);
+  }
+
+  async setStatus(sagaId: string, status: SagaStatus, reason?: string): Promise<void> {
+    await this.pool.query('UPDATE sagas SET status = $2, reason = COALESCE($3, reason) WHERE id = $1', [
+      sagaId,
+      status,
+      reason ?? null,
+    ]);
+  }
+
+  async unfinished() {
+    const sagas = (
+      await this.pool.query(
+        `SELECT id, idempotency_key, request_hash, request, status, reason FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')`,
+      )
+    ).rows;
+    const result = [];
+    for (const row of sagas) {
+      const steps = (
+        await this.pool.query('SELECT step, action, state FROM saga_steps WHERE saga_id = $1 ORDER BY seq', [
+          row.id,
+        ])
+      ).rows;
+      result.push({
+        record: {
+          id: row.id,
+          key: row.idempotency_key,
+          hash: row.request_hash,
+          request: row.request,
+          status: row.status,
+        },
+        executed: steps.filter((s) => s.action === 'execute' && s.state === 'started').map((s) => s.step),
+        compensated: steps.filter((s) => s.action === 'compensate' && s.state === 'done').map((s) => s.step),
+      });
+    }
+    return result;
+  }
+}
+
+/** The bug of the `no-saga-log` variant: state that dies with the process. */
+export class MemorySagaLog implements SagaLog {
+  private readonly byKey = new Map<string, SagaRecord>();
+  private readonly ids = new Set<string>();
+
+  async find(key: string) {
+    return this.byKey.get(key);
+  }
+
+  async create(record: Omit<SagaRecord, 'status'>) {
+    if (this.ids.has(record.id) || this.byKey.has(record.key)) return false;
+    this.ids.add(record.id);
+    this.byKey.set(record.key, { ...record, status: 'RUNNING' });
+    return true;
+  }
+
+  async step() {}
+
+  async setStatus(sagaId: string, status: SagaStatus, reason?: string) {
+    for (const record of this.byKey.values()) {
+      if (record.id === sagaId) Object.assign(record, { status }, reason ? { reason } : {});
+    }
+  }
+
+  async unfinished() {
+    return [];
+  }
+}
