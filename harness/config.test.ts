@@ -82,6 +82,10 @@ describe('selection', () => {
       'postgres-durability-crash/async-commit-no-fsync',
       'transfer-deadlock-retry/correct',
       'transfer-deadlock-retry/retry-last-statement',
+      'saga-orders/correct',
+      'saga-orders/no-compensation',
+      'saga-orders/non-idempotent',
+      'saga-orders/no-saga-log',
     ]);
   });
 

@@ -1,0 +1,130 @@
+/**
+ * The saga services over real HTTP and Postgres: bad input gets a 4xx JSON
+ * error and changes nothing; a repeated Idempotency-Key replays the answer.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectPostgres } from '../../harness/db.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.ts';
+import { ServerPool } from '../../harness/server-pool.ts';
+import type { TargetContext } from '../../harness/target.ts';
+import { describeWith, postgresComponent } from '../../harness/testing/components.ts';
+import { saga } from './index.ts';
+
+describeWith([await postgresComponent()], 'saga services', () => {
+  const pool = new ServerPool({ preference: 'auto', urls: {} });
+  let scratch: ScratchDatabase;
+  let ctx: TargetContext;
+  let urls: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(await pool.get('postgres'));
+    ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+    await saga.setup(ctx);
+    urls = (await saga.connect(ctx, 0)).urls;
+  });
+  afterAll(async () => {
+    await saga.teardown?.(ctx);
+    await scratch.drop();
+    await pool.stopAll();
+  });
+
+  const order = { orderId: 'order-a', customer: 'customer-0', sku: 'sku-0', qty: 2, amount: 30 };
+  async function send(
+    url: string,
+    body: string | object,
+    headers: Record<string, string> = {},
+    method = 'POST',
+  ) {
+    const response = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+  const chargesOf = async (orderId: string) => {
+    const client = await connectPostgres({ ...scratch.info, database: `${scratch.info.database}_payments` });
+    const rows = (await client.query('SELECT amount, status FROM charges WHERE order_id = $1', [orderId]))
+      .rows;
+    await client.end();
+    return rows;
+  };
+
+  it('rejects malformed JSON, a missing key and bad fields with 400 and a JSON error', async () => {
+    const malformed = await send(`${urls.orchestrator}/orders`, '{"orderId": ', { 'idempotency-key': 'k1' });
+    expect(malformed).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    const noKey = await send(`${urls.orchestrator}/orders`, order);
+    expect(noKey).toMatchObject({ status: 400, body: { error: 'missing_idempotency_key' } });
+    const badQty = await send(
+      `${urls.orchestrator}/orders`,
+      { ...order, qty: -1 },
+      { 'idempotency-key': 'k2' },
+    );
+    expect(badQty).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request', message: 'qty must be a positive integer' },
+    });
+    expect(await chargesOf(order.orderId)).toEqual([]);
+  });
+
+  it('completes an order once and replays the answer for the same key; another body is a 422', async () => {
+    const first = await send(`${urls.orchestrator}/orders`, order, { 'idempotency-key': 'key-a' });
+    expect(first).toEqual({ status: 201, body: { orderId: 'order-a', status: 'COMPLETED' } });
+    const again = await send(`${urls.orchestrator}/orders`, order, { 'idempotency-key': 'key-a' });
+    expect(again).toEqual(first);
+    const reused = await send(
+      `${urls.orchestrator}/orders`,
+      { ...order, qty: 3 },
+      { 'idempotency-key': 'key-a' },
+    );
+    expect(reused).toMatchObject({ status: 422, body: { error: 'idempotency_key_reused' } });
+    expect(await chargesOf('order-a')).toEqual([{ amount: '30', status: 'CHARGED' }]);
+    const stored = await send(`${urls.orders}/orders/order-a`, {}, {}, 'GET');
+    expect(stored).toMatchObject({ status: 200, body: { status: 'CONFIRMED', qty: 2 } });
+  });
+
+  it('answers an unknown order with 404 and a JSON error', async () => {
+    expect(await send(`${urls.orders}/orders/nope`, {}, {}, 'GET')).toMatchObject({
+      status: 404,
+      body: { error: 'unknown_order' },
+    });
+    expect(await send(`${urls.orders}/orders/nope/confirm`, {})).toMatchObject({
+      status: 404,
+      body: { error: 'unknown_order' },
+    });
+  });
+
+  it('compensates in reverse when a step keeps failing, leaving nothing half-applied', async () => {
+    await send(`${urls.payments}/_chaos`, { failNext: 3 });
+    const result = await send(
+      `${urls.orchestrator}/orders`,
+      { ...order, orderId: 'order-b' },
+      { 'idempotency-key': 'key-b' },
+    );
+    expect(result).toMatchObject({ status: 409, body: { error: 'saga_compensated', status: 'COMPENSATED' } });
+    expect(String(result.body.reason)).toMatch(/^charge failed: payments 503/);
+    expect((await send(`${urls.orders}/orders/order-b`, {}, {}, 'GET')).body.status).toBe('CANCELLED');
+    expect(await chargesOf('order-b')).toEqual([]);
+    const state = await saga.finalState(ctx);
+    const checks = saga.checkers.map((c) => c.check({ operations: [], finalState: state }));
+    expect(checks.every((c) => c.verdict === 'valid')).toBe(true);
+  });
+
+  it('a charge whose answer is lost is retried with the same key and charged once', async () => {
+    await send(`${urls.payments}/_chaos`, { crashAfterCommit: 1 });
+    const result = await send(
+      `${urls.orchestrator}/orders`,
+      { ...order, orderId: 'order-c' },
+      { 'idempotency-key': 'key-c' },
+    );
+    expect(result.status).toBe(201);
+    expect(await chargesOf('order-c')).toEqual([{ amount: '30', status: 'CHARGED' }]);
+  });
+
+  it('refuses the fault hooks to bad values', async () => {
+    expect(await send(`${urls.inventory}/_chaos`, { failNext: -2 })).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request' },
+    });
+  });
+});
