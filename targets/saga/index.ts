@@ -10,22 +10,19 @@
  * orchestrator now and then. Broken variants: `no-compensation`,
  * `non-idempotent` (payments charges every retry), `no-saga-log`.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/db.ts';
 import { freePort } from '../../harness/providers/ports.ts';
-import { ServerProcess } from '../../harness/providers/server-process.ts';
+import type { ServerProcess } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { Random } from '../../harness/rng.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
+import { postJson, serviceProcess } from '../shared/service-process.ts';
 import { type SagaState, sagaCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';
 import { STEP_ATTEMPTS } from './services/orchestrator.ts';
 
 const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
-const TSX_IMPORT = import.meta.resolve('tsx');
 const QUIESCENCE_MS = 15_000;
 
 interface RunningServices {
@@ -56,30 +53,16 @@ async function startServices(ctx: TargetContext): Promise<RunningServices> {
   >;
   const processes = {} as Record<ServiceName, ServerProcess>;
   for (const service of SERVICES) {
-    const server = new ServerProcess({
-      name: `saga ${service}`,
-      command: process.execPath,
-      args: ['--import', TSX_IMPORT, MAIN],
-      dir: mkdtempSync(join(tmpdir(), `chaos-saga-${service}-`)),
-      spawnOptions: {
-        env: {
-          ...process.env,
-          SAGA_SERVICE: service,
-          PORT: String(ports[service]),
-          DATABASE_URL: connectionUrl(databases[service]),
-          VARIANT: ctx.variant,
-          SERVICE_URLS: JSON.stringify({
-            orders: urls.orders,
-            payments: urls.payments,
-            inventory: urls.inventory,
-          }),
-        },
-      },
-      stopSignal: 'SIGTERM',
-      isReady: async () => (await fetch(`${urls[service]}/health`, { signal: AbortSignal.timeout(1000) })).ok,
-      restartOnExit: true,
+    processes[service] = serviceProcess(`saga ${service}`, MAIN, ports[service], {
+      SAGA_SERVICE: service,
+      DATABASE_URL: connectionUrl(databases[service]),
+      VARIANT: ctx.variant,
+      SERVICE_URLS: JSON.stringify({
+        orders: urls.orders,
+        payments: urls.payments,
+        inventory: urls.inventory,
+      }),
     });
-    processes[service] = server;
   }
   await Promise.all(SERVICES.map((s) => processes[s].start()));
   return { urls, processes, databases };
@@ -109,30 +92,6 @@ export function orderOf(seed: number, worker: number, n: number): PlaceOrder {
 }
 
 const STEP_SERVICES = ['orders', 'inventory', 'payments'] as const;
-
-/** A refused connection: the request never reached the service, so it surely did not happen. */
-class NotDelivered extends Error {
-  readonly notSent = true;
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') {
-      await new Promise((r) => setTimeout(r, 50)); // the service is restarting; do not spin
-      throw new NotDelivered(`${new URL(url).host} refused the connection`);
-    }
-    throw error;
-  }
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
 
 /** Wait until no saga is running (the orchestrator finishes or recovers them all), up to a limit. */
 async function quiesce(services: RunningServices): Promise<void> {
@@ -227,7 +186,9 @@ export const saga = defineTarget<RunningServices, SagaState>({
   operations: {
     async placeOrder(services, args: PlaceOrder) {
       const { key, ...order } = args;
-      const response = await post(`${services.urls.orchestrator}/orders`, order, { 'idempotency-key': key });
+      const response = await postJson(`${services.urls.orchestrator}/orders`, order, {
+        'idempotency-key': key,
+      });
       if (response.status === 201) return ok(response.body);
       // Refused or compensated: the order did not happen (any effect was undone).
       if (response.status < 500)
@@ -238,11 +199,11 @@ export const saga = defineTarget<RunningServices, SagaState>({
       services,
       args: { service: (typeof STEP_SERVICES)[number]; hook: 'failNext' | 'crashAfterCommit'; count: number },
     ) {
-      await post(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
+      await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
       return ok();
     },
     async crashOrchestrator(services, args: { inMs: number }) {
-      await post(`${services.urls.orchestrator}/_chaos/crash`, { inMs: args.inMs });
+      await postJson(`${services.urls.orchestrator}/_chaos/crash`, { inMs: args.inMs });
       return ok();
     },
   },

@@ -4,7 +4,7 @@
  * Started (and restarted after a crash) by the saga target.
  */
 import pg from 'pg';
-import { cleanExpiredKeys, createService } from './http.ts';
+import { cleanExpiredKeys, createService } from '../../shared/http-service.ts';
 import { inventoryRoutes } from './inventory.ts';
 import { orchestratorRoutes } from './orchestrator.ts';
 import { ordersRoutes } from './orders.ts';

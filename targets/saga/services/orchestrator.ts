@@ -10,7 +10,13 @@
  * compensating; `no-saga-log` keeps the log in memory.
  */
 import type { FastifyInstance } from 'fastify';
-import { type FaultHooks, HttpError, idempotencyKey, requestHash, requireFields } from './http.ts';
+import {
+  type FaultHooks,
+  HttpError,
+  idempotencyKey,
+  requestHash,
+  requireFields,
+} from '../../shared/http-service.ts';
 import type { SagaLog, SagaRecord } from './saga-log.ts';
 
 interface OrderRequest extends Record<string, unknown> {

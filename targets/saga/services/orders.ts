@@ -8,7 +8,7 @@ import {
   idempotent,
   maybeCrashAfterCommit,
   requireFields,
-} from './http.ts';
+} from '../../shared/http-service.ts';
 
 interface CreateOrder extends Record<string, unknown> {
   orderId: string;

@@ -13,7 +13,7 @@ import {
   maybeCrashAfterCommit,
   requireFields,
   type Stored,
-} from './http.ts';
+} from '../../shared/http-service.ts';
 
 interface Charge extends Record<string, unknown> {
   orderId: string;
