@@ -86,6 +86,10 @@ describe('selection', () => {
       'saga-orders/no-compensation',
       'saga-orders/non-idempotent',
       'saga-orders/no-saga-log',
+      'cross-service-delete/correct',
+      'cross-service-delete/publish-outside-tx',
+      'cross-service-delete/fire-and-forget-delete',
+      'cross-service-delete/consumer-no-dedup',
     ]);
   });
 

@@ -16,7 +16,7 @@ import { errorMessage } from './outcomes.ts';
 import { freePort } from './providers/ports.ts';
 import { redact } from './redact.ts';
 import type { ScenarioDefinition, TimingPoint } from './scenarios.ts';
-import { createScratchDatabase } from './scratch-database.ts';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import type { ServerPool } from './server-pool.ts';
 import { type HistorySummary, summarize } from './stats.ts';
 import type { TargetContext, TargetDefinition } from './target.ts';
@@ -114,6 +114,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
   const scratch = await createScratchDatabase(server);
   let proxy: ToxiproxyProxy | undefined;
   let ctx: TargetContext | undefined;
+  const extras: ScratchDatabase[] = [];
   try {
     let database = scratch.info;
     if (windows.some((w) => w.kind === 'network')) {
@@ -128,6 +129,11 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
       database = { ...scratch.info, host: '127.0.0.1', port };
     }
     ctx = { database, variant, seed: spec.seed, keys: spec.keys.count };
+    for (const kind of target.extraDatabases ?? []) {
+      const extra = await createScratchDatabase(await pool.get(kind));
+      extras.push(extra);
+      ctx.extraDatabases = { ...ctx.extraDatabases, [kind]: extra.info };
+    }
     await target.setup(ctx);
     const clients = new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
     await clients.connectAll();
@@ -168,6 +174,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
     if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
     await proxy?.remove().catch(() => {});
     await scratch.drop().catch(() => {});
+    for (const extra of extras) await extra.drop().catch(() => {});
   }
 }
 

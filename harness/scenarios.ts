@@ -161,4 +161,11 @@ export const builtinScenarios: ScenarioDefinition[] = [
     target: 'saga',
     workload: { workers: 8, durationMs: 5000, timeoutMs: 10_000 },
   },
+  {
+    name: 'cross-service-delete',
+    description:
+      'employees deleted while timers are created for them in another service, with lost answers and crashes',
+    target: 'cross-service',
+    workload: { workers: 6, keys: 6, durationMs: 4000, timeoutMs: 5000 },
+  },
 ];

@@ -12,8 +12,10 @@ import type { ConnectionInfo, DatabaseKind, ServerSettings } from './providers/t
 import type { OperationPlanner } from './workload.ts';
 
 export interface TargetContext {
-  /** Connection to this run's own scratch database (absent for targets with `database: 'none'`). */
+  /** Connection to this run's own scratch database. */
   database: ConnectionInfo;
+  /** Scratch databases of the other kinds the target asked for in `extraDatabases`. */
+  extraDatabases?: Partial<Record<DatabaseKind, ConnectionInfo>>;
   variant: string;
   seed: number;
   /** Number of keys in the workload's key space (rows, emails, employees...). */
@@ -50,6 +52,8 @@ export interface TargetDefinition<Client = any, State = any> {
   name: string;
   description: string;
   database: DatabaseKind;
+  /** Other database kinds it needs too (a scratch database on each), e.g. a service per database. */
+  extraDatabases?: DatabaseKind[];
   /** Must include `correct`. */
   variants: Record<string, VariantInfo>;
   /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database. */

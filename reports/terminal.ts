@@ -118,6 +118,13 @@ export function formatScenario(results: RunResult[], style: Style): string {
       out.push(`  ${r.variant}: ${style.red(v.invariant)}: ${v.message}`);
     if (total > MAX_VIOLATIONS_SHOWN)
       out.push(style.dim(`  ${r.variant}: ... and ${total - MAX_VIOLATIONS_SHOWN} more (see results.json)`));
+    for (const c of r.checks) {
+      if (!c.metrics) continue;
+      const figures = Object.entries(c.metrics).map(
+        ([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(1)}`,
+      );
+      out.push(style.dim(`  ${r.variant}: ${c.checker}: ${figures.join(', ')}`));
+    }
     for (const c of r.checks)
       if (c.verdict === 'unknown')
         out.push(`  ${r.variant}: ${c.checker} could not decide: ${c.reason ?? 'no reason given'}`);

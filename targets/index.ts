@@ -1,6 +1,7 @@
 /** The built-in targets, by name. User targets come from chaos.config.ts. */
 import type { TargetDefinition } from '../harness/target.ts';
 import { bankTransfer } from './bank-transfer/index.ts';
+import { crossService } from './cross-service/index.ts';
 import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
 import { fkTimers } from './fk-timers/index.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
@@ -15,4 +16,5 @@ export const builtinTargets: TargetDefinition[] = [
   postgresDurableWrites,
   bankTransfer,
   saga,
+  crossService,
 ];

@@ -32,8 +32,8 @@ describeWith(components, 'article scenarios on real databases', () => {
       const broken = target.variants[variant]!.broken;
       // Fault scenarios run at their own length (their schedule needs it), once.
       const withFaults = (scenario.faults ?? []).length > 0;
-      // The saga workload crashes its orchestrator every 25th operation of worker 0: it needs seconds.
-      const isSaga = target.name === 'saga';
+      // The HTTP targets crash their services now and then and need seconds to show it.
+      const isSaga = target.name === 'saga' || target.name === 'cross-service';
       if ((withFaults || isSaga) && seed !== SEEDS[0]) continue;
       const durationMs = withFaults ? undefined : isSaga ? 3000 : 800;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {

@@ -26,6 +26,8 @@ export interface CheckResult {
   reason?: string;
   /** Violations found beyond those listed (results keep the first few hundred). */
   omitted?: number;
+  /** Figures the checker measured on the way, e.g. an inconsistency window in ms. */
+  metrics?: Record<string, number>;
 }
 
 export const MAX_VIOLATIONS_KEPT = 200;

@@ -1,0 +1,214 @@
+/**
+ * The article's fourth problem: two services with their own databases that
+ * reference each other. Employees live in MariaDB, timers in Postgres; a
+ * timer holds an employee id the timers database cannot enforce. Deleting an
+ * employee publishes `employee.deleted` through an outbox; the timers
+ * service deletes (or orphans, TIMERS_ON_DELETE) that employee's timers.
+ *
+ * Broken variants: `publish-outside-tx` (outbox row written after the delete
+ * committed), `fire-and-forget-delete` (no outbox, one unretried call),
+ * `consumer-no-dedup` (the timers service applies every delivery).
+ */
+import { fileURLToPath } from 'node:url';
+import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/db.ts';
+import { freePort } from '../../harness/providers/ports.ts';
+import type { ServerProcess } from '../../harness/providers/server-process.ts';
+import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
+import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
+import { postJson, serviceProcess } from '../shared/service-process.ts';
+import { type CrossServiceState, crossServiceCheckers } from './checkers.ts';
+import { EMPLOYEES_SCHEMA, TIMERS_SCHEMA } from './schema.ts';
+
+const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
+const QUIESCENCE_MS = 15_000;
+/** One operation in EMPLOYEE_EVERY creates an employee; the rest use employees created so far. */
+const EMPLOYEE_EVERY = 5;
+
+interface Services {
+  urls: { employees: string; timers: string };
+  processes: { employees: ServerProcess; timers: ServerProcess };
+  employeesDb: ConnectionInfo;
+  timersDb: ConnectionInfo;
+}
+
+const running = new Map<string, Services>();
+
+const employeeId = (worker: number, index: number) => `emp-${worker}-${index}`;
+
+async function quiesce(services: Services, variant: string): Promise<void> {
+  if (variant === 'fire-and-forget-delete') {
+    await new Promise((r) => setTimeout(r, 500)); // nothing to wait for but calls already in flight
+    return;
+  }
+  const db = await connectMariaDb(services.employeesDb);
+  try {
+    const deadline = Date.now() + QUIESCENCE_MS;
+    while (Date.now() < deadline) {
+      const [rows] = await db.query('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
+      if (Number((rows as { n: number }[])[0]!.n) === 0 && services.processes.employees.running) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+export const crossService = defineTarget<Services, CrossServiceState>({
+  name: 'cross-service',
+  description:
+    'employees (MariaDB) and timers (Postgres) services; employee deletes reach timers through an outbox',
+  database: 'postgres',
+  extraDatabases: ['mariadb'],
+  variants: {
+    correct: {
+      description:
+        'outbox row in the delete transaction, relay with retries and dead letters, deduplicating consumer',
+      broken: false,
+    },
+    'publish-outside-tx': {
+      description: 'the outbox row is written after the delete committed',
+      broken: true,
+    },
+    'fire-and-forget-delete': {
+      description: 'no outbox: the delete calls the timers service once and does not wait',
+      broken: true,
+    },
+    'consumer-no-dedup': {
+      description: 'the timers service applies every delivery of an event',
+      broken: true,
+    },
+  },
+  async setup(ctx: TargetContext) {
+    const employeesDb = ctx.extraDatabases!.mariadb!;
+    await adminQuery(employeesDb, EMPLOYEES_SCHEMA);
+    await adminQuery(ctx.database, TIMERS_SCHEMA);
+    const [employeesPort, timersPort] = [await freePort(), await freePort()];
+    const urls = { employees: `http://127.0.0.1:${employeesPort}`, timers: `http://127.0.0.1:${timersPort}` };
+    const processes = {
+      employees: serviceProcess('employees', MAIN, employeesPort, {
+        SERVICE: 'employees',
+        DATABASE_URL: connectionUrl(employeesDb),
+        VARIANT: ctx.variant,
+        PEER_URL: urls.timers,
+      }),
+      timers: serviceProcess('timers', MAIN, timersPort, {
+        SERVICE: 'timers',
+        DATABASE_URL: connectionUrl(ctx.database),
+        VARIANT: ctx.variant,
+        PEER_URL: urls.employees,
+        TIMERS_ON_DELETE: process.env.TIMERS_ON_DELETE ?? 'delete',
+      }),
+    };
+    await Promise.all([processes.employees.start(), processes.timers.start()]);
+    running.set(ctx.database.database, { urls, processes, employeesDb, timersDb: ctx.database });
+  },
+  async teardown(ctx) {
+    const services = running.get(ctx.database.database);
+    running.delete(ctx.database.database);
+    if (services) await Promise.all([services.processes.employees.stop(), services.processes.timers.stop()]);
+  },
+  connect: async (ctx) => running.get(ctx.database.database)!,
+  disconnect: async () => {},
+  operations: {
+    async createEmployee(services, args: { id: string }) {
+      const response = await postJson(`${services.urls.employees}/employees`, {
+        id: args.id,
+        email: `${args.id}@example.com`,
+      });
+      if (response.status < 300) return ok();
+      if (response.status < 500) return fail(String(response.body.error));
+      throw new Error(`employees ${response.status}`);
+    },
+    async createTimer(services, args: { id: string; employeeId: string }) {
+      const response = await postJson(`${services.urls.timers}/timers`, args);
+      if (response.status < 300) return ok();
+      // 409: no such employee (never created yet, or deleted); 503: employees unreachable, nothing written.
+      if (
+        response.status < 500 ||
+        response.body.error === 'employees_unavailable' ||
+        response.body.error === 'injected_failure'
+      ) {
+        return fail(String(response.body.error));
+      }
+      throw new Error(`timers ${response.status}`);
+    },
+    async deleteEmployee(services, args: { id: string }) {
+      const response = await fetch(`${services.urls.employees}/employees/${encodeURIComponent(args.id)}`, {
+        method: 'DELETE',
+      }).catch((error: { cause?: { code?: string } }) => {
+        if (error.cause?.code === 'ECONNREFUSED')
+          throw Object.assign(new Error('employees refused the connection'), { notSent: true });
+        throw error;
+      });
+      const body = (await response.json()) as Record<string, unknown>;
+      if (response.ok) return ok(body);
+      if (response.status < 500 || body.error === 'injected_failure') return fail(String(body.error));
+      throw new Error(`employees ${response.status}`);
+    },
+    async injectFault(
+      services,
+      args: { service: 'employees' | 'timers'; hook: 'failNext' | 'crashAfterCommit'; count: number },
+    ) {
+      await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
+      return ok();
+    },
+  },
+  plan: ({ rng, worker, index, keyCount }) => {
+    if (index % EMPLOYEE_EVERY === 0)
+      return { op: 'createEmployee', args: { id: employeeId(worker, index) } };
+    // Any worker's employee created by about now: timers and deletes of one employee race across workers.
+    const someEmployee = () =>
+      employeeId(rng.int(keyCount), EMPLOYEE_EVERY * rng.int(Math.floor(index / EMPLOYEE_EVERY) + 1));
+    const roll = rng.next();
+    if (roll < 0.15) return { op: 'deleteEmployee', args: { id: someEmployee() } };
+    if (roll < 0.2) {
+      const service = rng.chance(0.5) ? 'timers' : 'employees';
+      const hook = service === 'employees' || rng.chance(0.5) ? 'crashAfterCommit' : 'failNext';
+      return { op: 'injectFault', args: { service, hook, count: hook === 'failNext' ? 3 : 1 } };
+    }
+    return { op: 'createTimer', args: { id: `timer-${worker}-${index}`, employeeId: someEmployee() } };
+  },
+  async finalState(ctx) {
+    const services = running.get(ctx.database.database)!;
+    await quiesce(services, ctx.variant);
+    const employeesDb = await connectMariaDb(services.employeesDb);
+    const timersDb = await connectPostgres(services.timersDb);
+    try {
+      const [employees] = await employeesDb.query('SELECT id FROM employee');
+      const [outbox] = await employeesDb.query(
+        'SELECT event_id AS eventId, employee_id AS employeeId, UNIX_TIMESTAMP(created_at) * 1000 AS createdAt, UNIX_TIMESTAMP(published_at) * 1000 AS publishedAt FROM outbox',
+      );
+      const [dead] = await employeesDb.query(
+        'SELECT event_id AS eventId, employee_id AS employeeId, attempts FROM dead_letter',
+      );
+      const timers = (await timersDb.query('SELECT id, employee_id AS "employeeId" FROM timers')).rows;
+      const applied = (
+        await timersDb.query(
+          'SELECT event_id AS "eventId", employee_id AS "employeeId", extract(epoch FROM applied_at) * 1000 AS "appliedAt" FROM event_log',
+        )
+      ).rows;
+      return {
+        employees: (employees as { id: string }[]).map((e) => e.id),
+        timers,
+        outbox: (
+          outbox as { eventId: string; employeeId: string; createdAt: string; publishedAt: string | null }[]
+        ).map((e) => ({
+          eventId: e.eventId,
+          employeeId: e.employeeId,
+          createdAt: Number(e.createdAt),
+          publishedAt: e.publishedAt === null ? null : Number(e.publishedAt),
+        })),
+        deadLetters: dead as { eventId: string; employeeId: string; attempts: number }[],
+        applied: applied.map((a) => ({
+          eventId: a.eventId,
+          employeeId: a.employeeId,
+          appliedAt: Number(a.appliedAt),
+        })),
+      };
+    } finally {
+      await employeesDb.end();
+      await timersDb.end();
+    }
+  },
+  checkers: crossServiceCheckers,
+});

@@ -1,0 +1,154 @@
+/**
+ * Employees (MariaDB). Deleting an employee announces it with an
+ * `employee.deleted` event. Correct: the event goes into the outbox in the
+ * delete's own transaction, and a relay delivers it. Broken:
+ * `publish-outside-tx` writes the outbox row after the delete committed (a
+ * crash in between loses it); `fire-and-forget-delete` calls the timers
+ * service directly without waiting or retrying.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
+
+const RELAY_EVERY_MS = 50;
+/** Delivery attempts before an event goes to the dead-letter table. */
+export const MAX_ATTEMPTS = 8;
+
+async function inTransaction<T>(pool: Pool, work: (db: PoolConnection) => Promise<T>): Promise<T> {
+  const db = await pool.getConnection();
+  try {
+    await db.beginTransaction();
+    const result = await work(db);
+    await db.commit();
+    return result;
+  } catch (error) {
+    await db.rollback().catch(() => {});
+    throw error;
+  } finally {
+    db.release();
+  }
+}
+
+/** Variants whose bug is in this service (the others, e.g. consumer-no-dedup, behave correctly here). */
+const EMPLOYEES_BUGS = ['publish-outside-tx', 'fire-and-forget-delete'];
+
+const OUTBOX_INSERT = `INSERT INTO outbox (event_id, type, employee_id, created_at) VALUES (?, 'employee.deleted', ?, NOW(6))`;
+
+export function employeesRoutes(
+  app: FastifyInstance,
+  hooks: FaultHooks,
+  pool: Pool,
+  variant: string,
+  timersUrl: string,
+): void {
+  app.post('/employees', async (request, reply) => {
+    const { id, email } = requireFields<{ id: string; email: string }>(request.body, {
+      id: 'string',
+      email: 'string',
+    });
+    const [result] = await pool.query('INSERT IGNORE INTO employee (id, email) VALUES (?, ?)', [id, email]);
+    return reply
+      .status((result as { affectedRows: number }).affectedRows === 1 ? 201 : 200)
+      .send({ id, email });
+  });
+
+  app.get<{ Params: { id: string } }>('/employees/:id', async (request) => {
+    const [rows] = await pool.query('SELECT id, email FROM employee WHERE id = ?', [request.params.id]);
+    const employee = (rows as { id: string; email: string }[])[0];
+    if (!employee) throw new HttpError(404, 'unknown_employee', `no employee ${request.params.id}`);
+    return employee;
+  });
+
+  app.delete<{ Params: { id: string } }>('/employees/:id', async (request) => {
+    const id = request.params.id;
+    const eventId = randomUUID();
+    const deleted = await inTransaction(pool, async (db) => {
+      const [result] = await db.query('DELETE FROM employee WHERE id = ?', [id]);
+      const affected = (result as { affectedRows: number }).affectedRows;
+      // The outbox row shares the delete's transaction, unless this is one of the employees-side bugs.
+      if (affected === 1 && !EMPLOYEES_BUGS.includes(variant)) await db.query(OUTBOX_INSERT, [eventId, id]);
+      return affected === 1;
+    });
+    if (!deleted) throw new HttpError(404, 'unknown_employee', `no employee ${id}`);
+    // The crash-after-commit hook: the process dies right after the delete committed.
+    if (hooks.crashAfterCommit > 0) {
+      hooks.crashAfterCommit--;
+      process.kill(process.pid, 'SIGKILL');
+    }
+    if (variant === 'publish-outside-tx') await pool.query(OUTBOX_INSERT, [eventId, id]);
+    if (variant === 'fire-and-forget-delete') {
+      void fetch(`${timersUrl}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ eventId, type: 'employee.deleted', employeeId: id }),
+      }).catch(() => {});
+    }
+    return { id, deleted: true, eventId };
+  });
+}
+
+/** The relay: delivers unpublished outbox events in order, retries failures, dead-letters the hopeless. */
+export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const [rows] = await pool.query(
+        'SELECT event_id, type, employee_id, created_at, attempts FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT 50',
+      );
+      for (const event of rows as {
+        event_id: string;
+        type: string;
+        employee_id: string;
+        created_at: Date;
+        attempts: number;
+      }[]) {
+        let error: string | undefined;
+        try {
+          const response = await fetch(`${timersUrl}/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              eventId: event.event_id,
+              type: event.type,
+              employeeId: event.employee_id,
+            }),
+            signal: AbortSignal.timeout(2000),
+          });
+          if (!response.ok) error = `timers ${response.status}`;
+        } catch (caught) {
+          error = (caught as Error).message;
+        }
+        if (!error) {
+          await pool.query(
+            'UPDATE outbox SET published_at = NOW(6), attempts = attempts + 1 WHERE event_id = ?',
+            [event.event_id],
+          );
+        } else if (event.attempts + 1 >= MAX_ATTEMPTS) {
+          await inTransaction(pool, async (db) => {
+            await db.query(
+              'INSERT IGNORE INTO dead_letter (event_id, type, employee_id, created_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?)',
+              [event.event_id, event.type, event.employee_id, event.created_at, event.attempts + 1, error],
+            );
+            await db.query('DELETE FROM outbox WHERE event_id = ?', [event.event_id]);
+          });
+        } else {
+          await pool.query('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE event_id = ?', [
+            error,
+            event.event_id,
+          ]);
+          break; // keep the order: retry this event before any later one
+        }
+      }
+    } catch {
+      // the database is unreachable right now; try again on the next tick
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), RELAY_EVERY_MS);
+  timer.unref();
+  return timer;
+}
