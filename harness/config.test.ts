@@ -90,6 +90,8 @@ describe('selection', () => {
       'cross-service-delete/publish-outside-tx',
       'cross-service-delete/fire-and-forget-delete',
       'cross-service-delete/consumer-no-dedup',
+      'saga-orders-faults/correct',
+      'saga-orders-faults/no-saga-log',
     ]);
   });
 

@@ -65,6 +65,12 @@ export interface RunResult {
   /** Each fault window with the operations that overlapped it, by outcome. */
   faultWindows: FaultWindowResult[];
   historyFiles: string[];
+  /**
+   * When the harness had its first proof of a violation: completion time (ms
+   * into the run) of the earliest operation a violation names, or the end of
+   * the run for violations of the final state alone. Absent when nothing was found.
+   */
+  detectedAtMs?: number;
   durationMs: number;
   interrupted: boolean;
   /** Set when the run could not complete (database error during setup, ...). */
@@ -178,6 +184,22 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
   }
 }
 
+function firstEvidence(runs: SingleRun[]): number | undefined {
+  let first: number | undefined;
+  for (const run of runs) {
+    const violations = run.checks.flatMap((c) => c.violations);
+    if (violations.length === 0) continue;
+    const completedAt = new Map(run.operations.map((o) => [o.id, o.completedAt]));
+    const end = run.operations.reduce((t, o) => Math.max(t, o.completedAt), 0);
+    for (const v of violations) {
+      const times = v.operations.map((id) => completedAt.get(id)).filter((t): t is number => t !== undefined);
+      const at = times.length > 0 ? Math.min(...times) : end;
+      first = first === undefined ? at : Math.min(first, at);
+    }
+  }
+  return first;
+}
+
 function failuresByWorker(operations: Operation[], workers: number): number[] {
   const failures = new Array<number>(workers).fill(0);
   for (const o of operations) if (o.outcome === 'fail') failures[o.worker] = (failures[o.worker] ?? 0) + 1;
@@ -287,6 +309,8 @@ export async function runScenario(
     durationMs: Date.now() - startedAt,
     interrupted: settings.signal?.aborted ?? false,
   };
+  const detectedAtMs = firstEvidence(runs);
+  if (detectedAtMs !== undefined) result.detectedAtMs = detectedAtMs;
   if (timingGrid) result.timingGrid = timingGrid;
   if (error) result.error = error;
   return result;

@@ -168,4 +168,16 @@ export const builtinScenarios: ScenarioDefinition[] = [
     target: 'cross-service',
     workload: { workers: 6, keys: 6, durationMs: 4000, timeoutMs: 5000 },
   },
+  {
+    name: 'saga-orders-faults',
+    description:
+      'the saga while the Postgres server of all four services is paused, then crashed and restarted',
+    target: 'saga',
+    variants: ['correct', 'no-saga-log'],
+    workload: { workers: 8, durationMs: 5000, timeoutMs: 10_000 },
+    faults: [
+      { kind: 'pause', startMs: 1500, durationMs: 500 },
+      { kind: 'crash', startMs: 3200, durationMs: 300 },
+    ],
+  },
 ];

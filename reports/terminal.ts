@@ -98,6 +98,8 @@ export function formatScenario(results: RunResult[], style: Style): string {
           mark,
       );
     }
+    if (r.broken && r.detectedAtMs !== undefined)
+      out.push(style.dim(`  ${r.variant}: first proof after ${ms(r.detectedAtMs)} ms`));
     for (const w of r.faultWindows.slice(0, MAX_FAULT_WINDOWS_SHOWN)) {
       const healed = w.stoppedAt === undefined ? 'not healed' : `${ms(w.startedAt)}-${ms(w.stoppedAt)} ms`;
       const { ok, fail, info } = w.counts;
