@@ -161,6 +161,22 @@ export async function idempotent(
   }
 }
 
+/** Run `work` in one Postgres transaction: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  const db = await pool.connect();
+  try {
+    await db.query('BEGIN');
+    const result = await work(db);
+    await db.query('COMMIT');
+    return result;
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    db.release();
+  }
+}
+
 /** Periodically remove expired idempotency records. */
 export function cleanExpiredKeys(pool: pg.Pool, everyMs = 30_000): NodeJS.Timeout {
   const timer = setInterval(() => {

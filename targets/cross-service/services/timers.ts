@@ -11,24 +11,10 @@ import type pg from 'pg';
 import {
   type FaultHooks,
   HttpError,
+  inTransaction,
   maybeCrashAfterCommit,
   requireFields,
 } from '../../shared/http-service.ts';
-
-async function inTransaction<T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  try {
-    await db.query('BEGIN');
-    const result = await work(db);
-    await db.query('COMMIT');
-    return result;
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    db.release();
-  }
-}
 
 const lockEmployee = (db: pg.PoolClient, employeeId: string) =>
   db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [employeeId]);

@@ -6,6 +6,7 @@ import {
   HttpError,
   idempotencyKey,
   idempotent,
+  inTransaction,
   maybeCrashAfterCommit,
   requireFields,
 } from '../../shared/http-service.ts';
@@ -48,27 +49,19 @@ export function inventoryRoutes(app: FastifyInstance, hooks: FaultHooks, pool: p
   });
 
   // Compensation: idempotent by state (releasing twice releases once).
-  app.post<{ Params: { orderId: string } }>('/reservations/:orderId/release', async (request) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const released = await client.query(
+  app.post<{ Params: { orderId: string } }>('/reservations/:orderId/release', async (request) =>
+    inTransaction(pool, async (db) => {
+      const released = await db.query(
         `UPDATE reservations SET status = 'RELEASED' WHERE order_id = $1 AND status = 'RESERVED' RETURNING sku, qty`,
         [request.params.orderId],
       );
       for (const { sku, qty } of released.rows) {
-        await client.query(
+        await db.query(
           'UPDATE stock SET available = available + $2, reserved = reserved - $2 WHERE sku = $1',
           [sku, qty],
         );
       }
-      await client.query('COMMIT');
       return { orderId: request.params.orderId, released: released.rowCount === 1 };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  });
+    }),
+  );
 }

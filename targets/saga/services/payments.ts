@@ -10,6 +10,7 @@ import {
   HttpError,
   idempotencyKey,
   idempotent,
+  inTransaction,
   maybeCrashAfterCommit,
   requireFields,
   type Stored,
@@ -59,17 +60,7 @@ export function paymentsRoutes(
     let result: Stored;
     if (variant === 'non-idempotent') {
       // The bug: every request charges, whatever its key.
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        result = await charge(client, body, key);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+      result = await inTransaction(pool, (db) => charge(db, body, key));
     } else {
       result = await idempotent(pool, key, request.body, (db) => charge(db, body, key));
     }
@@ -78,27 +69,16 @@ export function paymentsRoutes(
   });
 
   // Compensation: refund whatever is still charged for the order; idempotent by state.
-  app.post<{ Params: { orderId: string } }>('/charges/:orderId/refund', async (request) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const refunded = await client.query(
+  app.post<{ Params: { orderId: string } }>('/charges/:orderId/refund', async (request) =>
+    inTransaction(pool, async (db) => {
+      const refunded = await db.query(
         `UPDATE charges SET status = 'REFUNDED' WHERE order_id = $1 AND status = 'CHARGED' RETURNING customer, amount`,
         [request.params.orderId],
       );
       for (const { customer, amount } of refunded.rows) {
-        await client.query('UPDATE accounts SET balance = balance + $2 WHERE customer = $1', [
-          customer,
-          amount,
-        ]);
+        await db.query('UPDATE accounts SET balance = balance + $2 WHERE customer = $1', [customer, amount]);
       }
-      await client.query('COMMIT');
       return { orderId: request.params.orderId, refunded: refunded.rowCount };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  });
+    }),
+  );
 }
