@@ -1,0 +1,93 @@
+/**
+ * The outbox path between the employees (MariaDB) and timers (Postgres)
+ * services: events are delivered, applied once however often they arrive,
+ * and moved to the dead-letter table when delivery keeps failing.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectMariaDb } from '../../harness/db.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.ts';
+import { ServerPool } from '../../harness/server-pool.ts';
+import type { TargetContext } from '../../harness/target.ts';
+import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
+import { postJson } from '../shared/service-process.ts';
+import { crossService } from './index.ts';
+import { MAX_ATTEMPTS } from './services/employees.ts';
+
+describeWith([await mariadbComponent(), await postgresComponent()], 'cross-service outbox', () => {
+  const pool = new ServerPool({ preference: 'auto', urls: {} });
+  const scratches: ScratchDatabase[] = [];
+  let ctx: TargetContext;
+  let urls: { employees: string; timers: string };
+
+  beforeAll(async () => {
+    const timersDb = await createScratchDatabase(await pool.get('postgres'));
+    const employeesDb = await createScratchDatabase(await pool.get('mariadb'));
+    scratches.push(timersDb, employeesDb);
+    ctx = {
+      database: timersDb.info,
+      extraDatabases: { mariadb: employeesDb.info },
+      variant: 'correct',
+      seed: 1,
+      keys: 1,
+    };
+    await crossService.setup(ctx);
+    urls = (await crossService.connect(ctx, 0)).urls;
+  });
+  afterAll(async () => {
+    await crossService.teardown?.(ctx);
+    for (const scratch of scratches) await scratch.drop();
+    await pool.stopAll();
+  });
+
+  const waitFor = async (condition: () => Promise<boolean>, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not reached');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('a delete reaches the timers service through the outbox; redelivery is applied once', async () => {
+    await postJson(`${urls.employees}/employees`, { id: 'ann', email: 'ann@example.com' });
+    expect((await postJson(`${urls.timers}/timers`, { id: 't1', employeeId: 'ann' })).status).toBe(201);
+    const deleted = await fetch(`${urls.employees}/employees/ann`, { method: 'DELETE' });
+    const { eventId } = (await deleted.json()) as { eventId: string };
+    await waitFor(async () =>
+      (await crossService.finalState(ctx)).applied.some((a) => a.eventId === eventId),
+    );
+    // The same event again, as a relay retrying after a lost answer would send it.
+    const again = await postJson(`${urls.timers}/events`, {
+      eventId,
+      type: 'employee.deleted',
+      employeeId: 'ann',
+    });
+    expect(again.body).toEqual({ eventId, applied: false });
+    const state = await crossService.finalState(ctx);
+    expect(state.applied.filter((a) => a.eventId === eventId)).toHaveLength(1);
+    expect(state.timers.find((t) => t.id === 't1')).toBeUndefined();
+    // A late timer for the deleted employee is refused.
+    expect((await postJson(`${urls.timers}/timers`, { id: 't2', employeeId: 'ann' })).body.error).toBe(
+      'unknown_employee',
+    );
+  });
+
+  it('moves an event that keeps failing to the dead-letter table after the last attempt', async () => {
+    await postJson(`${urls.employees}/employees`, { id: 'bob', email: 'bob@example.com' });
+    await postJson(`${urls.timers}/_chaos`, { failNext: 1000 });
+    await fetch(`${urls.employees}/employees/bob`, { method: 'DELETE' });
+    const db = await connectMariaDb(ctx.extraDatabases!.mariadb!);
+    try {
+      await waitFor(async () => {
+        const [rows] = await db.query("SELECT attempts FROM dead_letter WHERE employee_id = 'bob'");
+        return (rows as unknown[]).length === 1;
+      });
+      const [dead] = await db.query("SELECT attempts, last_error FROM dead_letter WHERE employee_id = 'bob'");
+      expect(dead).toEqual([{ attempts: MAX_ATTEMPTS, last_error: 'timers 503' }]);
+      const [left] = await db.query("SELECT COUNT(*) AS n FROM outbox WHERE employee_id = 'bob'");
+      expect(Number((left as { n: number }[])[0]!.n)).toBe(0);
+    } finally {
+      await postJson(`${urls.timers}/_chaos`, { failNext: 0 });
+      await db.end();
+    }
+  });
+});
