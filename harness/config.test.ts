@@ -110,6 +110,19 @@ describe('selection', () => {
     expect(() => selectRuns(registry, { variants: ['<script>'] })).toThrow(/unknown variant "<script>"/);
   });
 
+  it('refuses faults in a scenario that has no duration to schedule them in', () => {
+    const scenario = {
+      name: 'counted',
+      description: 'x',
+      target: 'postgres-versioning',
+      workload: { opCount: 100 },
+      faults: [{ kind: 'crash' as const }],
+    };
+    expect(() => buildRegistry({ scenarios: [scenario] })).toThrow(
+      /scenario counted: faults are scheduled in time/,
+    );
+  });
+
   it('gives a user target without scenarios a default scenario of its own name', () => {
     const withUser = buildRegistry({ targets: [{ ...mariadbUpsert, name: 'user-target' }] });
     expect(withUser.scenarios.get('user-target')?.target).toBe('user-target');

@@ -29,7 +29,18 @@ export function buildRegistry(config: ChaosConfig): Registry {
       throw new UsageError(
         `scenario ${scenario.name}: unknown target "${scenario.target}" (known: ${[...targets.keys()].join(', ')})`,
       );
-    if (scenario.faults) validateFaults(scenario.faults, `scenario ${scenario.name}`);
+    if (scenario.faults) {
+      validateFaults(scenario.faults, `scenario ${scenario.name}`);
+      if (
+        scenario.faults.length > 0 &&
+        scenario.workload.opCount !== undefined &&
+        scenario.workload.durationMs === undefined
+      ) {
+        throw new UsageError(
+          `scenario ${scenario.name}: faults are scheduled in time, so the workload needs durationMs (it has only opCount)`,
+        );
+      }
+    }
     for (const variant of scenario.variants ?? []) {
       if (!target.variants[variant])
         throw new UsageError(`scenario ${scenario.name}: target ${target.name} has no variant "${variant}"`);

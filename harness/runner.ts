@@ -155,11 +155,14 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
         ...(plan.signal ? { signal: plan.signal } : {}),
       });
     } finally {
-      // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
-      await nemesis.stop();
-      await faultsDone;
-      history.close();
-      await clients.closeAll();
+      try {
+        // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
+        await nemesis.stop();
+        await faultsDone;
+      } finally {
+        history.close();
+        await clients.closeAll();
+      }
     }
     const finalState = await target.finalState(ctx);
     const { operations, faults } = await loadHistory(historyFile);
