@@ -159,6 +159,9 @@ function replayCommand(options: CliOptions, seed: number): string {
   for (const v of options.variants ?? []) parts.push(`--variant ${v}`);
   if (options.workers) parts.push(`--workers ${options.workers}`);
   if (options.durationMs !== undefined) parts.push(`--duration ${options.durationMs}ms`);
+  if (options.timeScale !== undefined) parts.push(`--time-scale ${options.timeScale}`);
+  if (options.windowMs !== undefined) parts.push(`--window ${options.windowMs}ms`);
+  if (options.timeoutMs !== undefined) parts.push(`--timeout ${options.timeoutMs}ms`);
   if (options.config) parts.push(`--config ${options.config}`);
   parts.push(`--seed ${seed}`);
   return parts.join(' ');
