@@ -28,6 +28,7 @@ describe('command line', () => {
       provider: 'process',
     });
     expect(parseCli(['list']).command).toBe('list');
+    expect(parseCli(['--no-co-correction']).correctCoordinatedOmission).toBe(false);
   });
 
   it.each([

@@ -38,6 +38,7 @@ options:
   --time-scale X       timing-grid: multiply rates, offsets and window by X
   --window D           timing-grid: how long each point runs, in article time
   --timeout D          per-operation deadline; a call still running is recorded as info (default 5s)
+  --no-co-correction   measure paced operations from when they started, not when they were meant to
   -h, --help           this text`;
 
 interface CliOptions {
@@ -54,6 +55,7 @@ interface CliOptions {
   timeScale?: number;
   windowMs?: number;
   timeoutMs?: number;
+  correctCoordinatedOmission?: boolean;
 }
 
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
@@ -85,6 +87,7 @@ export function parseCli(argv: string[]): CliOptions {
         'time-scale': { type: 'string' },
         window: { type: 'string' },
         timeout: { type: 'string' },
+        'no-co-correction': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -124,6 +127,7 @@ export function parseCli(argv: string[]): CliOptions {
     options.timeScale = scale;
   }
   if (values.window !== undefined) options.windowMs = parseDuration(values.window as string, '--window');
+  if (values['no-co-correction']) options.correctCoordinatedOmission = false;
   if (values.timeout !== undefined) {
     options.timeoutMs = parseDuration(values.timeout as string, '--timeout');
     if (options.timeoutMs <= 0) throw new UsageError('--timeout: expected a positive duration');
@@ -162,6 +166,7 @@ function replayCommand(options: CliOptions, seed: number): string {
   if (options.timeScale !== undefined) parts.push(`--time-scale ${options.timeScale}`);
   if (options.windowMs !== undefined) parts.push(`--window ${options.windowMs}ms`);
   if (options.timeoutMs !== undefined) parts.push(`--timeout ${options.timeoutMs}ms`);
+  if (options.correctCoordinatedOmission === false) parts.push('--no-co-correction');
   if (options.config) parts.push(`--config ${options.config}`);
   parts.push(`--seed ${seed}`);
   return parts.join(' ');
@@ -189,6 +194,7 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (timeScale !== undefined) settings.timeScale = timeScale;
   if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
   if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs;
+  if (options.correctCoordinatedOmission === false) settings.correctCoordinatedOmission = false;
 
   const urls: Partial<Record<'mariadb' | 'postgres', string>> = {};
   if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;

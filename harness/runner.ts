@@ -33,6 +33,8 @@ export interface RunSettings {
   windowMs?: number;
   /** Per-operation deadline (ms), overriding the scenario's. */
   timeoutMs?: number;
+  /** Measure paced operations from when they were meant to start (default true). */
+  correctCoordinatedOmission?: boolean;
   signal?: AbortSignal;
 }
 
@@ -305,7 +307,9 @@ export async function runScenario(
     passed: verdict === expected,
     seed: settings.seed,
     workload,
-    summary: summarize(operations),
+    summary: summarize(operations, {
+      correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+    }),
     checks,
     faultWindows: runs.flatMap((r) => summarizeFaultWindows(r.faults, r.operations, r.checks)),
     historyFiles: runs.map((r) => r.historyFile),

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Operation } from './history.ts';
 import { percentile, summarize } from './stats.ts';
 
-const op = (id: number, outcome: Operation['outcome'], start: number, end: number): Operation => ({
+const op = (
+  id: number,
+  outcome: Operation['outcome'],
+  start: number,
+  end: number,
+  intendedAt?: number,
+): Operation => ({
+  ...(intendedAt === undefined ? {} : { intendedAt }),
   id,
   worker: 0,
   op: 'mutate',
@@ -26,5 +33,16 @@ describe('stats', () => {
     expect(s.conflictRate).toBeCloseTo(1 / 3);
     expect(s.latency.max).toBe(4);
     expect(s.byOperation.mutate).toEqual({ ok: 2, fail: 1, info: 1 });
+  });
+
+  it('measures paced operations from their intended start unless told not to', () => {
+    // Meant to start at 0 and 10, but the system stalled: they started at 50 and 51.
+    const ops = [op(0, 'ok', 50, 52, 0), op(1, 'ok', 51, 53, 10)];
+    const corrected = summarize(ops);
+    expect(corrected.latency.max).toBe(52);
+    expect(corrected.latency.correctedForCoordinatedOmission).toBe(true);
+    const raw = summarize(ops, { correctCoordinatedOmission: false });
+    expect(raw.latency.max).toBe(2);
+    expect(raw.latency.correctedForCoordinatedOmission).toBe(false);
   });
 });

@@ -3,10 +3,25 @@ import type { Operation, Outcome } from './history.ts';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
+/** Latency percentiles in ms, with autocannon's key names. */
 export interface LatencySummary {
   p50: number;
+  p90: number;
+  p97_5: number;
   p99: number;
+  p99_9: number;
   max: number;
+  /**
+   * True when paced operations were measured from when they were meant to
+   * start rather than when they did: a stalled system then cannot hide the
+   * operations it delayed (coordinated omission).
+   */
+  correctedForCoordinatedOmission: boolean;
+}
+
+export interface SummaryOptions {
+  /** Measure paced operations from their intended start (default true). */
+  correctCoordinatedOmission?: boolean;
 }
 
 export interface HistorySummary {
@@ -28,7 +43,9 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
-export function summarize(operations: readonly Operation[]): HistorySummary {
+export function summarize(operations: readonly Operation[], options: SummaryOptions = {}): HistorySummary {
+  const correct = options.correctCoordinatedOmission ?? true;
+  let corrected = false;
   const counts: OutcomeCounts = { ok: 0, fail: 0, info: 0 };
   const byOperation: Record<string, OutcomeCounts> = {};
   const latencies: number[] = [];
@@ -38,7 +55,11 @@ export function summarize(operations: readonly Operation[]): HistorySummary {
     counts[o.outcome]++;
     byOperation[o.op] ??= { ok: 0, fail: 0, info: 0 };
     byOperation[o.op]![o.outcome]++;
-    if (o.outcome !== 'info') latencies.push(o.completedAt - o.invokedAt);
+    if (o.outcome !== 'info') {
+      const start = correct && o.intendedAt !== undefined ? o.intendedAt : o.invokedAt;
+      if (start !== o.invokedAt) corrected = true;
+      latencies.push(o.completedAt - start);
+    }
     first = Math.min(first, o.invokedAt);
     last = Math.max(last, o.completedAt);
   }
@@ -49,7 +70,15 @@ export function summarize(operations: readonly Operation[]): HistorySummary {
     operations: operations.length,
     counts,
     byOperation,
-    latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 },
+    latency: {
+      p50: percentile(latencies, 50),
+      p90: percentile(latencies, 90),
+      p97_5: percentile(latencies, 97.5),
+      p99: percentile(latencies, 99),
+      p99_9: percentile(latencies, 99.9),
+      max: latencies.at(-1) ?? 0,
+      correctedForCoordinatedOmission: corrected,
+    },
     conflictRate: decided === 0 ? 0 : counts.fail / decided,
     throughput: seconds > 0 ? counts.ok / seconds : 0,
   };

@@ -84,6 +84,13 @@ export function formatScenario(results: RunResult[], style: Style): string {
     ),
   );
 
+  if (results.some((r) => r.summary.latency.correctedForCoordinatedOmission)) {
+    out.push(
+      style.dim(
+        '  latency of paced runs is measured from when each operation was meant to start (coordinated omission corrected; --no-co-correction turns it off)',
+      ),
+    );
+  }
   for (const r of results) {
     if (r.error) out.push(style.red(`  ${r.variant}: run error: ${r.error}`));
     for (const point of r.timingGrid ?? []) {
