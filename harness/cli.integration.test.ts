@@ -105,6 +105,33 @@ describeWith(components, 'chaos command line', () => {
     expect(serverProcesses()).toBe('');
   });
 
+  it('sweeps workers x rates and records conflicts rising with contention', () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const { code, stdout } = chaos([
+      'sweep',
+      '--scenario',
+      'stale-version-mutation',
+      '--workers',
+      '1,8',
+      '--rates',
+      '0',
+      '--duration',
+      '400ms',
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/workers\s+rate\s+operations\s+conflicts/);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
+      points: { workers: number; conflictRate: number; operations: number }[];
+    };
+    const [one, eight] = sweep.points;
+    expect(one).toMatchObject({ workers: 1, conflictRate: 0 });
+    expect(eight!.workers).toBe(8);
+    expect(eight!.conflictRate).toBeGreaterThan(0.1);
+    expect(eight!.operations).toBeGreaterThan(100);
+  });
+
   it('loads an external target from a config file', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
     const { code, stdout } = chaos([

@@ -40,6 +40,8 @@ describe('command line', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['destroy'], /unknown command "destroy"/],
     [['--time-scale', '0'], /--time-scale/],
+    [['--rates', '10'], /--rates belongs to the sweep command/],
+    [['sweep', '--rates', 'fast'], /--rates: expected a whole number >= 0/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);

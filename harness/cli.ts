@@ -4,7 +4,7 @@
  * and turns them into an exit code (see README.md).
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type SuiteResults, writeResults } from '../reports/results-json.ts';
@@ -18,12 +18,15 @@ import { buildRegistry, type Registry, selectRuns } from './registry.ts';
 import type { RunResult, RunSettings } from './runner.ts';
 import { ServerPool } from './server-pool.ts';
 import { runSuite } from './suite.ts';
+import { runSweep, type SweepPoint } from './sweep.ts';
 
-const USAGE = `usage: npm run chaos -- [run|list] [options]
+const USAGE = `usage: npm run chaos -- [run|list|sweep] [options]
 
 commands:
   run (default)        run scenarios; with no options, the whole default suite
   list                 show scenarios, targets and variants
+  sweep                contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200
+                       (per-worker operations per second; 0 = closed loop); writes sweep.json
 
 options:
   --scenario NAME      run only this scenario (repeat or comma-separate for more)
@@ -42,7 +45,10 @@ options:
   -h, --help           this text`;
 
 interface CliOptions {
-  command: 'run' | 'list' | 'help';
+  command: 'run' | 'list' | 'sweep' | 'help';
+  /** sweep: worker counts and per-worker rates of the grid. */
+  sweepWorkers?: number[];
+  sweepRates?: number[];
   scenarios?: string[];
   targets?: string[];
   variants?: string[];
@@ -79,6 +85,7 @@ export function parseCli(argv: string[]): CliOptions {
         target: { type: 'string', multiple: true },
         variant: { type: 'string', multiple: true },
         workers: { type: 'string' },
+        rates: { type: 'string' },
         duration: { type: 'string' },
         seed: { type: 'string' },
         provider: { type: 'string' },
@@ -97,8 +104,9 @@ export function parseCli(argv: string[]): CliOptions {
   const { values, positionals } = parsed;
   const list = (v: unknown) => (v as string[] | undefined)?.flatMap((s) => s.split(',')).filter(Boolean);
   const command = values.help ? 'help' : (positionals[0] ?? 'run');
-  if (command !== 'run' && command !== 'list' && command !== 'help')
-    throw new UsageError(`unknown command "${command}" (commands: run, list)`);
+  if (command !== 'run' && command !== 'list' && command !== 'sweep' && command !== 'help') {
+    throw new UsageError(`unknown command "${command}" (commands: run, list, sweep)`);
+  }
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
 
   const options: CliOptions = { command };
@@ -108,7 +116,19 @@ export function parseCli(argv: string[]): CliOptions {
   if (scenarios) options.scenarios = scenarios;
   if (targets) options.targets = targets;
   if (variants) options.variants = variants;
-  if (values.workers !== undefined) options.workers = positiveInteger(values.workers as string, '--workers');
+  if (values.workers !== undefined && command === 'sweep') {
+    options.sweepWorkers = (values.workers as string)
+      .split(',')
+      .map((w) => positiveInteger(w.trim(), '--workers'));
+  } else if (values.workers !== undefined) {
+    options.workers = positiveInteger(values.workers as string, '--workers');
+  }
+  if (values.rates !== undefined) {
+    if (command !== 'sweep') throw new UsageError('--rates belongs to the sweep command');
+    options.sweepRates = (values.rates as string)
+      .split(',')
+      .map((r) => positiveInteger(r.trim(), '--rates', 0));
+  }
   if (values.duration !== undefined)
     options.durationMs = parseDuration(values.duration as string, '--duration');
   if (values.seed !== undefined) options.seed = positiveInteger(values.seed as string, '--seed', 0);
@@ -292,6 +312,50 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   return exitCode;
 }
 
+async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: Registry): Promise<number> {
+  if (options.scenarios?.length !== 1) throw new UsageError('sweep needs exactly one --scenario');
+  const [run] = selectRuns(registry, {
+    scenarios: options.scenarios,
+    variants: options.variants ?? ['correct'],
+  });
+  if (!run) throw new UsageError('sweep: no such scenario/variant');
+  if (run.scenario.timingGrid)
+    throw new UsageError(`sweep: ${run.scenario.name} is a timing grid already; sweep a plain scenario`);
+  const grid = { workers: options.sweepWorkers ?? [1, 2, 4, 8], rates: options.sweepRates ?? [0] };
+  const seed = options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
+  const outDir = resolve(
+    options.out ?? join('chaos-report', `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+  );
+  const settings: RunSettings = { seed, outDir, durationMs: options.durationMs ?? 1000 };
+  const pool = new ServerPool({
+    preference: options.provider ?? config.providers?.default ?? 'auto',
+    urls: {},
+  });
+  console.log(
+    `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
+  );
+  console.log('workers  rate  operations  conflicts  ok/s      p99 ms  verdict');
+  let points: SweepPoint[];
+  try {
+    points = await runSweep(run.scenario, run.target, run.variant, pool, settings, grid, (p) =>
+      console.log(
+        `${String(p.workers).padEnd(9)}${String(p.rate).padEnd(6)}${String(p.operations).padEnd(12)}${`${(p.conflictRate * 100).toFixed(1)}%`.padEnd(11)}${p.throughput.toFixed(0).padEnd(10)}${p.p99.toFixed(2).padEnd(8)}${p.verdict}`,
+      ),
+    );
+  } finally {
+    await pool.stopAll();
+  }
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'sweep.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ scenario: run.scenario.name, variant: run.variant, seed, durationMs: settings.durationMs, points }, null, 2)}\n`,
+  );
+  console.log(`sweep: ${file}`);
+  const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
+  return points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const options = parseCli(argv);
@@ -305,6 +369,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(formatList(registry));
       return ExitCode.ok;
     }
+    if (options.command === 'sweep') return await sweepCommand(options, config, registry);
     return await runCommand(options, config, registry);
   } catch (error) {
     const code = exitCodeOf(error);

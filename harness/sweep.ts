@@ -1,0 +1,67 @@
+/**
+ * The contention sweep: the article's timing experiment generalised. One
+ * scenario is run over a grid of worker counts and per-worker rates, and each
+ * point records how often the database refused a mutation (conflict rate),
+ * throughput and p99 latency, ready for a plot.
+ */
+
+import { type RunSettings, runScenario } from './runner.ts';
+import type { ScenarioDefinition } from './scenarios.ts';
+import type { ServerPool } from './server-pool.ts';
+import type { TargetDefinition } from './target.ts';
+import type { Pacing } from './workload.ts';
+
+export interface SweepPoint {
+  workers: number;
+  /** Operations per second per worker; 0 means closed loop (as fast as it goes). */
+  rate: number;
+  operations: number;
+  conflictRate: number;
+  /** ok operations per second. */
+  throughput: number;
+  p99: number;
+  verdict: string;
+}
+
+/** Paced workers spread evenly over one period, so they collide only when the period is short. */
+export function pacingFor(rate: number, workers: number): Pacing {
+  if (rate <= 0) return { kind: 'closed' };
+  const rateMs = 1000 / rate;
+  return { kind: 'paced', rateMs, offsetMs: rateMs / workers };
+}
+
+export async function runSweep(
+  scenario: ScenarioDefinition,
+  target: TargetDefinition,
+  variant: string,
+  pool: ServerPool,
+  settings: RunSettings,
+  grid: { workers: number[]; rates: number[] },
+  onPoint: (point: SweepPoint) => void = () => {},
+): Promise<SweepPoint[]> {
+  const points: SweepPoint[] = [];
+  for (const workers of grid.workers) {
+    for (const rate of grid.rates) {
+      if (settings.signal?.aborted) return points;
+      const { timingGrid: _grid, ...plain } = scenario;
+      const pointScenario: ScenarioDefinition = {
+        ...plain,
+        name: `${scenario.name}-w${workers}-r${rate}`,
+        workload: { ...scenario.workload, workers, pacing: pacingFor(rate, workers) },
+      };
+      const result = await runScenario(pointScenario, target, variant, pool, { ...settings, workers });
+      const point: SweepPoint = {
+        workers,
+        rate,
+        operations: result.summary.operations,
+        conflictRate: result.summary.conflictRate,
+        throughput: result.summary.throughput,
+        p99: result.summary.latency.p99,
+        verdict: result.error ? `error: ${result.error}` : result.verdict,
+      };
+      points.push(point);
+      onPoint(point);
+    }
+  }
+  return points;
+}
