@@ -9,14 +9,16 @@
  * Runs alternate (reference, harness, reference, harness) and the best of
  * each is compared, so a noisy moment does not decide the ratio.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { adminQuery } from '../../harness/db.ts';
+import { HistoryWriter } from '../../harness/history.ts';
 import { runScenario } from '../../harness/runner.ts';
 import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
+import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
 import { EMPLOYEE_TABLE, postgresVersioning, seedRows } from '../../targets/postgres-versioning/index.ts';
 import { runPgbench } from './pgbench.ts';
 
@@ -25,6 +27,7 @@ const ROWS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const BAR = 0.9;
+const MEMORY_BAR_MB = 256;
 
 interface Measurement {
   name: string;
@@ -76,12 +79,56 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
   };
 }
 
+/**
+ * Memory: record 1,000,000 operations (invoke + completion each) through the
+ * workload engine with a no-op executor; the history streams to disk, so RSS
+ * must stay under the bar.
+ */
+async function memoryOfOneMillionOperations(): Promise<Measurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-bench-memory-'));
+  const history = new HistoryWriter(join(dir, 'history.ndjson'));
+  const spec: WorkloadSpec = {
+    workers: 8,
+    pacing: { kind: 'closed' },
+    opCount: 1_000_000,
+    keys: { count: 100, distribution: 'uniform', hotFraction: 0.8 },
+    seed: 1,
+  };
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  await runWorkload(spec, {
+    history,
+    planner: postgresVersioning.plan,
+    execute: async () => ({ outcome: 'ok', value: { readVersion: 1, readToken: 'x', wroteVersion: 2 } }),
+  });
+  clearInterval(sampler);
+  history.close();
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const megabytes = peak / 1024 / 1024;
+  console.log(
+    `  recorded ${history.counts.ok} operations (${(statSync(history.path).size / 1e6).toFixed(0)} MB of history on disk), peak RSS ${megabytes.toFixed(0)} MB`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    name: 'memory: peak RSS while recording 1,000,000 operations',
+    harness: megabytes,
+    reference: MEMORY_BAR_MB,
+    referenceTool: 'the 256 MB bar',
+    ratio: MEMORY_BAR_MB / megabytes,
+    bar: 1,
+    unit: 'MB',
+  };
+}
+
 async function main(): Promise<number> {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   const measurements: Measurement[] = [];
   try {
     console.log(`bench: ${ROUNDS} rounds of ${SECONDS}s each`);
     measurements.push(await sqlVersionedUpdate(pool));
+    measurements.push(await memoryOfOneMillionOperations());
   } finally {
     await pool.stopAll();
   }
