@@ -35,7 +35,7 @@ describeWith(components, 'article scenarios on real databases', () => {
       // The HTTP targets crash their services now and then and need seconds to show it.
       const isSaga = target.name === 'saga' || target.name === 'cross-service';
       if ((withFaults || isSaga) && seed !== SEEDS[0]) continue;
-      const durationMs = withFaults ? undefined : isSaga ? 3000 : 800;
+      const durationMs = withFaults || isSaga ? undefined : 800;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
         const result = await runScenario(scenario, target, variant, pool, {
           seed,

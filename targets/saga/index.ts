@@ -212,11 +212,12 @@ export const saga = defineTarget<RunningServices, SagaState>({
     if (worker === 0 && index % 25 === 24) return { op: 'crashOrchestrator', args: { inMs: 20 } };
     const roll = rng.next();
     if (roll < 0.08) {
-      // Failing as many calls as the orchestrator tries makes a step fail for good (and its saga compensate).
+      // Failing several times as many calls as the orchestrator makes per step lets steps of the
+      // concurrent sagas fail for good (and those sagas compensate) instead of just being retried.
       const hook = rng.chance(0.5) ? 'failNext' : 'crashAfterCommit';
       return {
         op: 'injectFault',
-        args: { service: rng.pick(STEP_SERVICES), hook, count: hook === 'failNext' ? STEP_ATTEMPTS : 1 },
+        args: { service: rng.pick(STEP_SERVICES), hook, count: hook === 'failNext' ? STEP_ATTEMPTS * 4 : 1 },
       };
     }
     // A repeat resends an earlier order of this worker, same key and body.
