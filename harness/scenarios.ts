@@ -166,7 +166,7 @@ export const builtinScenarios: ScenarioDefinition[] = [
     description:
       'employees deleted while timers are created for them in another service, with lost answers and crashes',
     target: 'cross-service',
-    workload: { workers: 6, keys: 6, durationMs: 4000, timeoutMs: 5000 },
+    workload: { workers: 6, keys: 6, durationMs: 5000, timeoutMs: 5000 },
   },
   {
     name: 'saga-orders-faults',

@@ -23,6 +23,8 @@ const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
 const QUIESCENCE_MS = 15_000;
 /** One operation in EMPLOYEE_EVERY creates an employee; the rest use employees created so far. */
 const EMPLOYEE_EVERY = 5;
+/** How many of each worker's latest employees timers and deletes choose from. */
+const RECENT_EMPLOYEES = 3;
 
 interface Services {
   urls: { employees: string; timers: string };
@@ -156,12 +158,14 @@ export const crossService = defineTarget<Services, CrossServiceState>({
   plan: ({ rng, worker, index, keyCount }) => {
     if (index % EMPLOYEE_EVERY === 0)
       return { op: 'createEmployee', args: { id: employeeId(worker, index) } };
-    // Any worker's employee created by about now: timers and deletes of one employee race across workers.
+    // One of the few employees created most recently (by any worker): timers and deletes concentrate
+    // on them, so a deleted employee usually has timers and a lost delete event leaves them dangling.
+    const latest = Math.floor(index / EMPLOYEE_EVERY);
     const someEmployee = () =>
-      employeeId(rng.int(keyCount), EMPLOYEE_EVERY * rng.int(Math.floor(index / EMPLOYEE_EVERY) + 1));
+      employeeId(rng.int(keyCount), EMPLOYEE_EVERY * Math.max(0, latest - rng.int(RECENT_EMPLOYEES)));
     const roll = rng.next();
     if (roll < 0.15) return { op: 'deleteEmployee', args: { id: someEmployee() } };
-    if (roll < 0.2) {
+    if (roll < 0.23) {
       const service = rng.chance(0.5) ? 'timers' : 'employees';
       const hook = service === 'employees' || rng.chance(0.5) ? 'crashAfterCommit' : 'failNext';
       return { op: 'injectFault', args: { service, hook, count: hook === 'failNext' ? 3 : 1 } };

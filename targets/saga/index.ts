@@ -211,17 +211,17 @@ export const saga = defineTarget<RunningServices, SagaState>({
     // Worker 0 crashes the orchestrator every 25th operation, mid-saga for the others.
     if (worker === 0 && index % 25 === 24) return { op: 'crashOrchestrator', args: { inMs: 20 } };
     const roll = rng.next();
-    if (roll < 0.08) {
+    if (roll < 0.12) {
       // Failing several times as many calls as the orchestrator makes per step lets steps of the
       // concurrent sagas fail for good (and those sagas compensate) instead of just being retried.
       const hook = rng.chance(0.5) ? 'failNext' : 'crashAfterCommit';
       return {
         op: 'injectFault',
-        args: { service: rng.pick(STEP_SERVICES), hook, count: hook === 'failNext' ? STEP_ATTEMPTS * 4 : 1 },
+        args: { service: rng.pick(STEP_SERVICES), hook, count: hook === 'failNext' ? STEP_ATTEMPTS * 4 : 2 },
       };
     }
     // A repeat resends an earlier order of this worker, same key and body.
-    if (roll < 0.18 && index > 0) return { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) };
+    if (roll < 0.22 && index > 0) return { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) };
     return { op: 'placeOrder', args: orderOf(seed, worker, index) };
   },
   async finalState(ctx) {
