@@ -159,14 +159,14 @@ export const builtinScenarios: ScenarioDefinition[] = [
     description:
       'concurrent orders through the saga, repeated idempotency keys, failing steps, orchestrator crashes',
     target: 'saga',
-    workload: { workers: 8, durationMs: 5000, timeoutMs: 10_000 },
+    workload: { workers: 8, durationMs: 6000, timeoutMs: 10_000 },
   },
   {
     name: 'cross-service-delete',
     description:
       'employees deleted while timers are created for them in another service, with lost answers and crashes',
     target: 'cross-service',
-    workload: { workers: 6, keys: 6, durationMs: 5000, timeoutMs: 5000 },
+    workload: { workers: 6, keys: 6, durationMs: 6000, timeoutMs: 5000 },
   },
   {
     name: 'saga-orders-faults',
@@ -174,7 +174,7 @@ export const builtinScenarios: ScenarioDefinition[] = [
       'the saga while the Postgres server of all four services is paused, then crashed and restarted',
     target: 'saga',
     variants: ['correct', 'no-saga-log'],
-    workload: { workers: 8, durationMs: 5000, timeoutMs: 10_000 },
+    workload: { workers: 8, durationMs: 6000, timeoutMs: 10_000 },
     faults: [
       { kind: 'pause', startMs: 1500, durationMs: 500 },
       { kind: 'crash', startMs: 3200, durationMs: 300 },

@@ -208,8 +208,8 @@ export const saga = defineTarget<RunningServices, SagaState>({
     },
   },
   plan: ({ rng, worker, index, seed }) => {
-    // Worker 0 crashes the orchestrator every 25th operation, mid-saga for the others.
-    if (worker === 0 && index % 25 === 24) return { op: 'crashOrchestrator', args: { inMs: 20 } };
+    // Worker 0 crashes the orchestrator every 12th operation, mid-saga for the others.
+    if (worker === 0 && index % 12 === 11) return { op: 'crashOrchestrator', args: { inMs: 20 } };
     const roll = rng.next();
     if (roll < 0.12) {
       // Failing several times as many calls as the orchestrator makes per step lets steps of the
