@@ -13,9 +13,3 @@ export function parseDuration(text: string | number, field = 'duration'): number
   if (!match) throw new UsageError(`${field}: "${text}" is not a duration (examples: 500ms, 10s, 2m)`);
   return Number(match[1]) * UNITS[match[2] ?? 'ms']!;
 }
-
-export function formatDuration(ms: number): string {
-  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)}s`;
-  return `${Math.round(ms)}ms`;
-}

@@ -11,8 +11,8 @@ describe('history', () => {
     const a = history.invoke(0, 'mutate', { key: 1 });
     const b = history.invoke(1, 'mutate', { key: 1 });
     history.fault('fault-start', 'kill-connection');
-    history.complete(b, 1, 'mutate', 'fail', { error: 'version mismatch' });
-    history.complete(a, 0, 'mutate', 'ok', { value: { wroteVersion: 2 } });
+    history.complete(b, 1, 'mutate', { outcome: 'fail', error: 'version mismatch' });
+    history.complete(a, 0, 'mutate', { outcome: 'ok', value: { wroteVersion: 2 } });
     history.close();
 
     const lines = readFileSync(path, 'utf8')

@@ -48,6 +48,13 @@ export interface FaultEvent {
 
 export type HistoryEvent = InvokeEvent | CompletionEvent | FaultEvent;
 
+/** How an operation ended: what `complete` records. */
+export interface Completion {
+  outcome: Outcome;
+  value?: unknown;
+  error?: string;
+}
+
 /** One operation with its invocation and completion joined. */
 export interface Operation {
   id: number;
@@ -73,8 +80,6 @@ export class HistoryWriter {
   private closed = false;
   private readonly startedAt = performance.now();
   private readonly timer: NodeJS.Timeout;
-  /** Count of completions by outcome, kept so progress can be shown without reading the file. */
-  readonly counts: Record<Outcome, number> = { ok: 0, fail: 0, info: 0 };
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -88,28 +93,16 @@ export class HistoryWriter {
     return performance.now() - this.startedAt;
   }
 
-  /** Milliseconds since the start of the history for a `performance.now()` reading. */
-  toHistoryTime(performanceNow: number): number {
-    return performanceNow - this.startedAt;
-  }
-
   invoke(worker: number, op: string, args: unknown, intended?: number): number {
     const id = this.nextId++;
-    const event: InvokeEvent = { type: 'invoke', id, worker, op, t: this.now(), args };
-    if (intended !== undefined) event.intended = intended;
-    this.append(event);
+    // Fields left undefined (intended, for closed loops) are dropped by JSON.stringify.
+    this.append({ type: 'invoke', id, worker, op, t: this.now(), args, intended } as InvokeEvent);
     return id;
   }
 
-  complete(
-    id: number,
-    worker: number,
-    op: string,
-    outcome: Outcome,
-    detail: { value?: unknown; error?: string },
-  ): void {
-    this.counts[outcome]++;
-    this.append({ type: outcome, id, worker, op, t: this.now(), ...detail });
+  complete(id: number, worker: number, op: string, result: Completion): void {
+    const { outcome, value, error } = result;
+    this.append({ type: outcome, id, worker, op, t: this.now(), value, error } as CompletionEvent);
   }
 
   fault(type: FaultEvent['type'], fault: string, detail?: unknown): void {

@@ -19,8 +19,3 @@ export function redact(text: string): string {
   for (const secret of knownSecrets) out = out.split(secret).join(MASK);
   return out;
 }
-
-/** A URL as it may be shown to a person: same host and port, no password. */
-export function redactUrl(url: string): string {
-  return redact(url);
-}

@@ -68,12 +68,7 @@ export class WorkerClients {
         this.stale.add(worker);
         return { outcome: 'info', error: `client timeout after ${this.timeoutMs} ms` };
       }
-      if (result.outcome === 'ok') return { outcome: 'ok', value: result.value };
-      return {
-        outcome: 'fail',
-        error: result.error,
-        ...(result.value === undefined ? {} : { value: result.value }),
-      };
+      return result; // the target's own ok/fail already has the recorded shape
     } catch (error) {
       const outcome = classifyError(error);
       if (outcome === 'info') this.stale.add(worker);

@@ -6,7 +6,7 @@
  * count. Every random choice comes from the run's seed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HistoryWriter, Outcome } from './history.ts';
+import type { Completion, HistoryWriter } from './history.ts';
 import { Random } from './rng.ts';
 
 export type Pacing = { kind: 'closed' } | { kind: 'paced'; rateMs: number; offsetMs: number };
@@ -51,11 +51,7 @@ export interface PlanContext {
 /** Chooses each worker's next operation; must draw all randomness from `ctx.rng`. */
 export type OperationPlanner = (ctx: PlanContext) => PlannedOperation;
 
-export interface OperationResult {
-  outcome: Outcome;
-  value?: unknown;
-  error?: string;
-}
+export type OperationResult = Completion;
 
 /** Runs one planned operation on the worker's client. Must not throw: failures are outcomes. */
 export type OperationExecutor = (worker: number, planned: PlannedOperation) => Promise<OperationResult>;
@@ -144,10 +140,6 @@ async function runWorker(
     if (signal?.aborted || history.now() >= deadline) return;
     const planned = planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey, seed: spec.seed });
     const id = history.invoke(worker, planned.op, planned.args, intended);
-    const result = await execute(worker, planned);
-    const detail: { value?: unknown; error?: string } = {};
-    if (result.value !== undefined) detail.value = result.value;
-    if (result.error !== undefined) detail.error = result.error;
-    history.complete(id, worker, planned.op, result.outcome, detail);
+    history.complete(id, worker, planned.op, await execute(worker, planned));
   }
 }

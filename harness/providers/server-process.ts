@@ -111,7 +111,6 @@ export class ServerProcess implements ServerControl {
     this.ending = false;
     child.once('exit', () => {
       if (this.spec.restartOnExit && !this.ending && this.child === child) {
-        this.restarts++;
         void this.start().catch(() => {});
       }
     });
@@ -137,9 +136,6 @@ export class ServerProcess implements ServerControl {
       await sleep(50);
     }
   }
-
-  /** How many times the process was restarted after dying by itself. */
-  restarts = 0;
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;

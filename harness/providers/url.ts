@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { adminQuery } from '../db.ts';
-import { redactUrl, registerSecret } from '../redact.ts';
+import { redact, registerSecret } from '../redact.ts';
 import { type ConnectionInfo, type DatabaseKind, type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SCHEMES: Record<DatabaseKind, string[]> = {
@@ -30,7 +30,7 @@ export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInf
   } catch {
     throw new ProviderUnavailable(
       'url',
-      `${kind} URL is not a valid URL: ${redactUrl(url)}`,
+      `${kind} URL is not a valid URL: ${redact(url)}`,
       `use ${SCHEMES[kind][0]}//user:password@127.0.0.1:${DEFAULT_PORT[kind]}/database`,
     );
   }
@@ -71,7 +71,7 @@ export async function connectToUrl(kind: DatabaseKind, url: string): Promise<Dat
     const reason = (error as { code?: string }).code ?? (error as Error).message;
     throw new ProviderUnavailable(
       'url',
-      `${kind} at ${redactUrl(url)} is unreachable (${reason})`,
+      `${kind} at ${redact(url)} is unreachable (${reason})`,
       'start that server, fix the URL, or unset it to let the harness start its own',
     );
   }
@@ -79,7 +79,7 @@ export async function connectToUrl(kind: DatabaseKind, url: string): Promise<Dat
     kind,
     provider: 'url',
     admin,
-    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} at ${redactUrl(url)}`,
+    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} at ${redact(url)}`,
     async stop() {},
   };
 }

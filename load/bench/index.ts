@@ -108,7 +108,7 @@ async function memoryOfOneMillionOperations(): Promise<Measurement> {
   peak = Math.max(peak, process.memoryUsage().rss);
   const megabytes = peak / 1024 / 1024;
   console.log(
-    `  recorded ${history.counts.ok} operations (${(statSync(history.path).size / 1e6).toFixed(0)} MB of history on disk), peak RSS ${megabytes.toFixed(0)} MB`,
+    `  recorded ${spec.opCount} operations (${(statSync(history.path).size / 1e6).toFixed(0)} MB of history on disk), peak RSS ${megabytes.toFixed(0)} MB`,
   );
   rmSync(dir, { recursive: true, force: true });
   return {
