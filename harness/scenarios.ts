@@ -46,6 +46,17 @@ export interface ScenarioDefinition {
   faults?: FaultSpec[];
 }
 
+/** Inserts under load, the server crashed twice: every acknowledged insert must survive. */
+function durabilityCrash(kind: 'mariadb' | 'postgres', product: string): ScenarioDefinition {
+  return {
+    name: `${kind}-durability-crash`,
+    description: `${product} inserts under load, server crashed twice: every acknowledged insert must survive`,
+    target: `${kind}-durable-writes`,
+    workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
+    faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
+  };
+}
+
 export const builtinScenarios: ScenarioDefinition[] = [
   {
     name: 'concurrent-create',
@@ -133,20 +144,8 @@ export const builtinScenarios: ScenarioDefinition[] = [
     ],
   },
   // Durability: inserts under load while the whole server is SIGKILLed and restarted.
-  {
-    name: 'mariadb-durability-crash',
-    description: 'MariaDB inserts under load, server crashed twice: every acknowledged insert must survive',
-    target: 'mariadb-durable-writes',
-    workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
-    faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
-  },
-  {
-    name: 'postgres-durability-crash',
-    description: 'Postgres inserts under load, server crashed twice: every acknowledged insert must survive',
-    target: 'postgres-durable-writes',
-    workload: { workers: 8, durationMs: 4000, timeoutMs: 1000 },
-    faults: [{ kind: 'crash', startMs: 1200, durationMs: 300, intervalMs: 1500 }],
-  },
+  durabilityCrash('mariadb', 'MariaDB'),
+  durabilityCrash('postgres', 'Postgres'),
   {
     name: 'transfer-deadlock-retry',
     description:

@@ -45,6 +45,24 @@ describe('chooseProvider', () => {
   });
 });
 
+describe('a variant that needs its own server settings', () => {
+  it('gets a local process even when a URL is configured, and a clear error where none can start', () => {
+    const facts = {
+      url: 'postgres://x',
+      processBinariesFound: true,
+      dockerReachable: true,
+      needsOwnServer: true,
+    };
+    expect(chooseProvider('postgres', 'auto', facts)).toEqual({ provider: 'process' });
+    expect(chooseProvider('postgres', 'url', facts)).toEqual({
+      error: expect.stringContaining('only a local process can have'),
+    });
+    expect(chooseProvider('mariadb', 'auto', { ...facts, processBinariesFound: false })).toEqual({
+      error: expect.stringContaining('mariadbd not found'),
+    });
+  });
+});
+
 describe('dockerEndpoint', () => {
   it('reads DOCKER_HOST for unix and tcp engines', () => {
     expect(dockerEndpoint({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' })).toEqual({

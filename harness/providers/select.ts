@@ -23,6 +23,8 @@ export interface ProviderFacts {
   url?: string;
   processBinariesFound: boolean;
   dockerReachable: boolean;
+  /** The variant needs server settings (e.g. fsync off): only a server the harness starts itself has them. */
+  needsOwnServer?: boolean;
 }
 
 export type ProviderChoice = { provider: ProviderKind } | { error: string };
@@ -40,6 +42,14 @@ export function chooseProvider(
 ): ProviderChoice {
   const urlNote = `${URL_VARIABLE[kind]} not set`;
   const dockerNote = 'no Docker engine reachable for testcontainers';
+  if (facts.needsOwnServer) {
+    if (preference === 'url' || preference === 'container') {
+      return {
+        error: `this variant needs server settings only a local process can have; use --provider process or auto, not ${preference}`,
+      };
+    }
+    return facts.processBinariesFound ? { provider: 'process' } : { error: PROCESS_HINT[kind] };
+  }
   switch (preference) {
     case 'url':
       return facts.url
@@ -91,21 +101,10 @@ export interface AcquireOptions {
 /** Bring up (or reach) a server of `kind`; throws ProviderUnavailable with a fix hint. */
 export async function acquireServer(kind: DatabaseKind, options: AcquireOptions): Promise<DatabaseServer> {
   const settings = options.settings;
-  if (settings) {
-    // A server with special settings is always our own process, whatever else is configured.
-    if (options.preference === 'url' || options.preference === 'container') {
-      throw new ProviderUnavailable(
-        options.preference,
-        `this variant needs server settings (${JSON.stringify(settings)}) that only the process provider can apply`,
-        'use --provider process or auto',
-      );
-    }
-    return kind === 'mariadb'
-      ? startMariaDbProcess({ serverArgs: settings.mariadbArgs ?? [] })
-      : startPostgresProcess({ settings: settings.postgresSettings ?? {} });
-  }
   const url = options.url ?? process.env[URL_VARIABLE[kind]];
-  const choice = chooseProvider(kind, options.preference, await gatherFacts(kind, url, options.preference));
+  const facts = await gatherFacts(kind, url, options.preference);
+  if (settings) facts.needsOwnServer = true;
+  const choice = chooseProvider(kind, options.preference, facts);
   if ('error' in choice)
     throw new ProviderUnavailable(
       options.preference === 'auto' ? 'process' : options.preference,
@@ -116,7 +115,9 @@ export async function acquireServer(kind: DatabaseKind, options: AcquireOptions)
     case 'url':
       return connectToUrl(kind, url!);
     case 'process':
-      return kind === 'mariadb' ? startMariaDbProcess() : startPostgresProcess();
+      return kind === 'mariadb'
+        ? startMariaDbProcess({ serverArgs: settings?.mariadbArgs ?? [] })
+        : startPostgresProcess({ settings: settings?.postgresSettings ?? {} });
     case 'container':
       return startContainer(kind);
   }

@@ -15,7 +15,7 @@ import { freePort } from '../../harness/providers/ports.ts';
 import type { ServerProcess } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
-import { postJson, serviceProcess } from '../shared/service-process.ts';
+import { postJson, sendJson, serviceProcess } from '../shared/service-process.ts';
 import { type CrossServiceState, crossServiceCheckers } from './checkers.ts';
 import { EMPLOYEES_SCHEMA, TIMERS_SCHEMA } from './schema.ts';
 
@@ -135,16 +135,13 @@ export const crossService = defineTarget<Services, CrossServiceState>({
       throw new Error(`timers ${response.status}`);
     },
     async deleteEmployee(services, args: { id: string }) {
-      const response = await fetch(`${services.urls.employees}/employees/${encodeURIComponent(args.id)}`, {
-        method: 'DELETE',
-      }).catch((error: { cause?: { code?: string } }) => {
-        if (error.cause?.code === 'ECONNREFUSED')
-          throw Object.assign(new Error('employees refused the connection'), { notSent: true });
-        throw error;
-      });
-      const body = (await response.json()) as Record<string, unknown>;
-      if (response.ok) return ok(body);
-      if (response.status < 500 || body.error === 'injected_failure') return fail(String(body.error));
+      const response = await sendJson(
+        'DELETE',
+        `${services.urls.employees}/employees/${encodeURIComponent(args.id)}`,
+      );
+      if (response.status < 300) return ok(response.body);
+      if (response.status < 500 || response.body.error === 'injected_failure')
+        return fail(String(response.body.error));
       throw new Error(`employees ${response.status}`);
     },
     async injectFault(

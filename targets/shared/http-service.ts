@@ -108,57 +108,43 @@ export interface Stored {
  * result: a repeat with the same body gets the stored result, a repeat with
  * another body a 422, and concurrent repeats wait for the first to finish.
  */
-export async function idempotent(
+export function idempotent(
   pool: pg.Pool,
   key: string,
   body: unknown,
   effect: (client: pg.PoolClient) => Promise<Stored>,
 ): Promise<Stored> {
   const hash = requestHash(body);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (db) => {
     // Expired keys are cleaned as we go.
-    await client.query('DELETE FROM idempotency WHERE key = $1 AND expires_at < now()', [key]);
+    await db.query('DELETE FROM idempotency WHERE key = $1 AND expires_at < now()', [key]);
     // Claims the key; a concurrent request with the same key blocks here until we commit.
-    const claimed = await client.query(
+    const claimed = await db.query(
       `INSERT INTO idempotency (key, request_hash, status, response, expires_at)
        VALUES ($1, $2, 0, 'null', now() + interval '${IDEMPOTENCY_TTL}') ON CONFLICT (key) DO NOTHING`,
       [key, hash],
     );
     if (claimed.rowCount === 0) {
       const stored = (
-        await client.query('SELECT request_hash, status, response FROM idempotency WHERE key = $1', [key])
+        await db.query('SELECT request_hash, status, response FROM idempotency WHERE key = $1', [key])
       ).rows[0];
-      await client.query('ROLLBACK');
-      if (stored.request_hash !== hash)
+      if (stored.request_hash !== hash) {
         throw new HttpError(
           422,
           'idempotency_key_reused',
           'this Idempotency-Key was used with a different request body',
         );
+      }
       return { status: stored.status, body: stored.response };
     }
-    let result: Stored;
-    try {
-      result = await effect(client);
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    }
-    await client.query('UPDATE idempotency SET status = $2, response = $3 WHERE key = $1', [
+    const result = await effect(db);
+    await db.query('UPDATE idempotency SET status = $2, response = $3 WHERE key = $1', [
       key,
       result.status,
       JSON.stringify(result.body),
     ]);
-    await client.query('COMMIT');
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Run `work` in one Postgres transaction: committed if it returns, rolled back if it throws. */

@@ -29,14 +29,19 @@ export function serviceProcess(
   });
 }
 
-/** POST a JSON body; a refused connection means the request never arrived, so it is marked not sent. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+/** Send a JSON request; a refused connection means the request never arrived, so it is marked not sent. */
+export async function sendJson(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   let response: Response;
   try {
     response = await fetch(url, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') {
@@ -48,3 +53,6 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  sendJson('POST', url, body, headers);
