@@ -50,8 +50,14 @@ describeWith([await mariadbComponent(), await postgresComponent()], 'cross-servi
   it('a delete reaches the timers service through the outbox; redelivery is applied once', async () => {
     await postJson(`${urls.employees}/employees`, { id: 'ann', email: 'ann@example.com' });
     expect((await postJson(`${urls.timers}/timers`, { id: 't1', employeeId: 'ann' })).status).toBe(201);
-    const deleted = await fetch(`${urls.employees}/employees/ann`, { method: 'DELETE' });
-    const { eventId } = (await deleted.json()) as { eventId: string };
+    // Through the target's own operation, as the workload calls it.
+    const deleted = await crossService.operations.deleteEmployee!(
+      await crossService.connect(ctx, 0),
+      { id: 'ann' },
+      ctx,
+    );
+    expect(deleted.outcome).toBe('ok');
+    const { eventId } = deleted.value as { eventId: string };
     await waitFor(async () =>
       (await crossService.finalState(ctx)).applied.some((a) => a.eventId === eventId),
     );

@@ -38,9 +38,10 @@ export async function sendJson(
 ) {
   let response: Response;
   try {
+    // No body, no content-type: Fastify refuses an empty JSON body.
     response = await fetch(url, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
