@@ -37,7 +37,7 @@ function summarize(invariant: string, problems: { message: string; ops: number[]
         .slice(0, 3)
         .map((p) => p.message)
         .join('; ')}`,
-      operations: problems.slice(0, LISTED).flatMap((p) => p.ops),
+      operations: [...new Set(problems.slice(0, LISTED).flatMap((p) => p.ops))],
     },
   ];
 }
