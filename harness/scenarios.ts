@@ -46,6 +46,15 @@ export interface ScenarioDefinition {
   faults?: FaultSpec[];
 }
 
+/**
+ * For concurrent-create: every operation index is a new email, and all
+ * workers fire on one shared ticker (offset 0, the article's colliding
+ * timing), so every tick is a fresh race of all workers for one email.
+ * Left to run freely the workers drift apart after the first few emails.
+ */
+const NEW_EMAIL_EVERY_TIME = 1_000_000;
+const ALL_AT_ONCE = { kind: 'paced', rateMs: 10, offsetMs: 0 } as const;
+
 /** Inserts under load, the server crashed twice: every acknowledged insert must survive. */
 function durabilityCrash(kind: 'mariadb' | 'postgres', product: string): ScenarioDefinition {
   return {
@@ -62,7 +71,7 @@ export const builtinScenarios: ScenarioDefinition[] = [
     name: 'concurrent-create',
     description: 'many workers create the same employees (same emails, fresh uuids) at once',
     target: 'mariadb-upsert',
-    workload: { workers: 8, keys: 50, durationMs: 3000 },
+    workload: { workers: 8, keys: NEW_EMAIL_EVERY_TIME, pacing: ALL_AT_ONCE, durationMs: 3000 },
   },
   {
     name: 'stale-version-mutation',
@@ -114,7 +123,13 @@ export const builtinScenarios: ScenarioDefinition[] = [
     name: 'concurrent-create-faults',
     description: 'concurrent upserts while connections are killed and reset and MariaDB crashes',
     target: 'mariadb-upsert',
-    workload: { workers: 8, keys: 50, durationMs: 4000, timeoutMs: 500 },
+    workload: {
+      workers: 8,
+      keys: NEW_EMAIL_EVERY_TIME,
+      pacing: ALL_AT_ONCE,
+      durationMs: 4000,
+      timeoutMs: 500,
+    },
     faults: [
       { kind: 'kill-connection', startMs: 400, durationMs: 100 },
       {
