@@ -153,6 +153,11 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     },
   },
   plan: ({ rng, worker, index, keyCount }) => {
+    // Worker 0 arms the crash right after a delete commits every 10th operation: the moment an
+    // event is kept (outbox in the transaction) or lost (the broken publishing variants).
+    if (worker === 0 && index % 10 === 9) {
+      return { op: 'injectFault', args: { service: 'employees', hook: 'crashAfterCommit', count: 1 } };
+    }
     if (index % EMPLOYEE_EVERY === 0)
       return { op: 'createEmployee', args: { id: employeeId(worker, index) } };
     // One of the few employees created most recently (by any worker): timers and deletes concentrate
