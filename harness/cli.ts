@@ -5,8 +5,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { httpInterfaceOf, k6ScriptFor } from '../load/drive-load.ts';
+import { type LoadEngine, thresholdsFailed } from '../load/load-result.ts';
 import { type SuiteResults, writeResults } from '../reports/results-json.ts';
 import { chooseStyle, formatScenario, formatSummary } from '../reports/terminal.ts';
 import { type ChaosConfig, loadConfig } from './config.ts';
@@ -16,17 +18,22 @@ import type { ProviderPreference } from './providers/select.ts';
 import { redact } from './redact.ts';
 import { buildRegistry, type Registry, selectRuns } from './registry.ts';
 import type { RunResult, RunSettings } from './runner.ts';
+import { DEFAULT_TIMEOUT_MS, resolveLoad, resolveWorkload } from './runner.ts';
 import { ServerPool } from './server-pool.ts';
 import { runSuite } from './suite.ts';
 import { runSweep, type SweepPoint } from './sweep.ts';
+import { type Thresholds, validateThresholds } from './thresholds.ts';
 
-const USAGE = `usage: npm run chaos -- [run|list|sweep] [options]
+const USAGE = `usage: npm run chaos -- [run|list|sweep|k6] [options]
 
 commands:
   run (default)        run scenarios; with no options, the whole default suite
   list                 show scenarios, targets and variants
   sweep                contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200
                        (per-worker operations per second; 0 = closed loop); writes sweep.json
+  k6 export SCENARIO   write the HTTP load scenario as a self-contained k6 script (--out FILE)
+  k6 run SCENARIO      run it with the k6 binary against the target's services, check the
+                       invariants after; --segments N runs N k6 instances (execution segments)
 
 options:
   --scenario NAME      run only this scenario (repeat or comma-separate for more)
@@ -42,10 +49,19 @@ options:
   --window D           timing-grid: how long each point runs, in article time
   --timeout D          per-operation deadline; a call still running is recorded as info (default 5s)
   --no-co-correction   measure paced operations from when they started, not when they were meant to
+  --rate N             open model: N operations (HTTP load: requests) per second over all workers
+  --threshold M=EXPR   load threshold in k6's syntax, e.g. latency=p(99)<500 (repeatable);
+                       metrics: latency, failed_requests, checks, requests; a failed one exits 99
+  --segments N         k6 run: N k6 instances, each with its --execution-segment
   -h, --help           this text`;
 
 interface CliOptions {
-  command: 'run' | 'list' | 'sweep' | 'help';
+  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'help';
+  /** `k6 run`: load scenarios run on k6. */
+  engine?: LoadEngine;
+  ratePerSecond?: number;
+  segments?: number;
+  thresholds?: Thresholds;
   /** sweep: worker counts and per-worker rates of the grid. */
   sweepWorkers?: number[];
   sweepRates?: number[];
@@ -95,6 +111,9 @@ export function parseCli(argv: string[]): CliOptions {
         window: { type: 'string' },
         timeout: { type: 'string' },
         'no-co-correction': { type: 'boolean' },
+        rate: { type: 'string' },
+        threshold: { type: 'string', multiple: true },
+        segments: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -103,14 +122,29 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const { values, positionals } = parsed;
   const list = (v: unknown) => (v as string[] | undefined)?.flatMap((s) => s.split(',')).filter(Boolean);
-  const command = values.help ? 'help' : (positionals[0] ?? 'run');
-  if (command !== 'run' && command !== 'list' && command !== 'sweep' && command !== 'help') {
-    throw new UsageError(`unknown command "${command}" (commands: run, list, sweep)`);
+  const first = values.help ? 'help' : (positionals[0] ?? 'run');
+  let command: CliOptions['command'];
+  let scenarios = list(values.scenario);
+  let engine: LoadEngine | undefined;
+  if (first === 'k6') {
+    const [, action, scenario, extra] = positionals;
+    if (action !== 'export' && action !== 'run')
+      throw new UsageError(`k6: expected "export" or "run", got ${action ? `"${action}"` : 'nothing'}`);
+    if (!scenario)
+      throw new UsageError(`k6 ${action}: name the scenario, e.g. k6 ${action} saga-orders-load`);
+    if (extra) throw new UsageError(`unexpected argument "${extra}"`);
+    command = action === 'export' ? 'k6-export' : 'run';
+    if (action === 'run') engine = 'k6';
+    scenarios = [scenario];
+  } else {
+    if (first !== 'run' && first !== 'list' && first !== 'sweep' && first !== 'help')
+      throw new UsageError(`unknown command "${first}" (commands: run, list, sweep, k6)`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    command = first;
   }
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
 
   const options: CliOptions = { command };
-  const scenarios = list(values.scenario);
+  if (engine) options.engine = engine;
   const targets = list(values.target);
   const variants = list(values.variant);
   if (scenarios) options.scenarios = scenarios;
@@ -148,6 +182,33 @@ export function parseCli(argv: string[]): CliOptions {
   }
   if (values.window !== undefined) options.windowMs = parseDuration(values.window as string, '--window');
   if (values['no-co-correction']) options.correctCoordinatedOmission = false;
+  if (values.rate !== undefined) {
+    const rate = Number(values.rate);
+    if (!(rate > 0) || !Number.isFinite(rate))
+      throw new UsageError(
+        `--rate: expected a positive number of operations per second, got "${values.rate}"`,
+      );
+    if (command === 'sweep') throw new UsageError('sweep takes per-worker --rates, not --rate');
+    options.ratePerSecond = rate;
+  }
+  if (values.segments !== undefined) {
+    if (!engine) throw new UsageError('--segments belongs to `k6 run`');
+    options.segments = positiveInteger(values.segments as string, '--segments');
+  }
+  if (values.threshold !== undefined) {
+    const thresholds: Thresholds = {};
+    for (const text of values.threshold as string[]) {
+      const at = text.indexOf('=');
+      if (at <= 0)
+        throw new UsageError(
+          `--threshold: expected METRIC=EXPRESSION, e.g. latency=p(99)<500, got "${text}"`,
+        );
+      const metric = text.slice(0, at).trim();
+      thresholds[metric] = [...(thresholds[metric] ?? []), text.slice(at + 1).trim()];
+    }
+    validateThresholds(thresholds);
+    options.thresholds = thresholds;
+  }
   if (values.timeout !== undefined) {
     options.timeoutMs = parseDuration(values.timeout as string, '--timeout');
     if (options.timeoutMs <= 0) throw new UsageError('--timeout: expected a positive duration');
@@ -178,7 +239,8 @@ function toolVersion(): string {
 
 function replayCommand(options: CliOptions, seed: number): string {
   const parts = ['npm run chaos --'];
-  for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
+  if (options.engine === 'k6') parts.push(`k6 run ${options.scenarios?.[0]}`);
+  else for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
   for (const t of options.targets ?? []) parts.push(`--target ${t}`);
   for (const v of options.variants ?? []) parts.push(`--variant ${v}`);
   if (options.workers) parts.push(`--workers ${options.workers}`);
@@ -187,6 +249,10 @@ function replayCommand(options: CliOptions, seed: number): string {
   if (options.windowMs !== undefined) parts.push(`--window ${options.windowMs}ms`);
   if (options.timeoutMs !== undefined) parts.push(`--timeout ${options.timeoutMs}ms`);
   if (options.correctCoordinatedOmission === false) parts.push('--no-co-correction');
+  if (options.ratePerSecond !== undefined) parts.push(`--rate ${options.ratePerSecond}`);
+  if (options.segments !== undefined) parts.push(`--segments ${options.segments}`);
+  for (const [metric, expressions] of Object.entries(options.thresholds ?? {}))
+    for (const e of expressions) parts.push(`--threshold '${metric}=${e}'`);
   if (options.config) parts.push(`--config ${options.config}`);
   parts.push(`--seed ${seed}`);
   return parts.join(' ');
@@ -215,6 +281,12 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
   if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs;
   if (options.correctCoordinatedOmission === false) settings.correctCoordinatedOmission = false;
+  if (options.ratePerSecond !== undefined) settings.ratePerSecond = options.ratePerSecond;
+  if (options.engine) settings.engine = options.engine;
+  if (options.segments !== undefined) settings.segments = options.segments;
+  if (options.thresholds) settings.thresholds = options.thresholds;
+  // A scenario the engine cannot run is a usage error before any server starts.
+  for (const run of runs) resolveLoad(run.scenario, settings);
 
   const urls: Partial<Record<'mariadb' | 'postgres', string>> = {};
   if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;
@@ -297,9 +369,11 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (exitCode === ExitCode.ok)
     exitCode = results.interrupted
       ? ExitCode.interrupted
-      : results.passed
-        ? ExitCode.ok
-        : ExitCode.checksFailed;
+      : !results.passed
+        ? ExitCode.checksFailed
+        : results.runs.some((r) => thresholdsFailed(r.load))
+          ? ExitCode.thresholdFailed
+          : ExitCode.ok;
   results.exitCode = exitCode;
   results.finishedAt = new Date().toISOString();
   const path = save();
@@ -307,6 +381,13 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   console.log('');
   if (results.error) console.error(style.red(`error: ${results.error}`));
   console.log(formatSummary(results.runs, style));
+  const crossed = results.runs.filter((r) => thresholdsFailed(r.load));
+  if (crossed.length > 0)
+    console.log(
+      style.red(
+        `load thresholds failed in ${crossed.map((r) => r.scenario).join(', ')} (exit ${ExitCode.thresholdFailed})`,
+      ),
+    );
   console.log(`results: ${path}`);
   console.log(`replay:  ${results.replay}`);
   return exitCode;
@@ -356,6 +437,36 @@ async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: 
   return points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
 }
 
+/** `k6 export SCENARIO`: the scenario's load as a k6 script, runnable without the harness. */
+function k6ExportCommand(options: CliOptions, config: ChaosConfig, registry: Registry): number {
+  const name = options.scenarios![0]!;
+  const scenario = registry.scenarios.get(name);
+  if (!scenario) throw new UsageError(`unknown scenario "${name}" (see \`chaos list\`)`);
+  const target = registry.targets.get(scenario.target)!;
+  const settings: RunSettings = { seed: options.seed ?? config.run?.seed ?? 1, outDir: '.', engine: 'k6' };
+  if (options.workers !== undefined) settings.workers = options.workers;
+  if (options.durationMs !== undefined) settings.durationMs = options.durationMs;
+  if (options.ratePerSecond !== undefined) settings.ratePerSecond = options.ratePerSecond;
+  if (options.thresholds) settings.thresholds = options.thresholds;
+  const load = resolveLoad(scenario, settings)!;
+  const file = resolve(options.out ?? join('chaos-report', 'k6', `${name}.k6.ts`));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    k6ScriptFor({
+      scenario: name,
+      http: httpInterfaceOf(target, name),
+      load,
+      spec: resolveWorkload(scenario, settings),
+      timeoutMs: options.timeoutMs ?? scenario.workload.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      baseUrl: 'http://127.0.0.1:8080',
+    }),
+  );
+  console.log(`k6 script: ${file}`);
+  console.log(`run it against a running service: BASE_URL=http://127.0.0.1:PORT k6 run ${file}`);
+  return ExitCode.ok;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const options = parseCli(argv);
@@ -370,6 +481,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     if (options.command === 'sweep') return await sweepCommand(options, config, registry);
+    if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
     return await runCommand(options, config, registry);
   } catch (error) {
     const code = exitCodeOf(error);

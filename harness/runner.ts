@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
+import { driveLoad } from '../load/drive-load.ts';
+import type { LoadEngine, LoadOptions, LoadResult } from '../load/load-result.ts';
 import type { CheckResult, Verdict } from './checkers/types.ts';
 import { capViolations, combineVerdicts } from './checkers/types.ts';
 import { EnvironmentError, UsageError } from './errors.ts';
@@ -20,8 +22,9 @@ import { createScratchDatabase, type ScratchDatabase } from './scratch-database.
 import type { ServerPool } from './server-pool.ts';
 import { type HistorySummary, summarize } from './stats.ts';
 import type { TargetContext, TargetDefinition } from './target.ts';
+import type { Thresholds } from './thresholds.ts';
 import { WorkerClients } from './worker-clients.ts';
-import { runWorkload, type WorkloadSpec } from './workload.ts';
+import { pacingFor, runWorkload, type WorkloadSpec } from './workload.ts';
 
 export interface RunSettings {
   seed: number;
@@ -35,6 +38,17 @@ export interface RunSettings {
   timeoutMs?: number;
   /** Measure paced operations from when they were meant to start (default true). */
   correctCoordinatedOmission?: boolean;
+  /**
+   * Open model: operations (or requests) per second over all workers, which
+   * are paced to it; latency then counts from when each was due.
+   */
+  ratePerSecond?: number;
+  /** Load scenarios: run them on this engine instead of the scenario's own (`chaos k6 run`). */
+  engine?: LoadEngine;
+  /** k6: instances, each running one execution segment. */
+  segments?: number;
+  /** Load scenarios: thresholds added to (or replacing, per metric) the scenario's. */
+  thresholds?: Thresholds;
   signal?: AbortSignal;
 }
 
@@ -64,6 +78,8 @@ export interface RunResult {
   summary: HistorySummary;
   checks: CheckResult[];
   timingGrid?: TimingPointResult[];
+  /** Load scenarios: what the load engine measured, thresholds judged. */
+  load?: LoadResult;
   /** Each fault window with the operations that overlapped it, by outcome. */
   faultWindows: FaultWindowResult[];
   historyFiles: string[];
@@ -95,11 +111,32 @@ export function resolveWorkload(scenario: ScenarioDefinition, settings: RunSetti
   if (durationMs !== undefined) spec.durationMs = durationMs;
   if (w.opCount !== undefined && settings.durationMs === undefined) spec.opCount = w.opCount;
   if (spec.durationMs === undefined && spec.opCount === undefined) spec.durationMs = 3000;
+  // The open model for the workers; a load engine paces its requests itself (see resolveLoad).
+  if (settings.ratePerSecond !== undefined && !scenario.load)
+    spec.pacing = pacingFor(settings.ratePerSecond / spec.workers, spec.workers);
   return spec;
+}
+
+/** A load scenario's engine, rate and thresholds after the command line's overrides. */
+export function resolveLoad(scenario: ScenarioDefinition, settings: RunSettings): LoadOptions | undefined {
+  if (!scenario.load) {
+    if (settings.engine)
+      throw new UsageError(
+        `scenario ${scenario.name} has no HTTP load; ${settings.engine} runs only load scenarios`,
+      );
+    return undefined;
+  }
+  const load: LoadOptions = { ...scenario.load, engine: settings.engine ?? scenario.load.engine };
+  const ratePerSecond = settings.ratePerSecond ?? scenario.load.ratePerSecond;
+  if (ratePerSecond !== undefined) load.ratePerSecond = ratePerSecond;
+  if (scenario.load.thresholds || settings.thresholds)
+    load.thresholds = { ...scenario.load.thresholds, ...settings.thresholds };
+  return load;
 }
 
 interface SingleRun {
   operations: Operation[];
+  load?: LoadResult;
   checks: CheckResult[];
   faults: FaultRecord[];
   historyFile: string;
@@ -113,6 +150,14 @@ interface RunPlan {
   windows: FaultWindow[];
   historyFile: string;
   signal: AbortSignal | undefined;
+  /** Load scenarios: the engine drives the target instead of the workers. */
+  load?: {
+    options: LoadOptions;
+    scenario: string;
+    outDir: string;
+    segments: number;
+    correctCoordinatedOmission: boolean;
+  };
 }
 
 /** One pass of the workload (and its faults) on a fresh database; the history is read back from disk for checking. */
@@ -143,19 +188,37 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
       ctx.extraDatabases = { ...ctx.extraDatabases, [kind]: extra.info };
     }
     await target.setup(ctx);
-    const clients = new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
-    await clients.connectAll();
+    // A load engine opens its own connections; workers calling operations need theirs.
+    const clients = plan.load ? undefined : new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
+    await clients?.connectAll();
     const history = new HistoryWriter(historyFile);
     const environment = { server, database: scratch.info, ...(proxy ? { proxy } : {}) };
     const nemesis = new Nemesis(windows, environment, history, history.now());
     const faultsDone = nemesis.run();
+    let load: LoadResult | undefined;
     try {
-      await runWorkload(spec, {
-        history,
-        planner: target.plan,
-        execute: (worker, planned) => clients.execute(worker, planned),
-        ...(plan.signal ? { signal: plan.signal } : {}),
-      });
+      if (plan.load) {
+        load = await driveLoad({
+          scenario: plan.load.scenario,
+          load: plan.load.options,
+          target,
+          ctx,
+          spec,
+          timeoutMs: plan.timeoutMs,
+          history,
+          outDir: plan.load.outDir,
+          segments: plan.load.segments,
+          correctCoordinatedOmission: plan.load.correctCoordinatedOmission,
+          ...(plan.signal ? { signal: plan.signal } : {}),
+        });
+      } else {
+        await runWorkload(spec, {
+          history,
+          planner: target.plan,
+          execute: (worker, planned) => clients!.execute(worker, planned),
+          ...(plan.signal ? { signal: plan.signal } : {}),
+        });
+      }
     } finally {
       try {
         // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
@@ -163,7 +226,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
         await faultsDone;
       } finally {
         history.close();
-        await clients.closeAll();
+        await clients?.closeAll();
       }
     }
     const finalState = await target.finalState(ctx);
@@ -180,7 +243,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
         };
       }
     });
-    return { operations, checks, faults, historyFile };
+    return { operations, checks, faults, historyFile, ...(load ? { load } : {}) };
   } finally {
     if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
     await proxy?.remove().catch(() => {});
@@ -230,6 +293,7 @@ export async function runScenario(
       `scenario ${scenario.name}: faults need a duration to be scheduled in (it has an operation count)`,
     );
   }
+  const load = resolveLoad(scenario, settings);
   const plan = (spec: WorkloadSpec, historyFile: string): RunPlan => ({
     target,
     variant,
@@ -238,6 +302,17 @@ export async function runScenario(
     windows: planFaultWindows(faults, spec.durationMs ?? 0, settings.seed),
     historyFile,
     signal: settings.signal,
+    ...(load
+      ? {
+          load: {
+            options: load,
+            scenario: scenario.name,
+            outDir: join(settings.outDir, 'load', `${scenario.name}--${variant}`),
+            segments: settings.segments ?? 1,
+            correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+          },
+        }
+      : {}),
   });
 
   const runs: SingleRun[] = [];
@@ -319,6 +394,8 @@ export async function runScenario(
   const detectedAtMs = firstEvidence(runs);
   if (detectedAtMs !== undefined) result.detectedAtMs = detectedAtMs;
   if (timingGrid) result.timingGrid = timingGrid;
+  const loadResult = runs.find((r) => r.load)?.load;
+  if (loadResult) result.load = loadResult;
   if (error) result.error = error;
   return result;
 }

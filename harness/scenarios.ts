@@ -3,6 +3,7 @@
  * timing experiment, a grid of pacing points with the expected outcome.
  * These four reproduce the article's demonstrations.
  */
+import type { LoadOptions } from '../load/load-result.ts';
 import type { FaultSpec } from './faults/spec.ts';
 import type { Pacing } from './workload.ts';
 
@@ -44,6 +45,8 @@ export interface ScenarioDefinition {
   timingGrid?: TimingGrid;
   /** The nemesis's schedule for this scenario. */
   faults?: FaultSpec[];
+  /** Drive an HTTP target with a load engine (autocannon, k6) instead of workers calling its operations. */
+  load?: LoadOptions;
 }
 
 /**
@@ -181,6 +184,18 @@ export const builtinScenarios: ScenarioDefinition[] = [
       'employees deleted while timers are created for them in another service, with lost answers and crashes',
     target: 'cross-service',
     workload: { workers: 6, keys: 6, durationMs: 6000, timeoutMs: 5000 },
+  },
+  {
+    name: 'saga-orders-load',
+    description:
+      'HTTP load on the saga orchestrator with autocannon (k6: `chaos k6 run`), a tenth of the orders repeated',
+    target: 'saga',
+    variants: ['correct'],
+    workload: { workers: 16, durationMs: 4000, timeoutMs: 10_000 },
+    load: {
+      engine: 'autocannon',
+      thresholds: { failed_requests: ['rate<0.01'], checks: ['rate>0.99'], latency: ['p(99)<2000'] },
+    },
   },
   {
     name: 'saga-orders-faults',

@@ -9,7 +9,7 @@ import { type RunSettings, runScenario } from './runner.ts';
 import type { ScenarioDefinition } from './scenarios.ts';
 import type { ServerPool } from './server-pool.ts';
 import type { TargetDefinition } from './target.ts';
-import type { Pacing } from './workload.ts';
+import { pacingFor } from './workload.ts';
 
 export interface SweepPoint {
   workers: number;
@@ -21,13 +21,6 @@ export interface SweepPoint {
   throughput: number;
   p99: number;
   verdict: string;
-}
-
-/** Paced workers spread evenly over one period, so they collide only when the period is short. */
-export function pacingFor(rate: number, workers: number): Pacing {
-  if (rate <= 0) return { kind: 'closed' };
-  const rateMs = 1000 / rate;
-  return { kind: 'paced', rateMs, offsetMs: rateMs / workers };
 }
 
 export async function runSweep(

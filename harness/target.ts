@@ -9,7 +9,7 @@
  */
 import type { Checker } from './checkers/types.ts';
 import type { ConnectionInfo, DatabaseKind, ServerSettings } from './providers/types.ts';
-import type { OperationPlanner } from './workload.ts';
+import type { OperationPlanner, PlannedOperation } from './workload.ts';
 
 export interface TargetContext {
   /** Connection to this run's own scratch database. */
@@ -68,8 +68,38 @@ export interface TargetDefinition<Client = any, State = any> {
   checkers: Checker<State>[];
   /** Release what setup started beyond the scratch database (services, extra databases). */
   teardown?(ctx: TargetContext): Promise<void>;
+  /** Present for HTTP targets that load engines (autocannon, k6) can drive directly. */
+  http?: HttpInterface;
   /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
   serverSettings?(variant: string): ServerSettings | undefined;
+}
+
+/** One HTTP request, as a load engine sends it. */
+export interface HttpRequestSpec {
+  method: string;
+  /** Path and query, relative to the base URL. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * How an HTTP target is driven by a load engine (autocannon, k6) rather than
+ * by workers calling its operations: one base URL, each planned operation
+ * turned into a request, each response turned back into an outcome.
+ */
+export interface HttpInterface {
+  /** The service the load goes to, once setup has run. */
+  baseUrl(ctx: TargetContext): string;
+  /** Which request each connection sends next; every choice comes from `ctx.rng`. */
+  plan: OperationPlanner;
+  request(planned: PlannedOperation): HttpRequestSpec;
+  /** ok / fail from the status and body; `info` for answers that prove nothing (5xx). */
+  outcome(status: number, body: unknown): OperationReturn | { outcome: 'info'; error: string };
+  /** The same requests for k6: JavaScript source of `function request(seed, iteration)` returning `{ method, path, headers, body }`. */
+  k6RequestSource: string;
+  /** Statuses a correct service may answer with (the response check). */
+  expectedStatuses: number[];
 }
 
 /** Identity helper that gives a user's target full type checking. */

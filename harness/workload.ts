@@ -11,6 +11,17 @@ import { Random } from './rng.ts';
 
 export type Pacing = { kind: 'closed' } | { kind: 'paced'; rateMs: number; offsetMs: number };
 
+/**
+ * Workers paced at `rate` operations per second each, spread evenly over one
+ * period so they collide only when the period is short; rate 0 is a closed loop.
+ * With a total arrival rate R over W workers this is the open model: rate R / W.
+ */
+export function pacingFor(rate: number, workers: number): Pacing {
+  if (rate <= 0) return { kind: 'closed' };
+  const rateMs = 1000 / rate;
+  return { kind: 'paced', rateMs, offsetMs: rateMs / workers };
+}
+
 export interface KeySpace {
   /** Number of distinct keys (rows, emails, ...) the workload touches. */
   count: number;

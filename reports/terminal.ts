@@ -5,6 +5,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import type { RunResult } from '../harness/runner.ts';
+import type { LoadResult } from '../load/load-result.ts';
 
 export interface Style {
   green(text: string): string;
@@ -121,6 +122,7 @@ export function formatScenario(results: RunResult[], style: Style): string {
         ),
       );
     }
+    if (r.load) out.push(...formatLoad(r.variant, r.load, style));
     const violations = r.checks.flatMap((c) => c.violations);
     const total = violationCount(r);
     for (const v of violations.slice(0, MAX_VIOLATIONS_SHOWN))
@@ -139,6 +141,30 @@ export function formatScenario(results: RunResult[], style: Style): string {
         out.push(`  ${r.variant}: ${c.checker} could not decide: ${c.reason ?? 'no reason given'}`);
   }
   return out.join('\n');
+}
+
+/** A load engine's figures and thresholds, under the scenario's table. */
+export function formatLoad(variant: string, load: LoadResult, style: Style): string[] {
+  const model =
+    load.model === 'open'
+      ? `open model, ${load.ratePerSecond} req/s over ${load.connections} connections`
+      : `closed model, ${load.connections} connections`;
+  const segments = load.segments && load.segments > 1 ? `, ${load.segments} instances` : '';
+  const { p50, p90, p99, p99_9 } = load.latency;
+  const lines = [
+    `  ${variant}: ${style.bold(load.engine)} ${model}${segments}: ${load.requests} requests, ${load.requestsPerSecond.toFixed(1)} req/s; ` +
+      `latency p50 ${ms(p50)} / p90 ${ms(p90)} / p99 ${ms(p99)} / p99.9 ${ms(p99_9)} ms; ` +
+      `non-2xx ${load.non2xx}, errors ${load.errors}, timeouts ${load.timeouts}, checks failed ${load.checksFailed}`,
+    style.dim(`  ${variant}: load latency from ${load.latencySource}`),
+  ];
+  if (load.iterations !== undefined) lines.push(style.dim(`  ${variant}: k6 iterations ${load.iterations}`));
+  for (const t of load.thresholds) {
+    const value =
+      t.value === undefined ? 'not measured' : Number.isInteger(t.value) ? t.value : t.value.toFixed(3);
+    const mark = t.passed ? style.green('ok') : style.red('FAILED');
+    lines.push(`  ${variant}: threshold ${t.metric} ${t.expression}: ${value} ${mark}`);
+  }
+  return lines;
 }
 
 export function formatSummary(results: RunResult[], style: Style): string {

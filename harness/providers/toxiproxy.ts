@@ -8,10 +8,11 @@
  * the generic container is used, in host network mode so that its proxies
  * reach databases on the host's loopback.)
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
+import { findBinary } from '../binaries.ts';
 import { dockerReachable } from './container.ts';
 import { freePort } from './ports.ts';
 import { ServerProcess } from './server-process.ts';
@@ -19,14 +20,7 @@ import { ProviderUnavailable } from './types.ts';
 import { isLoopbackHost } from './url.ts';
 
 export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [
-    env.TOXIPROXY_SERVER,
-    ...(env.PATH ?? '').split(':').map((dir) => join(dir, 'toxiproxy-server')),
-    env.GOBIN && join(env.GOBIN, 'server'),
-    env.GOPATH && join(env.GOPATH, 'bin', 'server'),
-    join(homedir(), 'go', 'bin', 'server'),
-  ];
-  return candidates.find((path): path is string => Boolean(path) && existsSync(path!));
+  return findBinary({ envVar: 'TOXIPROXY_SERVER', pathNames: ['toxiproxy-server'], goName: 'server' }, env);
 }
 
 export const TOXIPROXY_IMAGE = 'ghcr.io/shopify/toxiproxy:2.12.0';

@@ -16,7 +16,7 @@ import { freePort } from '../../harness/providers/ports.ts';
 import type { ServerProcess } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { Random } from '../../harness/rng.ts';
-import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
+import { defineTarget, fail, type OperationReturn, ok, type TargetContext } from '../../harness/target.ts';
 import { postJson, serviceProcess } from '../shared/service-process.ts';
 import { type SagaState, sagaCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';
@@ -92,6 +92,54 @@ export function orderOf(seed: number, worker: number, n: number): PlaceOrder {
 }
 
 const STEP_SERVICES = ['orders', 'inventory', 'payments'] as const;
+
+/** The orchestrator's request for an order: the same for the workers, autocannon and k6. */
+function placeOrderRequest(args: PlaceOrder) {
+  const { key, ...order } = args;
+  return { method: 'POST', path: '/orders', headers: { 'idempotency-key': key }, body: order };
+}
+
+/** 201: placed. Another 4xx: refused or compensated, so it did not happen. 5xx: unknown. */
+function orderOutcome(status: number, body: unknown): OperationReturn | { outcome: 'info'; error: string } {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  if (status === 201) return ok(body);
+  if (status < 500) return fail(`${status} ${String(fields.error)}`, body);
+  return { outcome: 'info', error: `orchestrator ${status}: ${String(fields.message)}` };
+}
+
+/** A repeat resends an earlier order of the same worker: same key, same body. */
+const REPEAT_SHARE = 0.1;
+
+/**
+ * The k6 script's `request(seed, iteration)`: iteration n's order, with every
+ * 10th iteration repeating the order of 5 iterations before (same key, same
+ * body). Self-contained: k6 runs it without the harness's modules.
+ */
+const K6_REQUEST_SOURCE = `const CUSTOMERS = ${JSON.stringify(CUSTOMERS)};
+const SKUS = ${JSON.stringify(SKUS)};
+function request(seed, iteration) {
+  const n = iteration % 10 === 9 ? iteration - 5 : iteration;
+  // A small integer hash of (seed, n): the same order whichever instance runs the iteration.
+  let h = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
+  const next = () => {
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+    return (h ^ (h >>> 16)) >>> 0;
+  };
+  const orderId = 'k6-' + seed + '-' + n;
+  return {
+    method: 'POST',
+    path: '/orders',
+    headers: { 'idempotency-key': 'key-' + orderId },
+    body: {
+      orderId,
+      customer: CUSTOMERS[next() % CUSTOMERS.length],
+      sku: SKUS[next() % SKUS.length],
+      qty: 1 + (next() % 3),
+      amount: 1 + (next() % 500),
+    },
+  };
+}`;
 
 /** Wait until no saga is running (the orchestrator finishes or recovers them all), up to a limit. */
 async function quiesce(services: RunningServices): Promise<void> {
@@ -185,15 +233,15 @@ export const saga = defineTarget<RunningServices, SagaState>({
   disconnect: async () => {},
   operations: {
     async placeOrder(services, args: PlaceOrder) {
-      const { key, ...order } = args;
-      const response = await postJson(`${services.urls.orchestrator}/orders`, order, {
-        'idempotency-key': key,
-      });
-      if (response.status === 201) return ok(response.body);
-      // Refused or compensated: the order did not happen (any effect was undone).
-      if (response.status < 500)
-        return fail(`${response.status} ${String(response.body.error)}`, response.body);
-      throw new Error(`orchestrator ${response.status}: ${String(response.body.message)}`);
+      const request = placeOrderRequest(args);
+      const response = await postJson(
+        `${services.urls.orchestrator}${request.path}`,
+        request.body,
+        request.headers,
+      );
+      const outcome = orderOutcome(response.status, response.body);
+      if (outcome.outcome === 'info') throw new Error(outcome.error);
+      return outcome;
     },
     async injectFault(
       services,
@@ -223,6 +271,19 @@ export const saga = defineTarget<RunningServices, SagaState>({
     // A repeat resends an earlier order of this worker, same key and body.
     if (roll < 0.22 && index > 0) return { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) };
     return { op: 'placeOrder', args: orderOf(seed, worker, index) };
+  },
+  http: {
+    baseUrl: (ctx) => running.get(ctx.database.database)!.urls.orchestrator,
+    // Load engines only place orders (a tenth of them repeats); faults come from the nemesis.
+    plan: ({ rng, worker, index, seed }) =>
+      index > 0 && rng.chance(REPEAT_SHARE)
+        ? { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) }
+        : { op: 'placeOrder', args: orderOf(seed, worker, index) },
+    request: (planned) => placeOrderRequest(planned.args as PlaceOrder),
+    outcome: orderOutcome,
+    k6RequestSource: K6_REQUEST_SOURCE,
+    // 201 placed, 402/404/409 refused or compensated, 409 also for a repeat still in progress.
+    expectedStatuses: [201, 402, 404, 409],
   },
   async finalState(ctx) {
     const services = running.get(ctx.database.database)!;

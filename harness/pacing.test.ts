@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pacingFor } from './sweep.ts';
+import { pacingFor } from './workload.ts';
 
-describe('sweep pacing', () => {
+describe('pacing for a rate', () => {
   it('is a closed loop at rate 0 and spreads paced workers evenly over one period', () => {
     expect(pacingFor(0, 4)).toEqual({ kind: 'closed' });
     expect(pacingFor(100, 4)).toEqual({ kind: 'paced', rateMs: 10, offsetMs: 2.5 });
