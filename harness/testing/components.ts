@@ -4,6 +4,7 @@
  * skipped with a one-line hint.
  */
 import { describe, it } from 'vitest';
+import { k6Binary, wrkBinary } from '../binaries.ts';
 import { mariaDbBinaries } from '../providers/mariadb-process.ts';
 import { postgresBinaries } from '../providers/postgres-process.ts';
 import { toxiproxyBinary } from '../providers/toxiproxy.ts';
@@ -35,6 +36,22 @@ export async function toxiproxyComponent(): Promise<Component> {
     name: 'Toxiproxy',
     available: Boolean(process.env.TOXIPROXY_URL) || toxiproxyBinary() !== undefined,
     hint: 'go install github.com/Shopify/toxiproxy/v2/cmd/server@latest (or npm run setup), or set TOXIPROXY_URL',
+  };
+}
+
+export async function k6Component(): Promise<Component> {
+  return {
+    name: 'k6',
+    available: k6Binary() !== undefined,
+    hint: 'go install go.k6.io/k6@latest (or npm run setup), or set K6_BINARY',
+  };
+}
+
+export async function wrkComponent(): Promise<Component> {
+  return {
+    name: 'wrk',
+    available: wrkBinary() !== undefined,
+    hint: 'apt-get install -y wrk (or npm run setup), or set WRK_BINARY',
   };
 }
 
