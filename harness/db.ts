@@ -28,6 +28,8 @@ export async function connectMariaDb(
     // Keep BIGINT ids as numbers when they fit and never lose precision silently.
     supportBigNumbers: true,
     bigNumberStrings: false,
+    // No stack capture on every query (a tenth of the client's CPU under load); errors keep their codes.
+    trace: false,
   });
 }
 

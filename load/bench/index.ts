@@ -2,25 +2,46 @@
  * `npm run bench`: the harness's own throughput against the reference tool
  * measured in the same run on the same server, printed as a ratio.
  *
- * SQL: the postgres-versioning workload (8 workers, 100 rows, history
- * recording on) vs `pgbench -M prepared` running the same transaction with
- * pgbench's default single thread (the harness, too, drives its 8
- * connections from one event loop).
+ * - SQL Postgres: the postgres-versioning workload (8 workers, 100 rows,
+ *   history recording on) vs `pgbench -M prepared` running the same
+ *   transaction with pgbench's default single thread (the harness, too,
+ *   drives its 8 connections from one event loop).
+ * - SQL MariaDB: the mariadb-upsert target's upsert (8 workers, history on)
+ *   vs `mariadb-slap` running the same statement with the same concurrency.
+ * - HTTP: autocannon driving the saga orchestrator's POST /orders through
+ *   the harness (history on) vs `wrk` with the same connections; k6's figure
+ *   on the same endpoint is reported beside them.
+ * - Memory: peak RSS while recording 1,000,000 operations.
+ *
  * Runs alternate (reference, harness, reference, harness) and the best of
  * each is compared, so a noisy moment does not decide the ratio.
+ * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
+ * BENCH_ROUNDS set the length.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { adminQuery } from '../../harness/db.ts';
+import { adminQuery, connectMariaDb } from '../../harness/db.ts';
 import { HistoryWriter } from '../../harness/history.ts';
 import { runScenario } from '../../harness/runner.ts';
 import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
+import type { HttpInterface, TargetDefinition } from '../../harness/target.ts';
 import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
+import {
+  emailForKey,
+  mariadbUpsert,
+  EMPLOYEE_TABLE as UPSERT_TABLE,
+} from '../../targets/mariadb-upsert/index.ts';
 import { EMPLOYEE_TABLE, postgresVersioning, seedRows } from '../../targets/postgres-versioning/index.ts';
+import { orderOf, saga } from '../../targets/saga/index.ts';
+import { runAutocannon } from '../autocannon-load.ts';
+import { k6ScriptFor } from '../drive-load.ts';
+import { runK6 } from '../k6/run.ts';
+import { runMariadbSlap } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
+import { runWrk } from './wrk.ts';
 
 const WORKERS = 8;
 const ROWS = 100;
@@ -37,7 +58,14 @@ interface Measurement {
   ratio: number;
   bar: number;
   unit: string;
+  /** Every round's figures, reference and harness. */
+  rounds?: { reference: number; harness: number }[];
+  /** Other tools measured on the same thing, for comparison (no bar). */
+  others?: Record<string, number>;
 }
+
+const best = (xs: number[]) => Math.max(...xs);
+const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
 async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
   const server = await pool.get('postgres');
@@ -67,7 +95,6 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
       `  round ${round + 1}: pgbench ${reference.at(-1)!.toFixed(0)} tps, harness ${harness.at(-1)!.toFixed(0)} tps`,
     );
   }
-  const best = (xs: number[]) => Math.max(...xs);
   return {
     name: 'sql: postgres versioned update, 8 workers, history on',
     harness: best(harness),
@@ -76,7 +103,168 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     ratio: best(harness) / best(reference),
     bar: BAR,
     unit: 'transactions/s',
+    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
   };
+}
+
+/** So few collisions that both tools measure the statement, not lock waits (100 emails deadlock constantly). */
+const BENCH_EMAILS = 1_000_000;
+/**
+ * Upserts per round for each tool, on a fresh table. A fixed amount of work
+ * rather than a duration: past about 25,000 rows this statement (two unique
+ * TEXT keys) can fall into deadlock storms in InnoDB that last minutes, for
+ * mariadb-slap and the harness alike, and then neither measures anything.
+ */
+const UPSERTS_PER_ROUND = Number(process.env.BENCH_UPSERTS ?? 16_000);
+
+async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
+  const server = await pool.get('mariadb');
+  // The target as it is, creating a uniformly random one of the emails, as mariadb-slap's RAND() does.
+  const target: TargetDefinition = {
+    ...mariadbUpsert,
+    plan: ({ rng, chooseKey }) => ({
+      op: 'create',
+      args: {
+        email: emailForKey(chooseKey()),
+        uuid: rng.uuid(),
+        firstName: 'Antonio',
+        lastName: 'Alexander',
+      },
+    }),
+  };
+  const scenario: ScenarioDefinition = {
+    name: 'bench-upsert',
+    description: 'bench',
+    target: target.name,
+    workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: UPSERTS_PER_ROUND },
+  };
+  const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
+  const harness: number[] = [];
+  const reference: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const scratch = await createScratchDatabase(server);
+    await adminQuery(scratch.info, [UPSERT_TABLE]);
+    const perClient = UPSERTS_PER_ROUND / WORKERS;
+    const slap = await runMariadbSlap(scratch.info, {
+      clients: WORKERS,
+      queriesPerClient: perClient,
+      emails: BENCH_EMAILS,
+    });
+    // Only upserts that took effect count, as on the harness's side (which retries deadlocks):
+    // each inserted a row at version 1 or added 1 to one, so the versions add up to them.
+    const connection = await connectMariaDb(scratch.info);
+    const [rows] = await connection.query('SELECT SUM(version) AS n FROM employee');
+    await connection.end();
+    reference.push(Number((rows as { n: number }[])[0]!.n) / slap.seconds);
+    console.log(
+      `  mariadb-slap: ${slap.errors} of ${perClient * WORKERS} statements failed (deadlocks), not counted`,
+    );
+    await scratch.drop();
+
+    const result = await runScenario(scenario, target, 'correct', pool, { seed: round + 1, outDir });
+    if (result.error) throw new Error(`harness run failed: ${result.error}`);
+    // Upserts that took effect per second, from the first call to the last answer.
+    harness.push(result.summary.throughput);
+    console.log(
+      `  round ${round + 1}: mariadb-slap ${reference.at(-1)!.toFixed(0)} upserts/s, harness ${harness.at(-1)!.toFixed(0)} upserts/s`,
+    );
+  }
+  return {
+    name: 'sql: mariadb upsert on the alternate key, 8 workers, history on',
+    harness: best(harness),
+    reference: best(reference),
+    referenceTool: 'mariadb-slap',
+    ratio: best(harness) / best(reference),
+    bar: BAR,
+    unit: 'statements/s',
+    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
+  };
+}
+
+const HTTP_CONNECTIONS = 16;
+
+async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
+  const scratch = await createScratchDatabase(await pool.get('postgres'));
+  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+  const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-http-'));
+  await saga.setup(ctx);
+  try {
+    // Every request a new order, as wrk's are: no repeated keys (a repeat is a cheap replay).
+    const http: HttpInterface = {
+      ...saga.http!,
+      plan: ({ worker, index, seed }) => ({ op: 'placeOrder', args: orderOf(seed, worker, index) }),
+    };
+    const baseUrl = http.baseUrl(ctx);
+    const harness: number[] = [];
+    const reference: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      reference.push(
+        (await runWrk(baseUrl, { connections: HTTP_CONNECTIONS, seconds: SECONDS, threads: 2 }))
+          .requestsPerSecond,
+      );
+      const history = new HistoryWriter(join(outDir, `history-${round}.ndjson`));
+      const load = await runAutocannon({
+        baseUrl,
+        http,
+        connections: HTTP_CONNECTIONS,
+        durationMs: SECONDS * 1000,
+        timeoutMs: 10_000,
+        seed: round + 1,
+        keys: { count: 1, distribution: 'uniform', hotFraction: 0 },
+        correctCoordinatedOmission: true,
+        history,
+      });
+      history.close();
+      harness.push(load.requestsPerSecond);
+      console.log(
+        `  round ${round + 1}: wrk ${reference.at(-1)!.toFixed(0)} req/s, harness (autocannon) ${harness.at(-1)!.toFixed(0)} req/s`,
+      );
+    }
+    // k6 on the same endpoint and connections, for comparison.
+    const script = join(outDir, 'bench.k6.ts');
+    writeFileSync(
+      script,
+      k6ScriptFor({
+        scenario: 'bench',
+        http,
+        load: { engine: 'k6' },
+        spec: {
+          workers: HTTP_CONNECTIONS,
+          pacing: { kind: 'closed' },
+          durationMs: SECONDS * 1000,
+          keys: { count: 1, distribution: 'uniform', hotFraction: 0 },
+          seed: 1,
+        },
+        timeoutMs: 10_000,
+        baseUrl,
+      }),
+    );
+    const k6 = await runK6({
+      scriptPath: script,
+      baseUrl,
+      segments: 1,
+      outDir,
+      connections: HTTP_CONNECTIONS,
+      thresholds: {},
+      expectedStatuses: http.expectedStatuses,
+    });
+    console.log(`  k6: ${k6.requestsPerSecond.toFixed(0)} req/s`);
+    return {
+      name: `http: saga POST /orders, ${HTTP_CONNECTIONS} connections, history on`,
+      harness: best(harness),
+      reference: best(reference),
+      referenceTool: 'wrk',
+      ratio: best(harness) / best(reference),
+      bar: BAR,
+      unit: 'requests/s',
+      rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
+      others: { k6: k6.requestsPerSecond },
+    };
+  } finally {
+    await saga.teardown?.(ctx);
+    await scratch.drop();
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -126,9 +314,11 @@ async function main(): Promise<number> {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   const measurements: Measurement[] = [];
   try {
-    console.log(`bench: ${ROUNDS} rounds of ${SECONDS}s each`);
-    measurements.push(await sqlVersionedUpdate(pool));
-    measurements.push(await memoryOfOneMillionOperations());
+    console.log(`bench: ${ROUNDS} rounds of ${SECONDS}s each (${ONLY.join(', ')})`);
+    if (ONLY.includes('postgres')) measurements.push(await sqlVersionedUpdate(pool));
+    if (ONLY.includes('mariadb')) measurements.push(await sqlUpsert(pool));
+    if (ONLY.includes('http')) measurements.push(await httpPlaceOrder(pool));
+    if (ONLY.includes('memory')) measurements.push(await memoryOfOneMillionOperations());
   } finally {
     await pool.stopAll();
   }
@@ -136,8 +326,14 @@ async function main(): Promise<number> {
   for (const m of measurements) {
     const verdict = m.ratio >= m.bar ? 'ok' : 'BELOW BAR';
     if (m.ratio < m.bar) failed = true;
+    const others = Object.entries(m.others ?? {})
+      .map(
+        ([tool, value]) =>
+          `; ${tool} ${value.toFixed(0)} (harness/${tool} ${(m.harness / value).toFixed(2)})`,
+      )
+      .join('');
     console.log(
-      `${m.name}: harness ${m.harness.toFixed(0)} vs ${m.referenceTool} ${m.reference.toFixed(0)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}`,
+      `${m.name}: harness ${m.harness.toFixed(0)} vs ${m.referenceTool} ${m.reference.toFixed(0)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}`,
     );
   }
   const outDir = resolve(process.env.BENCH_OUT ?? 'chaos-report');

@@ -77,7 +77,8 @@ export const mariadbUpsert = defineTarget<MariaDbConnection, EmployeeRow[]>({
       if (ctx.variant === 'correct') {
         // Two upserts of one email can deadlock on the unique index; InnoDB rolls one back, so retry it.
         const { value: rows } = await withRetry(async () => {
-          const [result] = await connection.query(UPSERT, [
+          // A prepared statement: the server parses the upsert once per connection, not per call.
+          const [result] = await connection.execute(UPSERT, [
             uuid,
             firstName,
             lastName,
