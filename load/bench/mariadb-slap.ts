@@ -10,6 +10,9 @@ import type { ConnectionInfo } from '../../harness/providers/types.ts';
 
 const run = promisify(execFile);
 
+/** Far beyond a normal round (about 2 s): only a deadlock storm takes this long. */
+export const SLAP_TIMEOUT_MS = 60_000;
+
 /** On one line: mariadb-slap reads each line of --query as a statement of its own. */
 export function upsertQuery(emails: number): string {
   return `INSERT INTO employee (uuid, first_name, last_name, email_address)
@@ -44,7 +47,11 @@ export async function runMariadbSlap(
       `--query=${upsertQuery(options.emails)}`,
     ],
     // The password through the environment, never on a command line others can read.
-    { env: { ...process.env, MYSQL_PWD: database.password }, maxBuffer: 512 * 1024 * 1024 },
+    {
+      env: { ...process.env, MYSQL_PWD: database.password },
+      maxBuffer: 512 * 1024 * 1024,
+      timeout: SLAP_TIMEOUT_MS,
+    },
   );
   const seconds = /Average number of seconds to run all queries: ([\d.]+)/.exec(stdout);
   if (!seconds) throw new Error(`could not read mariadb-slap output:\n${stdout}${stderr}`);
