@@ -102,3 +102,14 @@ describe('merging k6 instances', () => {
     ).toBe(99);
   });
 });
+
+describe('the k6-operator sample', () => {
+  it('runs the script `k6 export saga-orders-load` writes, split by parallelism', async () => {
+    const { readFileSync } = await import('node:fs');
+    const manifest = readFileSync(new URL('./testrun.yaml', import.meta.url), 'utf8');
+    expect(manifest).toMatch(/^kind: TestRun$/m);
+    expect(manifest).toMatch(/^ {2}parallelism: \d+$/m);
+    expect(manifest).toContain('file: saga-orders-load.k6.ts');
+    expect(manifest).toContain('k6 export saga-orders-load --out saga-orders-load.k6.ts');
+  });
+});
