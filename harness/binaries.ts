@@ -32,3 +32,12 @@ export const k6Binary = (env: NodeJS.ProcessEnv = process.env) =>
 
 export const wrkBinary = (env: NodeJS.ProcessEnv = process.env) =>
   findBinary({ envVar: 'WRK_BINARY', pathNames: ['wrk'] }, env);
+
+/** Debian's /usr/bin/chromium is a wrapper script; the browser itself is in /usr/lib/chromium. */
+export function chromiumBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return (
+    findBinary({ envVar: 'CHROMIUM_BINARY', pathNames: [] }, env) ??
+    ['/usr/lib/chromium/chromium'].find((path) => existsSync(path)) ??
+    findBinary({ pathNames: ['chromium', 'chromium-browser', 'google-chrome'] }, env)
+  );
+}

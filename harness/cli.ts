@@ -9,11 +9,17 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { httpInterfaceOf, k6ScriptFor } from '../load/drive-load.ts';
 import { type LoadEngine, thresholdsFailed } from '../load/load-result.ts';
-import { type SuiteResults, writeResults } from '../reports/results-json.ts';
-import { chooseStyle, formatScenario, formatSummary } from '../reports/terminal.ts';
+import { compareRuns, DEFAULT_TOLERANCES, formatGate, type GateTolerances } from '../reports/gate.ts';
+import { reportPath, writeHtmlReport } from '../reports/html/render.ts';
+import { buildReportData } from '../reports/html/report-data.ts';
+import { toJUnit } from '../reports/junit.ts';
+import { appendStepSummary, toMarkdown } from '../reports/markdown.ts';
+import { RESULTS_SCHEMA_VERSION, type SuiteResults, writeResults } from '../reports/results-json.ts';
+import { chooseStyle, formatScenario, formatSummary, type Style } from '../reports/terminal.ts';
 import { type ChaosConfig, loadConfig } from './config.ts';
 import { parseDuration } from './duration.ts';
 import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from './errors.ts';
+import { errorMessage } from './outcomes.ts';
 import type { ProviderPreference } from './providers/select.ts';
 import { redact } from './redact.ts';
 import { buildRegistry, type Registry, selectRuns } from './registry.ts';
@@ -32,6 +38,11 @@ commands:
   sweep                contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200
                        (per-worker operations per second; 0 = closed loop); writes sweep.json
   k6 export SCENARIO   write the HTTP load scenario as a self-contained k6 script (--out FILE)
+  report [DIR]         rebuild report.html, junit.xml and summary.md from a run folder
+  gate --baseline B [DIR]
+                       compare a run (folder or results.json; default .) with a baseline results.json:
+                       broken variants no longer caught, new violations, throughput drop beyond
+                       --max-throughput-drop (0.2), p99 rise beyond --max-p99-rise (0.5); exit 1
   k6 run SCENARIO      run it with the k6 binary against the target's services, check the
                        invariants after; --segments N runs N k6 instances (execution segments)
 
@@ -53,10 +64,16 @@ options:
   --threshold M=EXPR   load threshold in k6's syntax, e.g. latency=p(99)<500 (repeatable);
                        metrics: latency, failed_requests, checks, requests; a failed one exits 99
   --segments N         k6 run: N k6 instances, each with its --execution-segment
+  --baseline FILE      run: after the run, gate it against this results.json (exit 1 on a regression)
   -h, --help           this text`;
 
 interface CliOptions {
-  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'help';
+  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'help';
+  /** Compare with this results.json (gate, or run --baseline). */
+  baseline?: string;
+  tolerances?: Partial<GateTolerances>;
+  /** `report DIR`: the run folder (or its results.json). */
+  reportDir?: string;
   /** `k6 run`: load scenarios run on k6. */
   engine?: LoadEngine;
   ratePerSecond?: number;
@@ -114,6 +131,9 @@ export function parseCli(argv: string[]): CliOptions {
         rate: { type: 'string' },
         threshold: { type: 'string', multiple: true },
         segments: { type: 'string' },
+        baseline: { type: 'string' },
+        'max-throughput-drop': { type: 'string' },
+        'max-p99-rise': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -136,14 +156,37 @@ export function parseCli(argv: string[]): CliOptions {
     command = action === 'export' ? 'k6-export' : 'run';
     if (action === 'run') engine = 'k6';
     scenarios = [scenario];
+  } else if (first === 'report' || first === 'gate') {
+    if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
+    command = first;
   } else {
     if (first !== 'run' && first !== 'list' && first !== 'sweep' && first !== 'help')
-      throw new UsageError(`unknown command "${first}" (commands: run, list, sweep, k6)`);
+      throw new UsageError(`unknown command "${first}" (commands: run, list, sweep, k6, report, gate)`);
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     command = first;
   }
 
   const options: CliOptions = { command };
+  if ((command === 'report' || command === 'gate') && positionals[1]) options.reportDir = positionals[1];
+  if (values.baseline !== undefined) options.baseline = values.baseline as string;
+  if (command === 'gate' && !options.baseline)
+    throw new UsageError('gate needs --baseline FILE (a results.json to compare with)');
+  const fraction = (flag: string, text: unknown) => {
+    const x = Number(text);
+    if (!(x >= 0) || !Number.isFinite(x))
+      throw new UsageError(`${flag}: expected a fraction such as 0.2, got "${text}"`);
+    return x;
+  };
+  if (values['max-throughput-drop'] !== undefined)
+    options.tolerances = {
+      ...options.tolerances,
+      throughputDrop: fraction('--max-throughput-drop', values['max-throughput-drop']),
+    };
+  if (values['max-p99-rise'] !== undefined)
+    options.tolerances = {
+      ...options.tolerances,
+      p99Rise: fraction('--max-p99-rise', values['max-p99-rise']),
+    };
   if (engine) options.engine = engine;
   const targets = list(values.target);
   const variants = list(values.variant);
@@ -285,6 +328,7 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (options.engine) settings.engine = options.engine;
   if (options.segments !== undefined) settings.segments = options.segments;
   if (options.thresholds) settings.thresholds = options.thresholds;
+  if (config.thresholds) settings.runThresholds = config.thresholds;
   // A scenario the engine cannot run is a usage error before any server starts.
   for (const run of runs) resolveLoad(run.scenario, settings);
 
@@ -371,12 +415,13 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
       ? ExitCode.interrupted
       : !results.passed
         ? ExitCode.checksFailed
-        : results.runs.some((r) => thresholdsFailed(r.load))
+        : results.runs.some((r) => thresholdsFailed(r.load) || r.thresholds?.some((t) => !t.passed))
           ? ExitCode.thresholdFailed
           : ExitCode.ok;
   results.exitCode = exitCode;
   results.finishedAt = new Date().toISOString();
   const path = save();
+  const reports = await writeReports(outDir, results, style);
 
   console.log('');
   if (results.error) console.error(style.red(`error: ${results.error}`));
@@ -388,9 +433,76 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
         `load thresholds failed in ${crossed.map((r) => r.scenario).join(', ')} (exit ${ExitCode.thresholdFailed})`,
       ),
     );
+  for (const r of results.runs)
+    for (const t of r.thresholds?.filter((x) => !x.passed) ?? [])
+      console.log(
+        style.red(
+          `threshold failed: ${r.scenario} / ${r.variant}: ${t.metric} ${t.expression} (measured ${t.value ?? 'nothing'}; exit ${ExitCode.thresholdFailed})`,
+        ),
+      );
   console.log(`results: ${path}`);
+  for (const line of reports) console.log(line);
   console.log(`replay:  ${results.replay}`);
+  // With --baseline, a regression fails a run that otherwise passed.
+  if (options.baseline) {
+    const gated = gate(results, options);
+    if (exitCode === ExitCode.ok) exitCode = gated;
+  }
   return exitCode;
+}
+
+/** The HTML report beside results.json. A failure here never loses the results already written. */
+async function writeReports(outDir: string, results: SuiteResults, style: Style): Promise<string[]> {
+  try {
+    const html = writeHtmlReport(reportPath(outDir), await buildReportData(results));
+    const junit = join(outDir, 'junit.xml');
+    writeFileSync(junit, toJUnit(results));
+    const markdown = toMarkdown(results);
+    writeFileSync(join(outDir, 'summary.md'), markdown);
+    const summary = appendStepSummary(markdown);
+    return [`report:  ${html}`, `junit:   ${junit}`, ...(summary ? [`summary: appended to ${summary}`] : [])];
+  } catch (error) {
+    return [
+      style.red(`report: could not be written (${redact(errorMessage(error))}); results.json is complete`),
+    ];
+  }
+}
+
+/** A results.json by its path or its run folder's. */
+function readResultsFile(path: string, what: string): { file: string; results: SuiteResults } {
+  const resolved = resolve(path);
+  const file = resolved.endsWith('.json') ? resolved : join(resolved, 'results.json');
+  let results: SuiteResults;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read ${file}: ${errorMessage(error)}`);
+  }
+  if (results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.runs))
+    throw new UsageError(
+      `${what}: ${file} is not a results.json of schema version ${RESULTS_SCHEMA_VERSION} (found ${String(results.schemaVersion)})`,
+    );
+  return { file, results };
+}
+
+/** Compare a run with the baseline; prints what regressed. */
+function gate(current: SuiteResults, options: CliOptions): number {
+  const { results: baseline } = readResultsFile(options.baseline!, 'gate --baseline');
+  const regressions = compareRuns(baseline, current, { ...DEFAULT_TOLERANCES, ...options.tolerances });
+  console.log(formatGate(regressions, baseline.runs.length));
+  return regressions.length > 0 ? ExitCode.checksFailed : ExitCode.ok;
+}
+
+/** `gate --baseline B [DIR]`: a finished run (default: the current folder's) against the baseline. */
+function gateCommand(options: CliOptions): number {
+  return gate(readResultsFile(options.reportDir ?? '.', 'gate').results, options);
+}
+
+/** `report [DIR]`: (re)build the reports of a finished run from its results.json and histories. */
+async function reportCommand(options: CliOptions): Promise<number> {
+  const { file, results } = readResultsFile(options.reportDir ?? options.out ?? '.', 'report');
+  for (const line of await writeReports(dirname(file), results, chooseStyle())) console.log(line);
+  return ExitCode.ok;
 }
 
 async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: Registry): Promise<number> {
@@ -482,6 +594,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (options.command === 'sweep') return await sweepCommand(options, config, registry);
     if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
+    if (options.command === 'report') return await reportCommand(options);
+    if (options.command === 'gate') return gateCommand(options);
     return await runCommand(options, config, registry);
   } catch (error) {
     const code = exitCodeOf(error);

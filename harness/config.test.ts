@@ -86,6 +86,7 @@ describe('selection', () => {
       'saga-orders/no-compensation',
       'saga-orders/non-idempotent',
       'saga-orders/no-saga-log',
+      'saga-orders-load/correct',
       'cross-service-delete/correct',
       'cross-service-delete/publish-outside-tx',
       'cross-service-delete/fire-and-forget-delete',

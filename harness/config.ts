@@ -10,8 +10,10 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { UsageError } from './errors.ts';
 import { validateFaults } from './faults/spec.ts';
+import { validateRunThresholds } from './run-thresholds.ts';
 import type { ScenarioDefinition } from './scenarios.ts';
 import type { TargetDefinition } from './target.ts';
+import type { Thresholds } from './thresholds.ts';
 
 const duration = z.union([z.number().nonnegative(), z.string()]);
 
@@ -107,6 +109,8 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    // Checked in detail (metric names, tags, k6 expressions) by validateRunThresholds.
+    thresholds: z.record(z.array(z.string())).optional(),
   })
   .strict();
 
@@ -119,6 +123,8 @@ export interface ChaosConfig {
     postgres?: { url: string };
   };
   run?: { seed?: number; workers?: number; duration?: string | number; out?: string; timeScale?: number };
+  /** Thresholds on each run's results in k6's syntax; a failed one exits 99 (see run-thresholds.ts). */
+  thresholds?: Thresholds;
 }
 
 /** Identity helper for `chaos.config.ts`, for types and editor completion. */
@@ -140,6 +146,7 @@ export function validateConfig(raw: unknown, source: string): ChaosConfig {
     if (scenario.faults) validateFaults(scenario.faults, `${source}: scenarios.${i}`);
   }
   if (config.run?.duration !== undefined) parseDuration(config.run.duration, `${source}: run.duration`);
+  if (config.thresholds) validateRunThresholds(config.thresholds, `${source}: thresholds`);
   return config;
 }
 

@@ -17,12 +17,13 @@ import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './
 import { errorMessage } from './outcomes.ts';
 import { freePort } from './providers/ports.ts';
 import { redact } from './redact.ts';
+import { evaluateRunThresholds } from './run-thresholds.ts';
 import type { ScenarioDefinition, TimingPoint } from './scenarios.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import type { ServerPool } from './server-pool.ts';
 import { type HistorySummary, summarize } from './stats.ts';
 import type { TargetContext, TargetDefinition } from './target.ts';
-import type { Thresholds } from './thresholds.ts';
+import type { ThresholdResult, Thresholds } from './thresholds.ts';
 import { WorkerClients } from './worker-clients.ts';
 import { pacingFor, runWorkload, type WorkloadSpec } from './workload.ts';
 
@@ -49,6 +50,8 @@ export interface RunSettings {
   segments?: number;
   /** Load scenarios: thresholds added to (or replacing, per metric) the scenario's. */
   thresholds?: Thresholds;
+  /** Thresholds on every run's own results (violations, latency{op:...}, conflict_rate...), from the config. */
+  runThresholds?: Thresholds;
   signal?: AbortSignal;
 }
 
@@ -80,6 +83,8 @@ export interface RunResult {
   timingGrid?: TimingPointResult[];
   /** Load scenarios: what the load engine measured, thresholds judged. */
   load?: LoadResult;
+  /** The config's thresholds that apply to this run, judged (absent when none apply). */
+  thresholds?: ThresholdResult[];
   /** Each fault window with the operations that overlapped it, by outcome. */
   faultWindows: FaultWindowResult[];
   historyFiles: string[];
@@ -396,6 +401,19 @@ export async function runScenario(
   if (timingGrid) result.timingGrid = timingGrid;
   const loadResult = runs.find((r) => r.load)?.load;
   if (loadResult) result.load = loadResult;
+  if (settings.runThresholds) {
+    const judged = evaluateRunThresholds(settings.runThresholds, {
+      scenario: scenario.name,
+      variant,
+      broken: info.broken,
+      operations,
+      checks,
+      conflictRate: result.summary.conflictRate,
+      throughput: result.summary.throughput,
+      correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+    });
+    if (judged.length > 0) result.thresholds = judged;
+  }
   if (error) result.error = error;
   return result;
 }

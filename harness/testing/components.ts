@@ -4,7 +4,7 @@
  * skipped with a one-line hint.
  */
 import { describe, it } from 'vitest';
-import { k6Binary, wrkBinary } from '../binaries.ts';
+import { chromiumBinary, k6Binary, wrkBinary } from '../binaries.ts';
 import { mariaDbBinaries } from '../providers/mariadb-process.ts';
 import { postgresBinaries } from '../providers/postgres-process.ts';
 import { toxiproxyBinary } from '../providers/toxiproxy.ts';
@@ -52,6 +52,14 @@ export async function wrkComponent(): Promise<Component> {
     name: 'wrk',
     available: wrkBinary() !== undefined,
     hint: 'apt-get install -y wrk (or npm run setup), or set WRK_BINARY',
+  };
+}
+
+export async function chromiumComponent(): Promise<Component> {
+  return {
+    name: 'Chromium',
+    available: chromiumBinary() !== undefined,
+    hint: 'apt-get install -y chromium (or npm run setup), or set CHROMIUM_BINARY',
   };
 }
 

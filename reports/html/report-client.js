@@ -1,0 +1,332 @@
+/*
+ * The HTML report's script, inlined into the file: reads the report data
+ * from its JSON element and draws every run's section with uPlot. Every
+ * value from the run goes into the page through textContent or a chart,
+ * never as HTML, so a hostile string stays text.
+ */
+(() => {
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const OUTCOMES = ['ok', 'fail', 'info'];
+  const COLORS = { ok: '#2e7d32', fail: '#c62828', info: '#ef8f00' };
+  const FAULT_FILL = 'rgba(90, 90, 220, 0.16)';
+  const root = document.getElementById('runs');
+
+  /** Create an element with text content (never HTML) and children. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value);
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(typeof child === 'string' || typeof child === 'number' ? String(child) : child);
+    }
+    return node;
+  }
+
+  function table(headers, rows, className) {
+    return el(
+      'table',
+      { class: className || '' },
+      el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
+      el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell) => el('td', {}, cell))))),
+    );
+  }
+
+  const ms = (x) => (x === undefined || x === null ? '' : x >= 100 ? x.toFixed(0) : x.toFixed(2));
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+
+  /** Shaded fault windows behind a chart's points (Jepsen's latency plot does the same). */
+  function faultBands(faults, end) {
+    return (u) => {
+      const { ctx } = u;
+      ctx.save();
+      ctx.fillStyle = FAULT_FILL;
+      for (const f of faults) {
+        const x0 = u.valToPos(f.startedAt, 'x', true);
+        const x1 = u.valToPos(f.stoppedAt === undefined ? end : f.stoppedAt, 'x', true);
+        ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
+      }
+      ctx.restore();
+    };
+  }
+
+  function chartWidth(container) {
+    return Math.max(360, Math.min(1100, container.clientWidth || 900));
+  }
+
+  function latencyChart(container, run) {
+    const { t, latency, outcome } = run.points;
+    const series = OUTCOMES.map((_, code) => latency.map((value, i) => (outcome[i] === code ? value : null)));
+    const end = t.length > 0 ? t[t.length - 1] : 0;
+    const options = {
+      width: chartWidth(container),
+      height: 260,
+      scales: { x: { time: false } },
+      axes: [{ label: 'ms since the run started' }, { label: 'latency ms' }],
+      series: [
+        { label: 'time ms' },
+        ...OUTCOMES.map((name) => ({
+          label: name,
+          stroke: COLORS[name],
+          fill: COLORS[name],
+          paths: () => null,
+          points: { show: true, size: 4, stroke: COLORS[name], fill: COLORS[name] },
+        })),
+      ],
+      hooks: { drawClear: [faultBands(run.faults, end)] },
+    };
+    return new uPlot(options, [t, ...series], container);
+  }
+
+  function throughputChart(container, run) {
+    const { t, ok, fail, info } = run.throughput;
+    const end = t.length > 0 ? t[t.length - 1] : 0;
+    const options = {
+      width: chartWidth(container),
+      height: 200,
+      scales: { x: { time: false } },
+      axes: [{ label: 'ms since the run started' }, { label: 'operations/s' }],
+      series: [
+        { label: 'time ms' },
+        ...OUTCOMES.map((name) => ({ label: name, stroke: COLORS[name], width: 2 })),
+      ],
+      hooks: { drawClear: [faultBands(run.faults, end)] },
+    };
+    return new uPlot(options, [t, ok, fail, info], container);
+  }
+
+  /** Per-worker timeline of the operations that prove a violation: one lane per worker. */
+  function timeline(operations) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const workers = [...new Set(operations.map((o) => o.worker))].sort((a, b) => a - b);
+    const start = Math.min(...operations.map((o) => o.invokedAt));
+    const end = Math.max(...operations.map((o) => o.completedAt));
+    const span = Math.max(end - start, 0.001);
+    const width = 700;
+    const lane = 22;
+    const left = 80;
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('width', String(width + left + 10));
+    svg.setAttribute('height', String(workers.length * lane + 24));
+    svg.setAttribute('class', 'timeline');
+    workers.forEach((worker, row) => {
+      const label = document.createElementNS(ns, 'text');
+      label.setAttribute('x', '4');
+      label.setAttribute('y', String(row * lane + 15));
+      label.textContent = `worker ${worker}`;
+      svg.append(label);
+    });
+    for (const o of operations) {
+      const rect = document.createElementNS(ns, 'rect');
+      const x = left + ((o.invokedAt - start) / span) * width;
+      rect.setAttribute('x', String(x));
+      rect.setAttribute('y', String(workers.indexOf(o.worker) * lane + 3));
+      rect.setAttribute('width', String(Math.max(3, ((o.completedAt - o.invokedAt) / span) * width)));
+      rect.setAttribute('height', String(lane - 6));
+      rect.setAttribute('fill', COLORS[o.outcome] || '#777');
+      const title = document.createElementNS(ns, 'title');
+      title.textContent = `#${o.id} ${o.op} ${o.outcome} ${ms(o.invokedAt)}-${ms(o.completedAt)} ms`;
+      rect.append(title);
+      svg.append(rect);
+    }
+    const axis = document.createElementNS(ns, 'text');
+    axis.setAttribute('x', String(left));
+    axis.setAttribute('y', String(workers.length * lane + 18));
+    axis.textContent = `${ms(start)} ms to ${ms(end)} ms`;
+    svg.append(axis);
+    return svg;
+  }
+
+  function loadSection(load) {
+    const model = load.model === 'open' ? `open model, ${load.ratePerSecond} req/s` : 'closed model';
+    const rows = [
+      [
+        'engine',
+        `${load.engine} (${model}, ${load.connections} connections${load.segments > 1 ? `, ${load.segments} instances` : ''})`,
+      ],
+      ['requests', `${load.requests} (${load.requestsPerSecond.toFixed(1)}/s)`],
+      [
+        'latency p50 / p90 / p99 / p99.9 ms',
+        [load.latency.p50, load.latency.p90, load.latency.p99, load.latency.p99_9].map(ms).join(' / '),
+      ],
+      ['latency from', load.latencySource],
+      [
+        'non-2xx / errors / timeouts / checks failed',
+        `${load.non2xx} / ${load.errors} / ${load.timeouts} / ${load.checksFailed}`,
+      ],
+    ];
+    if (load.iterations !== undefined) rows.push(['k6 iterations', String(load.iterations)]);
+    const parts = [el('h3', {}, 'Load'), table(['', ''], rows, 'figures')];
+    if (load.thresholds.length > 0)
+      parts.push(
+        table(
+          ['threshold', 'value', 'result'],
+          load.thresholds.map((t) => [
+            `${t.metric} ${t.expression}`,
+            t.value === undefined ? 'not measured' : String(Math.round(t.value * 1000) / 1000),
+            t.passed ? 'ok' : 'FAILED',
+          ]),
+        ),
+      );
+    if (load.perSegment && load.perSegment.length > 1)
+      parts.push(
+        table(
+          ['segment', 'requests', 'iterations', 'p99 ms (this instance only)'],
+          load.perSegment.map((s) => [s.segment, String(s.requests), String(s.iterations), ms(s.p99)]),
+        ),
+      );
+    return el('div', { class: 'load' }, ...parts);
+  }
+
+  function runSection(run, index) {
+    const r = run.result;
+    const s = r.summary;
+    const status = r.passed ? (r.broken ? 'CAUGHT' : 'PASS') : r.broken ? 'MISSED' : 'FAIL';
+    const section = el(
+      'section',
+      { id: `run-${index}`, class: `run ${r.passed ? 'passed' : 'failed'}` },
+      el(
+        'h2',
+        {},
+        `${r.scenario} / ${r.variant} `,
+        el('span', { class: `badge ${r.passed ? 'good' : 'bad'}` }, status),
+      ),
+      el(
+        'p',
+        { class: 'meta' },
+        `target ${r.target}, ${r.broken ? 'broken variant (must be caught)' : 'correct variant (must hold)'}, verdict ${r.verdict}, seed ${r.seed}, ${ms(r.durationMs)} ms`,
+      ),
+    );
+    if (r.error) section.append(el('p', { class: 'error' }, `run error: ${r.error}`));
+    section.append(
+      table(
+        ['ok', 'fail', 'info', 'conflict rate', 'ok/s', 'p50', 'p90', 'p99', 'p99.9', 'max ms', 'violations'],
+        [
+          [
+            s.counts.ok,
+            s.counts.fail,
+            s.counts.info,
+            pct(s.conflictRate),
+            s.throughput.toFixed(0),
+            ms(s.latency.p50),
+            ms(s.latency.p90),
+            ms(s.latency.p99),
+            ms(s.latency.p99_9),
+            ms(s.latency.max),
+            run.violationsTotal,
+          ].map(String),
+        ],
+        'figures',
+      ),
+    );
+    if (s.latency.correctedForCoordinatedOmission)
+      section.append(
+        el(
+          'p',
+          { class: 'note' },
+          'Latency is measured from when each paced operation was due (coordinated omission corrected).',
+        ),
+      );
+    section.append(
+      el('h3', {}, 'Outcomes by operation'),
+      table(
+        ['operation', 'ok', 'fail', 'info'],
+        Object.entries(s.byOperation).map(([op, c]) => [op, c.ok, c.fail, c.info].map(String)),
+      ),
+    );
+
+    if (run.sampled.total > 0) {
+      const latency = el('div', { class: 'chart latency', 'data-points': String(run.sampled.shown) });
+      const throughput = el('div', { class: 'chart throughput' });
+      section.append(el('h3', {}, 'Latency over time'));
+      const note =
+        run.sampled.everyNth > 1
+          ? `Downsampled: showing ${run.sampled.shown} of ${run.sampled.total} operations (every ${run.sampled.everyNth}th).`
+          : `All ${run.sampled.total} operations.`;
+      section.append(
+        el('p', { class: 'note' }, `${note} Shaded: fault windows.`),
+        latency,
+        el('h3', {}, 'Throughput over time'),
+        throughput,
+      );
+      root.append(section);
+      latencyChart(latency, run);
+      throughputChart(throughput, run);
+    } else {
+      root.append(section);
+    }
+
+    if (run.faults.length > 0)
+      section.append(
+        el('h3', {}, 'Fault windows'),
+        table(
+          ['fault', 'from ms', 'to ms', 'ok', 'fail', 'info', 'violations'],
+          r.faultWindows.map((w) =>
+            [
+              w.fault,
+              ms(w.startedAt),
+              w.stoppedAt === undefined ? 'not healed' : ms(w.stoppedAt),
+              w.counts.ok,
+              w.counts.fail,
+              w.counts.info,
+              w.violations,
+            ].map(String),
+          ),
+        ),
+      );
+    if (r.timingGrid)
+      section.append(
+        el('h3', {}, 'Timing grid'),
+        table(
+          ['rate ms', 'offset ms', 'expected', 'failures by worker', 'as expected'],
+          r.timingGrid.map((p) => [
+            String(p.rateMs),
+            String(p.offsetMs),
+            p.expect,
+            p.failuresByWorker.join(' + '),
+            p.met ? 'yes' : 'no',
+          ]),
+        ),
+      );
+    if (r.load) section.append(loadSection(r.load));
+    section.append(
+      el('h3', {}, 'Checks'),
+      table(
+        ['checker', 'verdict', 'violations', 'note'],
+        run.checks.map((c) => [c.checker, c.verdict, String(c.violations), c.reason || '']),
+      ),
+    );
+    if (run.violations.length > 0) {
+      section.append(el('h3', {}, `Violations (${run.violationsTotal})`));
+      for (const v of run.violations) {
+        const item = el(
+          'div',
+          { class: 'violation' },
+          el('p', {}, el('strong', {}, v.invariant), ` (${v.checker}): ${v.message}`),
+        );
+        if (v.operations.length > 0) {
+          item.append(timeline(v.operations));
+          item.append(
+            table(
+              ['#', 'worker', 'operation', 'outcome', 'invoked ms', 'completed ms', 'arguments', 'result'],
+              v.operations.map((o) => [
+                String(o.id),
+                String(o.worker),
+                o.op,
+                o.outcome,
+                ms(o.invokedAt),
+                ms(o.completedAt),
+                o.args,
+                o.result,
+              ]),
+              'operations',
+            ),
+          );
+        }
+        section.append(item);
+      }
+    }
+  }
+
+  data.runs.forEach(runSection);
+  document.body.setAttribute('data-rendered', 'true');
+})();

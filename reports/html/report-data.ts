@@ -1,0 +1,218 @@
+/**
+ * What the HTML report shows, read from results.json and the histories: per
+ * run its figures, a downsampled latency scatter (every operation would make a
+ * 1,000,000-operation report hundreds of megabytes), throughput over time,
+ * fault windows, and each violation with the operations that prove it.
+ * Histories are streamed, so a huge run does not need to fit in memory.
+ */
+import { existsSync } from 'node:fs';
+import type { CheckResult } from '../../harness/checkers/types.ts';
+import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/history.ts';
+import type { RunResult } from '../../harness/runner.ts';
+import type { SuiteResults } from '../results-json.ts';
+
+/** Latency points kept per run; beyond it every k-th operation is kept, and the chart says so. */
+export const MAX_POINTS_PER_RUN = 4000;
+const THROUGHPUT_BUCKETS = 100;
+const MAX_VIOLATIONS_SHOWN = 50;
+const MAX_OPERATIONS_PER_VIOLATION = 12;
+const MAX_TEXT = 300;
+
+export const OUTCOME_CODES = { ok: 0, fail: 1, info: 2 } as const;
+
+export interface ProvingOperation {
+  id: number;
+  worker: number;
+  op: string;
+  outcome: string;
+  invokedAt: number;
+  completedAt: number;
+  args: string;
+  result: string;
+}
+
+export interface ViolationView {
+  checker: string;
+  invariant: string;
+  message: string;
+  operations: ProvingOperation[];
+}
+
+export interface RunView {
+  id: string;
+  result: Omit<RunResult, 'checks' | 'historyFiles'>;
+  checks: { checker: string; verdict: string; violations: number; reason?: string }[];
+  /** Columnar, to keep the file small: time (ms), latency (ms), outcome code (0 ok, 1 fail, 2 info). */
+  points: { t: number[]; latency: number[]; outcome: number[] };
+  /** Operations in the history, and how many the scatter shows. */
+  sampled: { shown: number; total: number; everyNth: number };
+  /** Completions per second in equal time buckets. */
+  throughput: { t: number[]; ok: number[]; fail: number[]; info: number[] };
+  faults: { fault: string; startedAt: number; stoppedAt?: number }[];
+  violations: ViolationView[];
+  violationsTotal: number;
+}
+
+export interface ReportData {
+  title: string;
+  generatedAt: string;
+  suite: Omit<SuiteResults, 'runs'>;
+  runs: RunView[];
+}
+
+const shorten = (value: unknown): string => {
+  if (value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text;
+};
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Keeps every k-th item, doubling k whenever twice the budget is reached, so memory stays bounded. */
+class Decimator {
+  everyNth = 1;
+  private seen = 0;
+  readonly t: number[] = [];
+  readonly latency: number[] = [];
+  readonly outcome: number[] = [];
+
+  constructor(private readonly budget: number) {}
+
+  add(t: number, latency: number, outcome: number): void {
+    if (this.seen++ % this.everyNth !== 0) return;
+    this.t.push(t);
+    this.latency.push(latency);
+    this.outcome.push(outcome);
+    if (this.t.length >= this.budget * 2) {
+      this.everyNth *= 2;
+      for (const column of [this.t, this.latency, this.outcome]) {
+        const kept = column.filter((_, i) => i % 2 === 0);
+        column.length = 0;
+        column.push(...kept);
+      }
+    }
+  }
+}
+
+/** One pass over a run's history files (a timing grid has one per point, laid end to end). */
+async function readRun(files: string[], wanted: Set<number>) {
+  const points = new Decimator(MAX_POINTS_PER_RUN);
+  // Completions per 10 ms bin and outcome, regrouped into the chart's buckets at the end.
+  const bins: number[][] = [[], [], []];
+  const proving = new Map<number, ProvingOperation>();
+  const faults: RunView['faults'] = [];
+  let offset = 0;
+  let total = 0;
+  for (const [fileIndex, file] of files.entries()) {
+    if (!existsSync(file)) continue;
+    const open = new Map<number, InvokeEvent>();
+    let end = 0;
+    for await (const event of readHistory(file)) {
+      end = Math.max(end, event.t);
+      if (event.type === 'invoke') {
+        open.set(event.id, event);
+        continue;
+      }
+      if (event.type === 'fault-start') {
+        faults.push({ fault: event.fault, startedAt: round(offset + event.t) });
+        continue;
+      }
+      if (event.type === 'fault-stop') {
+        const started = [...faults]
+          .reverse()
+          .find((f) => f.fault === event.fault && f.stoppedAt === undefined);
+        if (started) started.stoppedAt = round(offset + event.t);
+        continue;
+      }
+      const completion = event as CompletionEvent;
+      const invoke = open.get(completion.id);
+      if (!invoke) continue;
+      open.delete(completion.id);
+      total++;
+      const start = invoke.intended ?? invoke.t;
+      const code = OUTCOME_CODES[completion.type];
+      points.add(round(offset + completion.t), round(completion.t - start), code);
+      const bin = Math.floor((offset + completion.t) / BIN_MS);
+      bins[code]![bin] = (bins[code]![bin] ?? 0) + 1;
+      // Ids restart in each file of a timing grid; violations name ids of the run's first file onwards.
+      if (fileIndex === 0 && wanted.has(completion.id)) {
+        proving.set(completion.id, {
+          id: completion.id,
+          worker: invoke.worker,
+          op: invoke.op,
+          outcome: completion.type,
+          invokedAt: round(invoke.t),
+          completedAt: round(completion.t),
+          args: shorten(invoke.args),
+          result: shorten(completion.error ?? completion.value),
+        });
+      }
+    }
+    offset += end;
+  }
+  return { points, bins, proving, faults, total, duration: offset };
+}
+
+const BIN_MS = 10;
+
+function throughputOf(bins: number[][], duration: number): RunView['throughput'] {
+  const buckets = Math.max(1, Math.min(THROUGHPUT_BUCKETS, Math.ceil(duration / 50)));
+  const width = Math.max(duration / buckets, BIN_MS);
+  const counts = [0, 1, 2].map(() => new Array<number>(buckets).fill(0));
+  for (const [code, perBin] of bins.entries())
+    perBin.forEach((n, bin) => {
+      const bucket = Math.min(buckets - 1, Math.floor((bin * BIN_MS) / width));
+      counts[code]![bucket]! += n ?? 0;
+    });
+  const perSecond = (n: number) => round((n * 1000) / width);
+  return {
+    t: Array.from({ length: buckets }, (_, i) => round((i + 0.5) * width)),
+    ok: counts[0]!.map(perSecond),
+    fail: counts[1]!.map(perSecond),
+    info: counts[2]!.map(perSecond),
+  };
+}
+
+function violationsOf(checks: CheckResult[], proving: Map<number, ProvingOperation>): ViolationView[] {
+  return checks
+    .flatMap((c) => c.violations.map((v) => ({ checker: c.checker, ...v })))
+    .slice(0, MAX_VIOLATIONS_SHOWN)
+    .map((v) => ({
+      checker: v.checker,
+      invariant: v.invariant,
+      message: v.message,
+      operations: v.operations
+        .slice(0, MAX_OPERATIONS_PER_VIOLATION)
+        .map((id) => proving.get(id))
+        .filter((o): o is ProvingOperation => o !== undefined),
+    }));
+}
+
+export async function buildReportData(results: SuiteResults, title = 'Chaos report'): Promise<ReportData> {
+  const { runs, ...suite } = results;
+  const views: RunView[] = [];
+  for (const run of runs) {
+    const { checks, historyFiles, ...rest } = run;
+    const wanted = new Set(
+      checks.flatMap((c) => c.violations.slice(0, MAX_VIOLATIONS_SHOWN).flatMap((v) => v.operations)),
+    );
+    const read = await readRun(historyFiles, wanted);
+    views.push({
+      id: `${run.scenario}--${run.variant}`,
+      result: rest,
+      checks: checks.map((c) => ({
+        checker: c.checker,
+        verdict: c.verdict,
+        violations: c.violations.length + (c.omitted ?? 0),
+        ...(c.reason ? { reason: c.reason } : {}),
+      })),
+      points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
+      sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },
+      throughput: throughputOf(read.bins, read.duration),
+      faults: read.faults,
+      violations: violationsOf(checks, read.proving),
+      violationsTotal: checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0),
+    });
+  }
+  return { title, generatedAt: new Date().toISOString(), suite, runs: views };
+}

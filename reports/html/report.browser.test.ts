@@ -1,0 +1,188 @@
+/**
+ * The HTML report in a real browser (headless Debian Chromium driven by
+ * playwright-core): real runs on Postgres, one of them storing and returning
+ * hostile strings, rendered into a report that must draw its charts, show the
+ * right summary, log no console errors and execute none of the strings.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, expect, it } from 'vitest';
+import { chromiumBinary } from '../../harness/binaries.ts';
+import { adminQuery, connectPostgres, type PostgresClient } from '../../harness/db.ts';
+import { runScenario } from '../../harness/runner.ts';
+import type { ScenarioDefinition } from '../../harness/scenarios.ts';
+import { ServerPool } from '../../harness/server-pool.ts';
+import { defineTarget, ok } from '../../harness/target.ts';
+import { chromiumComponent, describeWith, postgresComponent } from '../../harness/testing/components.ts';
+import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
+import type { SuiteResults } from '../results-json.ts';
+import { renderHtml } from './render.ts';
+import { buildReportData } from './report-data.ts';
+
+/** Strings that would run or break the page if they were ever treated as HTML or script. */
+const HOSTILE = [
+  '<script>window.__pwned = "script"</script>',
+  '"><img src=x onerror="window.__pwned=\'img\'">',
+  "'; window.__pwned = 'quote'; '",
+  '</style><script>window.__pwned="style"</script>',
+  '</script><script>window.__pwned="end"</script>',
+];
+
+/** Stores each hostile string in Postgres and returns it from the database; its checker quotes them back. */
+const hostile = defineTarget<PostgresClient, string[]>({
+  name: 'hostile-notes',
+  description: 'stores hostile strings',
+  database: 'postgres',
+  variants: { correct: { description: 'stores them', broken: false } },
+  setup: (ctx) => adminQuery(ctx.database, ['CREATE TABLE note (id SERIAL PRIMARY KEY, body TEXT NOT NULL)']),
+  connect: (ctx) => connectPostgres(ctx.database),
+  disconnect: (client) => client.end(),
+  operations: {
+    async write(client, args: { body: string }) {
+      const row = (await client.query('INSERT INTO note (body) VALUES ($1) RETURNING body', [args.body]))
+        .rows[0];
+      return ok({ stored: row.body });
+    },
+  },
+  plan: ({ index }) => ({ op: 'write', args: { body: HOSTILE[index % HOSTILE.length] } }),
+  async finalState(ctx) {
+    const client = await connectPostgres(ctx.database);
+    try {
+      return (await client.query('SELECT body FROM note ORDER BY id LIMIT 5')).rows.map(
+        (r) => r.body as string,
+      );
+    } finally {
+      await client.end();
+    }
+  },
+  checkers: [
+    {
+      name: 'quotes-the-database',
+      description: 'reports every stored string back as a violation',
+      check: ({ operations, finalState }) => ({
+        checker: 'quotes-the-database',
+        verdict: 'invalid',
+        violations: finalState.map((body, i) => ({
+          invariant: `stored ${body}`,
+          message: `the database holds ${body}`,
+          operations: operations
+            .filter((o) => o.id % HOSTILE.length === i)
+            .map((o) => o.id)
+            .slice(0, 3),
+        })),
+      }),
+    },
+  ],
+});
+
+describeWith([await postgresComponent(), await chromiumComponent()], 'HTML report in Chromium', () => {
+  const pool = new ServerPool({ preference: 'auto', urls: {} });
+  afterAll(() => pool.stopAll());
+
+  it('draws its charts, shows the right summary, logs no errors and runs none of the hostile strings', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'chaos-report-test-'));
+    const settings = { seed: 2, outDir, durationMs: 600 };
+    const hostileScenario: ScenarioDefinition = {
+      name: 'hostile-notes',
+      description: '',
+      target: 'hostile-notes',
+      workload: { workers: 2 },
+    };
+    const versioning: ScenarioDefinition = {
+      name: 'stale-version-mutation',
+      description: '',
+      target: 'postgres-versioning',
+      workload: { workers: 4, keys: 3 },
+      faults: [{ kind: 'pause', startMs: 200, durationMs: 150 }],
+    };
+    const runs = [
+      await runScenario(hostileScenario, hostile, 'correct', pool, settings),
+      await runScenario(versioning, postgresVersioning, 'correct', pool, settings),
+      await runScenario(versioning, postgresVersioning, 'blind-update', pool, settings),
+    ];
+    const results: SuiteResults = {
+      schemaVersion: 1,
+      tool: { name: 'concurrency-chaos-harness', version: 'test' },
+      startedAt: new Date().toISOString(),
+      seed: 2,
+      replay: `npm run chaos -- --seed 2 ${HOSTILE[0]}`,
+      servers: [],
+      interrupted: false,
+      passed: false,
+      exitCode: 1,
+      runs,
+    };
+    const html = renderHtml(await buildReportData(results, `Report ${HOSTILE[3]}`));
+    const file = join(outDir, 'report.html');
+    (await import('node:fs')).writeFileSync(file, html);
+    // No hostile string survives as markup in the file itself.
+    for (const text of HOSTILE) expect(html).not.toContain(text);
+
+    const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('dialog', (dialog) => {
+        problems.push(`dialog: ${dialog.message()}`);
+        void dialog.dismiss();
+      });
+      // Offline: a report must need nothing from the network.
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+      );
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-rendered="true"]', { timeout: 10_000 });
+
+      expect(problems).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+
+      // The summary: one row per run, with the right result.
+      const rows = await page.$$eval('table.summary tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(rows.map((r) => [r[0], r[1], r[2], r[8]])).toEqual([
+        ['hostile-notes', 'correct', 'correct', 'FAIL'],
+        ['stale-version-mutation', 'correct', 'correct', 'PASS'],
+        ['stale-version-mutation', 'blind-update', 'broken', 'CAUGHT'],
+      ]);
+      expect(Number(rows[2]![4])).toBeGreaterThan(0); // the mutant's violations are counted
+
+      // Every run with operations has its two charts, drawn: canvases with coloured pixels.
+      const charts = await page.$$eval('.chart', (divs) =>
+        divs.map((div) => {
+          const canvas = div.querySelector('canvas');
+          if (!canvas || canvas.width === 0) return 0;
+          const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let painted = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+          return painted;
+        }),
+      );
+      expect(charts).toHaveLength(6);
+      for (const painted of charts) expect(painted).toBeGreaterThan(500);
+
+      // The hostile strings are shown, as text, where the database returned them.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, not the JSON in script elements
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const body of HOSTILE) expect(text).toContain(body);
+      expect(await page.title()).toBe(`Report ${HOSTILE[3]}`);
+      // The pause fault is listed as a window of the versioning runs.
+      expect(text).toMatch(/Fault windows[\s\S]*pause/);
+
+      const screenshot = resolve('chaos-report', 'report-screenshot.png');
+      mkdirSync(resolve('chaos-report'), { recursive: true });
+      await page.screenshot({ path: screenshot, fullPage: false });
+      expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+      console.log(`report screenshot: ${screenshot} (report ${readFileSync(file).length} bytes)`);
+    } finally {
+      await browser.close();
+    }
+  });
+});

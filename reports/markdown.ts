@@ -1,0 +1,84 @@
+/**
+ * A Markdown summary of a run, for pull requests and CI pages; appended to
+ * `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
+ */
+import { appendFileSync } from 'node:fs';
+import { thresholdsFailed } from '../load/load-result.ts';
+import type { SuiteResults } from './results-json.ts';
+
+/** Table cells hold text only: pipes, backticks, angle brackets and newlines neutralised. */
+export function markdownCell(text: unknown): string {
+  return String(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, "'")
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ');
+}
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+
+export function toMarkdown(results: SuiteResults): string {
+  const correct = results.runs.filter((r) => !r.broken);
+  const broken = results.runs.filter((r) => r.broken);
+  const held = correct.filter((r) => r.passed).length;
+  const caught = broken.filter((r) => r.passed).length;
+  const lines = [
+    `## Chaos run: ${results.passed ? 'passed' : 'FAILED'}`,
+    '',
+    `${held}/${correct.length} correct variants held, ${caught}/${broken.length} broken variants caught. Seed ${results.seed}, exit code ${results.exitCode ?? 'unknown'}.`,
+    '',
+    '| scenario | variant | verdict | ok | fail | info | violations | conflicts | p99 ms | result |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of results.runs) {
+    const violations = r.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+    const result = r.passed ? (r.broken ? 'caught' : 'pass') : r.broken ? '**missed**' : '**FAIL**';
+    const cells = [
+      r.scenario,
+      r.variant,
+      r.verdict,
+      r.summary.counts.ok,
+      r.summary.counts.fail,
+      r.summary.counts.info,
+      violations,
+      `${(r.summary.conflictRate * 100).toFixed(1)}%`,
+      ms(r.summary.latency.p99),
+    ];
+    lines.push(`| ${cells.map(markdownCell).join(' | ')} | ${result} |`);
+  }
+  const failedThresholds = results.runs.filter((r) => thresholdsFailed(r.load));
+  if (failedThresholds.length > 0) {
+    lines.push('', '**Load thresholds failed:**', '');
+    for (const r of failedThresholds)
+      for (const t of r.load!.thresholds.filter((x) => !x.passed))
+        lines.push(
+          `- ${markdownCell(r.scenario)}: \`${markdownCell(`${t.metric} ${t.expression}`)}\` measured ${t.value ?? 'nothing'}`,
+        );
+  }
+  const missed = results.runs.filter((r) => !r.passed);
+  for (const r of missed.slice(0, 10)) {
+    const first = r.checks.flatMap((c) => c.violations)[0];
+    if (first)
+      lines.push(
+        '',
+        `- ${markdownCell(`${r.scenario} / ${r.variant}`)}: ${markdownCell(`${first.invariant}: ${first.message}`)}`,
+      );
+    else if (r.error)
+      lines.push('', `- ${markdownCell(`${r.scenario} / ${r.variant}`)}: run error ${markdownCell(r.error)}`);
+  }
+  lines.push('', `Replay: \`${markdownCell(results.replay)}\``, '');
+  return lines.join('\n');
+}
+
+/** Append to GitHub's step summary when running in GitHub Actions. */
+export function appendStepSummary(
+  markdown: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) return undefined;
+  appendFileSync(file, `${markdown}\n`);
+  return file;
+}
