@@ -14,8 +14,15 @@ import { reportPath, writeHtmlReport } from '../reports/html/render.ts';
 import { buildReportData } from '../reports/html/report-data.ts';
 import { toJUnit } from '../reports/junit.ts';
 import { appendStepSummary, toMarkdown } from '../reports/markdown.ts';
+import { formatProgress, ProgressLine, wantsProgressLine } from '../reports/progress.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults, writeResults } from '../reports/results-json.ts';
-import { chooseStyle, formatScenario, formatSummary, type Style } from '../reports/terminal.ts';
+import {
+  chooseStyle,
+  formatScenario,
+  formatSummary,
+  type Style,
+  violationCount,
+} from '../reports/terminal.ts';
 import { type ChaosConfig, loadConfig } from './config.ts';
 import { parseDuration } from './duration.ts';
 import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from './errors.ts';
@@ -369,17 +376,23 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   process.on('SIGTERM', onSignal);
 
   console.log(`seed ${seed}; ${runs.length} runs; report folder ${outDir}`);
+  const line = wantsProgressLine() ? new ProgressLine() : undefined;
+  let runIndex = 0;
+  let violationsSoFar = 0;
+  if (line)
+    settings.onProgress = (progress) =>
+      line.draw(formatProgress(progress, { index: runIndex, total: runs.length, violationsSoFar }));
   let exitCode: number = ExitCode.ok;
   const byScenario = new Map<string, RunResult[]>();
   try {
     await runSuite(runs, pool, settings, {
       onRunStart: (run, index, total) => {
-        if (!process.stdout.isTTY) return;
-        process.stdout.write(
-          style.dim(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} ...\r`),
-        );
+        runIndex = index;
+        line?.draw(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} starting`);
       },
       onRunDone: (result) => {
+        line?.clear();
+        violationsSoFar += violationCount(result);
         results.runs.push(result);
         save();
         const group = byScenario.get(result.scenario) ?? [];
@@ -394,6 +407,7 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
     results.error = error.message;
     exitCode = error.exitCode;
   } finally {
+    line?.clear();
     results.servers = await pool.describe();
     await pool.stopAll();
     process.off('SIGINT', onSignal);

@@ -80,6 +80,9 @@ export class HistoryWriter {
   private closed = false;
   private readonly startedAt = performance.now();
   private readonly timer: NodeJS.Timeout;
+  /** Completions recorded so far, and faults started and not yet healed: for the progress line. */
+  completed = 0;
+  readonly activeFaults = new Set<string>();
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -102,10 +105,13 @@ export class HistoryWriter {
 
   complete(id: number, worker: number, op: string, result: Completion): void {
     const { outcome, value, error } = result;
+    this.completed++;
     this.append({ type: outcome, id, worker, op, t: this.now(), value, error } as CompletionEvent);
   }
 
   fault(type: FaultEvent['type'], fault: string, detail?: unknown): void {
+    if (type === 'fault-start') this.activeFaults.add(fault);
+    else this.activeFaults.delete(fault);
     this.append({ type, fault, t: this.now(), detail });
   }
 

@@ -52,8 +52,22 @@ export interface RunSettings {
   thresholds?: Thresholds;
   /** Thresholds on every run's own results (violations, latency{op:...}, conflict_rate...), from the config. */
   runThresholds?: Thresholds;
+  /** Called a few times a second while a workload runs (the terminal's progress line). */
+  onProgress?: (progress: RunProgress) => void;
   signal?: AbortSignal;
 }
+
+export interface RunProgress {
+  scenario: string;
+  variant: string;
+  elapsedMs: number;
+  /** Planned length; absent for runs of an operation count. */
+  totalMs?: number;
+  operations: number;
+  activeFaults: string[];
+}
+
+const PROGRESS_INTERVAL_MS = 250;
 
 /** An operation still running after this long is recorded as `info`. */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -155,6 +169,7 @@ interface RunPlan {
   windows: FaultWindow[];
   historyFile: string;
   signal: AbortSignal | undefined;
+  onProgress: ((progress: Omit<RunProgress, 'scenario' | 'variant'>) => void) | undefined;
   /** Load scenarios: the engine drives the target instead of the workers. */
   load?: {
     options: LoadOptions;
@@ -200,6 +215,18 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
     const environment = { server, database: scratch.info, ...(proxy ? { proxy } : {}) };
     const nemesis = new Nemesis(windows, environment, history, history.now());
     const faultsDone = nemesis.run();
+    const progress = plan.onProgress
+      ? setInterval(
+          () =>
+            plan.onProgress!({
+              elapsedMs: history.now(),
+              ...(spec.durationMs === undefined ? {} : { totalMs: spec.durationMs }),
+              operations: history.completed,
+              activeFaults: [...history.activeFaults],
+            }),
+          PROGRESS_INTERVAL_MS,
+        )
+      : undefined;
     let load: LoadResult | undefined;
     try {
       if (plan.load) {
@@ -225,6 +252,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
         });
       }
     } finally {
+      clearInterval(progress);
       try {
         // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
         await nemesis.stop();
@@ -307,6 +335,9 @@ export async function runScenario(
     windows: planFaultWindows(faults, spec.durationMs ?? 0, settings.seed),
     historyFile,
     signal: settings.signal,
+    onProgress: settings.onProgress
+      ? (p) => settings.onProgress!({ scenario: scenario.name, variant, ...p })
+      : undefined,
     ...(load
       ? {
           load: {

@@ -29,6 +29,9 @@ import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
 import type { HttpInterface, TargetDefinition } from '../../harness/target.ts';
 import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
+import { renderHtml } from '../../reports/html/render.ts';
+import { buildReportData } from '../../reports/html/report-data.ts';
+import { fakeRun, fakeSuite } from '../../reports/testing/fake-results.ts';
 import {
   emailForKey,
   mariadbUpsert,
@@ -65,6 +68,8 @@ interface Measurement {
 }
 
 const best = (xs: number[]) => Math.max(...xs);
+let reportBytes = 0;
+const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
 async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
@@ -322,6 +327,12 @@ async function memoryOfOneMillionOperations(): Promise<Measurement> {
   console.log(
     `  recorded ${spec.opCount} operations (${(statSync(history.path).size / 1e6).toFixed(0)} MB of history on disk), peak RSS ${megabytes.toFixed(0)} MB`,
   );
+  // The HTML report of that run: downsampled, so it stays small however long the history.
+  const report = renderHtml(
+    await buildReportData(fakeSuite([fakeRun({ historyFiles: [history.path] })]), '1,000,000 operations'),
+  );
+  reportBytes = Buffer.byteLength(report);
+  console.log(`  HTML report of the 1,000,000 operations: ${(reportBytes / 1e6).toFixed(2)} MB (bar 5 MB)`);
   rmSync(dir, { recursive: true, force: true });
   return {
     name: 'memory: peak RSS while recording 1,000,000 operations',
@@ -342,7 +353,18 @@ async function main(): Promise<number> {
     if (ONLY.includes('postgres')) measurements.push(await sqlVersionedUpdate(pool));
     if (ONLY.includes('mariadb')) measurements.push(await sqlUpsert(pool));
     if (ONLY.includes('http')) measurements.push(await httpPlaceOrder(pool));
-    if (ONLY.includes('memory')) measurements.push(await memoryOfOneMillionOperations());
+    if (ONLY.includes('memory')) {
+      measurements.push(await memoryOfOneMillionOperations());
+      measurements.push({
+        name: 'report: HTML report of a 1,000,000-operation run',
+        harness: reportBytes / 1e6,
+        reference: 5,
+        referenceTool: 'the 5 MB bar',
+        ratio: 5 / (reportBytes / 1e6),
+        bar: 1,
+        unit: 'MB',
+      });
+    }
   } finally {
     await pool.stopAll();
   }
@@ -357,7 +379,7 @@ async function main(): Promise<number> {
       )
       .join('');
     console.log(
-      `${m.name}: harness ${m.harness.toFixed(0)} vs ${m.referenceTool} ${m.reference.toFixed(0)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}`,
+      `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}`,
     );
   }
   const outDir = resolve(process.env.BENCH_OUT ?? 'chaos-report');

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from './config.ts';
+import type { Operation } from './history.ts';
+import { evaluateRunThresholds, parseMetricKey, type RunFacts } from './run-thresholds.ts';
+
+const op = (id: number, name: string, latency: number, outcome: Operation['outcome'] = 'ok'): Operation => ({
+  id,
+  worker: 0,
+  op: name,
+  args: {},
+  outcome,
+  invokedAt: id * 10,
+  completedAt: id * 10 + latency,
+});
+
+const run: RunFacts = {
+  scenario: 'stale-version-mutation',
+  variant: 'correct',
+  broken: false,
+  operations: [op(0, 'read', 1), op(1, 'update', 40), op(2, 'update', 80), op(3, 'update', 5, 'info')],
+  checks: [
+    {
+      checker: 'c',
+      verdict: 'invalid',
+      violations: [{ invariant: 'x', message: 'm', operations: [1] }],
+      omitted: 2,
+    },
+  ],
+  conflictRate: 0.25,
+  throughput: 120,
+  correctCoordinatedOmission: true,
+};
+
+describe('thresholds on a run', () => {
+  it('reads metric names and tags', () => {
+    expect(parseMetricKey('latency{op:update, scenario:s}')).toEqual({
+      metric: 'latency',
+      tags: { op: 'update', scenario: 's' },
+    });
+    expect(() => parseMetricKey('latncy')).toThrow(/unknown metric latncy/);
+    expect(() => parseMetricKey('latency{colour:red}')).toThrow(/tags are op:NAME/);
+  });
+
+  it("judges the issue's three examples, both ways", () => {
+    const results = evaluateRunThresholds(
+      {
+        violations: ['count==0'],
+        'latency{op:update}': ['p(99)<50', 'max<=80'],
+        conflict_rate: ['rate<0.3'],
+      },
+      run,
+    );
+    expect(results.map((r) => [r.metric, r.expression, r.value, r.passed])).toEqual([
+      ['violations', 'count==0', 3, false],
+      ['latency{op:update}', 'p(99)<50', 80, false], // info operations have no latency
+      ['latency{op:update}', 'max<=80', 80, true],
+      ['conflict_rate', 'rate<0.3', 0.25, true],
+    ]);
+  });
+
+  it('leaves broken variants alone unless a variant tag names them', () => {
+    const mutant = { ...run, variant: 'blind-update', broken: true };
+    expect(evaluateRunThresholds({ violations: ['count==0'] }, mutant)).toEqual([]);
+    expect(
+      evaluateRunThresholds({ 'violations{variant:blind-update}': ['count>0'] }, mutant)[0]?.passed,
+    ).toBe(true);
+    expect(evaluateRunThresholds({ 'throughput{scenario:other}': ['rate>1'] }, run)).toEqual([]);
+  });
+
+  it('refuses a bad threshold in the config, naming it', () => {
+    expect(() =>
+      validateConfig({ thresholds: { 'latency{op:update}': ['p99<5'] } }, 'chaos.config.ts'),
+    ).toThrow(/chaos\.config\.ts: thresholds: threshold for latency\{op:update\}: cannot read "p99<5"/);
+    expect(() => validateConfig({ thresholds: { conflict_rate: 'rate<0.3' } }, 'chaos.config.ts')).toThrow(
+      /thresholds\.conflict_rate/,
+    );
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../harness/cli.ts';
+import { compareRuns, formatGate } from './gate.ts';
+import { fakeRun, fakeSuite } from './testing/fake-results.ts';
+
+const baseline = fakeSuite([
+  fakeRun({ throughput: 1000, p99: 10 }),
+  fakeRun({ broken: true, violations: 30 }),
+]);
+
+describe('the regression gate', () => {
+  it('passes the same run', () => {
+    expect(compareRuns(baseline, baseline)).toEqual([]);
+  });
+
+  it('names each regression: mutant not caught, new violations, throughput drop, p99 rise', () => {
+    const worse = fakeSuite([
+      fakeRun({ throughput: 700, p99: 40, violations: 2 }),
+      fakeRun({ broken: true, violations: 0 }),
+    ]);
+    const regressions = compareRuns(baseline, worse);
+    expect(regressions.map((r) => r.kind).sort()).toEqual(
+      ['new-violations', 'no-longer-holds', 'not-caught', 'p99-rise', 'throughput-drop'].sort(),
+    );
+    expect(formatGate(regressions, 2)).toMatch(/throughput 1000 -> 700 ok\/s \(-30%, tolerance 20%\)/);
+    expect(formatGate(regressions, 2)).toMatch(
+      /stale-version-mutation \/ blind-update: not-caught: broken variant no longer detected/,
+    );
+  });
+
+  it('tolerates changes within the tolerances, and p99 noise of a few ms', () => {
+    const similar = fakeSuite([
+      fakeRun({ throughput: 850, p99: 14 }),
+      fakeRun({ broken: true, violations: 5 }),
+    ]);
+    expect(compareRuns(baseline, similar)).toEqual([]);
+    expect(
+      compareRuns(baseline, similar, { throughputDrop: 0.1, p99Rise: 0.5, p99SlackMs: 2 }).map((r) => r.kind),
+    ).toEqual(['throughput-drop']);
+  });
+
+  it('reports a run the baseline had and this one lacks', () => {
+    expect(compareRuns(baseline, fakeSuite([baseline.runs[0]!]))).toMatchObject([
+      { kind: 'missing', run: 'stale-version-mutation / blind-update' },
+    ]);
+  });
+
+  it('`chaos gate --baseline` exits 1 on a worse run and 0 on the same run, 2 on an unreadable baseline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-gate-'));
+    const baseFile = join(dir, 'baseline.json');
+    const worseFile = join(dir, 'worse.json');
+    writeFileSync(baseFile, JSON.stringify(baseline));
+    writeFileSync(
+      worseFile,
+      JSON.stringify(fakeSuite([fakeRun({ throughput: 500, p99: 10 }), baseline.runs[1]!])),
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await main(['gate', '--baseline', baseFile, worseFile])).toBe(1);
+      expect(log.mock.calls.flat().join('\n')).toMatch(
+        /gate: 1 regressions:\n {2}stale-version-mutation \/ correct: throughput-drop/,
+      );
+      expect(await main(['gate', '--baseline', baseFile, baseFile])).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toMatch(/no regressions in 2 runs/);
+      expect(await main(['gate', '--baseline', baseFile, worseFile, '--max-throughput-drop', '0.6'])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    writeFileSync(join(dir, 'broken.json'), '{ not json');
+    expect(await main(['gate', '--baseline', join(dir, 'broken.json'), baseFile])).toBe(2);
+    expect(await main(['gate', baseFile])).toBe(2); // no --baseline
+  });
+});
