@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { httpInterfaceOf, k6ScriptFor } from '../load/drive-load.ts';
 import { type LoadEngine, thresholdsFailed } from '../load/load-result.ts';
+import { type PropertyResult, parseReplay, runProperty } from '../properties/property-run.ts';
 import { compareRuns, DEFAULT_TOLERANCES, formatGate, type GateTolerances } from '../reports/gate.ts';
 import { reportPath, writeHtmlReport } from '../reports/html/render.ts';
 import { buildReportData } from '../reports/html/report-data.ts';
@@ -45,6 +46,9 @@ commands:
   sweep                contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200
                        (per-worker operations per second; 0 = closed loop); writes sweep.json
   k6 export SCENARIO   write the HTTP load scenario as a self-contained k6 script (--out FILE)
+  property TARGET      property-based test: generated clients, operations and statement schedules on
+                       the real database; a failure is shrunk and printed per client (--variant,
+                       --runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample)
   report [DIR]         rebuild report.html, junit.xml and summary.md from a run folder
   gate --baseline B [DIR]
                        compare a run (folder or results.json; default .) with a baseline results.json:
@@ -75,7 +79,11 @@ options:
   -h, --help           this text`;
 
 interface CliOptions {
-  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'help';
+  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'property' | 'help';
+  /** `property TARGET`: the target, fast-check runs, and a counterexample to replay. */
+  propertyTarget?: string;
+  propertyRuns?: number;
+  replay?: { seed: number; path: string };
   /** Compare with this results.json (gate, or run --baseline). */
   baseline?: string;
   tolerances?: Partial<GateTolerances>;
@@ -139,6 +147,8 @@ export function parseCli(argv: string[]): CliOptions {
         threshold: { type: 'string', multiple: true },
         segments: { type: 'string' },
         baseline: { type: 'string' },
+        runs: { type: 'string' },
+        replay: { type: 'string' },
         'max-throughput-drop': { type: 'string' },
         'max-p99-rise': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -163,12 +173,18 @@ export function parseCli(argv: string[]): CliOptions {
     command = action === 'export' ? 'k6-export' : 'run';
     if (action === 'run') engine = 'k6';
     scenarios = [scenario];
+  } else if (first === 'property') {
+    if (!positionals[1]) throw new UsageError('property: name the target, e.g. property postgres-versioning');
+    if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
+    command = 'property';
   } else if (first === 'report' || first === 'gate') {
     if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
     command = first;
   } else {
     if (first !== 'run' && first !== 'list' && first !== 'sweep' && first !== 'help')
-      throw new UsageError(`unknown command "${first}" (commands: run, list, sweep, k6, report, gate)`);
+      throw new UsageError(
+        `unknown command "${first}" (commands: run, list, sweep, k6, report, gate, property)`,
+      );
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     command = first;
   }
@@ -176,6 +192,19 @@ export function parseCli(argv: string[]): CliOptions {
   const options: CliOptions = { command };
   if ((command === 'report' || command === 'gate') && positionals[1]) options.reportDir = positionals[1];
   if (values.baseline !== undefined) options.baseline = values.baseline as string;
+  if (command === 'property') {
+    options.propertyTarget = positionals[1]!;
+    if (values.runs !== undefined) options.propertyRuns = positiveInteger(values.runs as string, '--runs');
+    if (values.replay !== undefined) {
+      try {
+        options.replay = parseReplay(values.replay as string);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+  } else if (values.runs !== undefined || values.replay !== undefined) {
+    throw new UsageError('--runs and --replay belong to the property command');
+  }
   if (command === 'gate' && !options.baseline)
     throw new UsageError('gate needs --baseline FILE (a results.json to compare with)');
   const fraction = (flag: string, text: unknown) => {
@@ -560,7 +589,107 @@ async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: 
   );
   console.log(`sweep: ${file}`);
   const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
-  return points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
+  const exitCode = points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
+  const html = writeHtmlReport(join(outDir, 'sweep.html'), {
+    title: `Contention sweep: ${run.scenario.name} / ${run.variant}`,
+    generatedAt: new Date().toISOString(),
+    suite: {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+      startedAt: new Date().toISOString(),
+      seed,
+      replay: `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${settings.durationMs}ms --seed ${seed}`,
+      servers: [],
+      interrupted: false,
+      passed: exitCode === ExitCode.ok,
+      exitCode,
+    },
+    runs: [],
+    sweep: {
+      scenario: run.scenario.name,
+      variant: run.variant,
+      seed,
+      durationMs: settings.durationMs ?? 0,
+      points,
+    },
+  });
+  console.log(`sweep plot: ${html}`);
+  return exitCode;
+}
+
+/** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
+async function propertyCommand(
+  options: CliOptions,
+  config: ChaosConfig,
+  registry: Registry,
+): Promise<number> {
+  const target = registry.targets.get(options.propertyTarget!);
+  if (!target)
+    throw new UsageError(
+      `property: unknown target "${options.propertyTarget}" (targets: ${[...registry.targets.keys()].join(', ')})`,
+    );
+  if (target.http)
+    throw new UsageError(
+      `property: ${target.name} is driven over HTTP; properties interleave SQL statements`,
+    );
+  const variants = options.variants ?? Object.keys(target.variants);
+  for (const v of variants)
+    if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant "${v}"`);
+  if (options.replay && variants.length !== 1) throw new UsageError('--replay needs one --variant');
+  const seed = options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
+  const outDir = resolve(
+    options.out ?? join('chaos-report', `property-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+  );
+  const pool = new ServerPool({
+    preference: options.provider ?? config.providers?.default ?? 'auto',
+    urls: {},
+  });
+  const results: PropertyResult[] = [];
+  try {
+    for (const variant of variants) {
+      const result = await runProperty(target, variant, pool, {
+        runs: options.propertyRuns ?? 100,
+        seed,
+        ...(options.replay ? { replay: options.replay } : {}),
+      });
+      results.push(result);
+      const verdict = result.held ? 'held' : 'failed';
+      const mark = result.passed ? (result.broken ? 'CAUGHT' : 'PASS') : result.broken ? 'MISSED' : 'FAIL';
+      console.log(
+        `${target.name} / ${variant}: property ${verdict} after ${result.runs} runs (seed ${result.seed}) ${mark}`,
+      );
+      if (result.text) {
+        console.log(result.text);
+        console.log(
+          `replay: npm run chaos -- property ${target.name} --variant ${variant} --replay ${result.seed}:${result.path}`,
+        );
+      }
+    }
+  } finally {
+    await pool.stopAll();
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'property.json'), `${JSON.stringify({ seed, results }, null, 2)}\n`);
+  const passed = results.every((r) => r.passed);
+  const html = writeHtmlReport(reportPath(outDir), {
+    title: `Properties: ${target.name}`,
+    generatedAt: new Date().toISOString(),
+    suite: {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+      startedAt: new Date().toISOString(),
+      seed,
+      replay: `npm run chaos -- property ${target.name} --seed ${seed}`,
+      servers: [],
+      interrupted: false,
+      passed,
+      exitCode: passed ? ExitCode.ok : ExitCode.checksFailed,
+    },
+    runs: [],
+    properties: results,
+  });
+  console.log(`results: ${join(outDir, 'property.json')}\nreport:  ${html}`);
+  return passed ? ExitCode.ok : ExitCode.checksFailed;
 }
 
 /** `k6 export SCENARIO`: the scenario's load as a k6 script, runnable without the harness. */
@@ -610,6 +739,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
     if (options.command === 'report') return await reportCommand(options);
     if (options.command === 'gate') return gateCommand(options);
+    if (options.command === 'property') return await propertyCommand(options, config, registry);
     return await runCommand(options, config, registry);
   } catch (error) {
     const code = exitCodeOf(error);

@@ -86,11 +86,11 @@ describe('selection', () => {
       'saga-orders/no-compensation',
       'saga-orders/non-idempotent',
       'saga-orders/no-saga-log',
-      'saga-orders-load/correct',
       'cross-service-delete/correct',
       'cross-service-delete/publish-outside-tx',
       'cross-service-delete/fire-and-forget-delete',
       'cross-service-delete/consumer-no-dedup',
+      'saga-orders-load/correct',
       'saga-orders-faults/correct',
       'saga-orders-faults/no-saga-log',
     ]);

@@ -97,7 +97,8 @@ describeWith(components, 'faults on real servers', () => {
   });
 
   it('crash kills the server mid-run: in-flight calls are info, calls while it is down fail, it restarts', async () => {
-    const { result, operations } = await runWithFault({ kind: 'crash', ...WINDOW });
+    // A restart takes a few hundred ms, more on a busy machine: leave time after it to see recovery.
+    const { result, operations } = await runWithFault({ kind: 'crash', ...WINDOW }, 250, 2600);
     const { inside, after } = split(result, operations);
     expect(inside.filter((o) => o.outcome === 'info').length).toBeGreaterThanOrEqual(1);
     expect(

@@ -96,10 +96,10 @@ export function renderHtml(data: ReportData): string {
 <body>
 <h1>${escapeHtml(data.title)}</h1>
 <p class="meta">seed ${escapeHtml(suite.seed)} &middot; started ${escapeHtml(suite.startedAt)} &middot; exit code ${escapeHtml(suite.exitCode ?? 'unknown')}${suite.interrupted ? ' &middot; interrupted' : ''}</p>
-<p id="headline" class="${suite.passed ? 'good-text' : 'bad-text'}"><span class="badge ${suite.passed ? 'good' : 'bad'}">${suite.passed ? 'PASSED' : 'FAILED'}</span> ${headline}</p>
+${data.runs.length === 0 ? '' : `<p id="headline"><span class="badge ${suite.passed ? 'good' : 'bad'}">${suite.passed ? 'PASSED' : 'FAILED'}</span> ${headline}</p>`}
 ${suite.error ? `<p class="error">${escapeHtml(suite.error)}</p>` : ''}
 <p class="meta">replay: <code>${escapeHtml(suite.replay)}</code></p>
-${summaryTable(data)}
+${data.runs.length === 0 ? '' : summaryTable(data)}
 <div id="runs"></div>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${UPLOT_JS}</script>

@@ -136,6 +136,32 @@
     return svg;
   }
 
+  /** Latency percentiles of a load run as a line over p50, p90, p99, p99.9. */
+  function percentileChart(container, latency) {
+    const labels = ['p50', 'p90', 'p99', 'p99.9'];
+    const options = {
+      width: Math.min(600, chartWidth(container)),
+      height: 180,
+      scales: { x: { time: false } },
+      axes: [
+        { values: (_u, splits) => splits.map((i) => labels[i] || ''), splits: () => [0, 1, 2, 3] },
+        { label: 'ms' },
+      ],
+      series: [
+        { label: 'percentile' },
+        { label: 'latency ms', stroke: COLORS.ok, width: 2, points: { show: true, size: 6 } },
+      ],
+    };
+    return new uPlot(
+      options,
+      [
+        [0, 1, 2, 3],
+        [latency.p50, latency.p90, latency.p99, latency.p99_9],
+      ],
+      container,
+    );
+  }
+
   function loadSection(load) {
     const model = load.model === 'open' ? `open model, ${load.ratePerSecond} req/s` : 'closed model';
     const rows = [
@@ -155,7 +181,9 @@
       ],
     ];
     if (load.iterations !== undefined) rows.push(['k6 iterations', String(load.iterations)]);
-    const parts = [el('h3', {}, 'Load'), table(['', ''], rows, 'figures')];
+    const chart = el('div', { class: 'chart load-percentiles' });
+    const parts = [el('h3', {}, 'Load'), table(['', ''], rows, 'figures'), chart];
+    requestAnimationFrame(() => percentileChart(chart, load.latency));
     if (load.thresholds.length > 0)
       parts.push(
         table(
@@ -327,6 +355,139 @@
     }
   }
 
+  /** The contention sweep: conflict rate, throughput and p99 against workers, a line per rate. */
+  function sweepSection(sweep) {
+    const workers = [...new Set(sweep.points.map((p) => p.workers))].sort((a, b) => a - b);
+    const rates = [...new Set(sweep.points.map((p) => p.rate))].sort((a, b) => a - b);
+    const palette = ['#1565c0', '#c62828', '#2e7d32', '#ef8f00', '#6a1b9a', '#00838f'];
+    const section = el(
+      'section',
+      { id: 'sweep', class: 'run' },
+      el('h2', {}, `Contention sweep: ${sweep.scenario} / ${sweep.variant}`),
+      el(
+        'p',
+        { class: 'meta' },
+        `seed ${sweep.seed}, ${sweep.durationMs} ms a point; rate in operations per second per worker (0 = closed loop)`,
+      ),
+    );
+    root.append(section);
+    const metrics = [
+      ['conflictRate', 'conflict rate'],
+      ['throughput', 'ok operations/s'],
+      ['p99', 'p99 latency ms'],
+    ];
+    for (const [key, label] of metrics) {
+      const chart = el('div', { class: 'chart sweep' });
+      section.append(el('h3', {}, label), chart);
+      const series = rates.map((rate) =>
+        workers.map((w) => {
+          const point = sweep.points.find((p) => p.workers === w && p.rate === rate);
+          return point ? point[key] : null;
+        }),
+      );
+      new uPlot(
+        {
+          width: chartWidth(chart),
+          height: 220,
+          scales: { x: { time: false } },
+          axes: [{ label: 'workers' }, { label }],
+          series: [
+            { label: 'workers' },
+            ...rates.map((rate, i) => ({
+              label: rate === 0 ? 'closed loop' : `${rate}/s per worker`,
+              stroke: palette[i % palette.length],
+              width: 2,
+              points: { show: true, size: 6 },
+            })),
+          ],
+        },
+        [workers, ...series],
+        chart,
+      );
+    }
+    section.append(
+      table(
+        ['workers', 'rate', 'operations', 'conflict rate', 'ok/s', 'p99 ms', 'verdict'],
+        sweep.points.map((p) => [
+          String(p.workers),
+          String(p.rate),
+          String(p.operations),
+          pct(p.conflictRate),
+          p.throughput.toFixed(0),
+          ms(p.p99),
+          p.verdict,
+        ]),
+        'sweep-points',
+      ),
+    );
+  }
+
+  /** A property run; its shrunk counterexample as a trace with one column per client. */
+  function propertySection(p, index) {
+    const status = p.passed ? (p.broken ? 'CAUGHT' : 'PASS') : p.broken ? 'MISSED' : 'FAIL';
+    const section = el(
+      'section',
+      { id: `property-${index}`, class: 'run property' },
+      el(
+        'h2',
+        {},
+        `Property: ${p.target} / ${p.variant} `,
+        el('span', { class: `badge ${p.passed ? 'good' : 'bad'}` }, status),
+      ),
+      el('p', { class: 'meta' }, `${p.held ? 'held' : 'failed'} after ${p.runs} runs, seed ${p.seed}`),
+    );
+    const c = p.counterexample;
+    if (c) {
+      section.append(
+        el(
+          'p',
+          {},
+          'Replay: ',
+          el(
+            'code',
+            {},
+            `npm run chaos -- property ${p.target} --variant ${p.variant} --replay ${p.seed}:${p.path}`,
+          ),
+        ),
+      );
+      const clients = [...new Set(c.trace.map((s) => s.client))].sort((a, b) => a - b);
+      section.append(
+        el('h3', {}, 'Shrunk counterexample, statement by statement'),
+        table(
+          ['#', ...clients.map((client) => `client ${client}`)],
+          c.trace.map((s, i) => [
+            String(i + 1),
+            ...clients.map((client) =>
+              client === s.client
+                ? `op ${s.operation}: ${s.sql}${s.params.length ? ` ${JSON.stringify(s.params)}` : ''}${s.result === 'done' ? '' : ` [${s.result}${s.detail ? `: ${s.detail}` : ''}]`}`
+                : '',
+            ),
+          ]),
+          'operations trace',
+        ),
+        el('h3', {}, 'Outcomes'),
+        table(
+          ['client', 'operation', 'arguments', 'outcome', 'result'],
+          c.operations.map((o) => [
+            String(o.client),
+            o.op,
+            JSON.stringify(o.args),
+            o.outcome,
+            JSON.stringify(o.result === undefined ? '' : o.result),
+          ]),
+          'operations',
+        ),
+      );
+      for (const v of c.violations)
+        section.append(
+          el('div', { class: 'violation' }, el('p', {}, el('strong', {}, v.invariant), `: ${v.message}`)),
+        );
+    }
+    root.append(section);
+  }
+
+  if (data.sweep) sweepSection(data.sweep);
+  (data.properties || []).forEach(propertySection);
   data.runs.forEach(runSection);
   document.body.setAttribute('data-rendered', 'true');
 })();

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import type { CheckResult } from '../../harness/checkers/types.ts';
 import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/history.ts';
 import type { RunResult } from '../../harness/runner.ts';
+import type { SweepPoint } from '../../harness/sweep.ts';
+import type { PropertyResult } from '../../properties/property-run.ts';
 import type { SuiteResults } from '../results-json.ts';
 
 /** Latency points kept per run; beyond it every k-th operation is kept, and the chart says so. */
@@ -53,11 +55,23 @@ export interface RunView {
   violationsTotal: number;
 }
 
+export interface SweepView {
+  scenario: string;
+  variant: string;
+  seed: number;
+  durationMs: number;
+  points: SweepPoint[];
+}
+
 export interface ReportData {
   title: string;
   generatedAt: string;
   suite: Omit<SuiteResults, 'runs'>;
   runs: RunView[];
+  /** A contention sweep's grid, plotted when present. */
+  sweep?: SweepView;
+  /** Property runs, with each counterexample as a per-client trace. */
+  properties?: PropertyResult[];
 }
 
 const shorten = (value: unknown): string => {

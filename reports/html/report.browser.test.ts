@@ -17,6 +17,7 @@ import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
 import { defineTarget, ok } from '../../harness/target.ts';
 import { chromiumComponent, describeWith, postgresComponent } from '../../harness/testing/components.ts';
+import { runProperty } from '../../properties/property-run.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
 import type { SuiteResults } from '../results-json.ts';
 import { renderHtml } from './render.ts';
@@ -181,6 +182,116 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       await page.screenshot({ path: screenshot, fullPage: false });
       expect(statSync(screenshot).size).toBeGreaterThan(10_000);
       console.log(`report screenshot: ${screenshot} (report ${readFileSync(file).length} bytes)`);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('plots a contention sweep and a load run when the report has them', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'chaos-report-sweep-'));
+    const data = await buildReportData(
+      {
+        schemaVersion: 1,
+        tool: { name: 'concurrency-chaos-harness', version: 'test' },
+        startedAt: new Date().toISOString(),
+        seed: 3,
+        replay: 'npm run chaos -- sweep',
+        servers: [],
+        interrupted: false,
+        passed: true,
+        runs: [
+          {
+            ...(await runScenario(
+              {
+                name: 'stale-version-mutation',
+                description: '',
+                target: 'postgres-versioning',
+                workload: { workers: 2 },
+              },
+              postgresVersioning,
+              'correct',
+              pool,
+              { seed: 3, outDir, durationMs: 300 },
+            )),
+            // The load figures of a load scenario (their engines are tested in load/); here only their drawing.
+            load: {
+              engine: 'autocannon',
+              model: 'closed',
+              connections: 2,
+              requests: 100,
+              requestsPerSecond: 50,
+              latency: { p50: 3, p90: 7, p99: 20, p99_9: 31, avg: 4, max: 31 },
+              latencySource: "autocannon's HDR histogram",
+              non2xx: 0,
+              errors: 0,
+              timeouts: 0,
+              checksFailed: 0,
+              thresholds: [{ metric: 'latency', expression: 'p(99)<50', value: 20, passed: true }],
+            },
+          },
+        ],
+      },
+      'Sweep',
+    );
+    data.sweep = {
+      scenario: 'stale-version-mutation',
+      variant: 'correct',
+      seed: 3,
+      durationMs: 500,
+      points: [1, 2, 4].flatMap((workers) =>
+        [0, 100].map((rate) => ({
+          workers,
+          rate,
+          operations: 100 * workers,
+          conflictRate: rate === 0 ? 0.1 * workers : 0,
+          throughput: rate === 0 ? 900 * workers : rate * workers,
+          p99: 1 + workers,
+          verdict: 'valid',
+        })),
+      ),
+    };
+    // A property run with its shrunk counterexample, drawn as a per-client trace.
+    data.properties = [await runProperty(postgresVersioning, 'blind-update', pool, { runs: 20, seed: 11 })];
+    const file = join(outDir, 'sweep.html');
+    (await import('node:fs')).writeFileSync(file, renderHtml(data));
+    const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-rendered="true"]');
+      await page.waitForSelector('.load-percentiles canvas');
+      expect(problems).toEqual([]);
+      const drawn = await page.$$eval('.chart.sweep canvas, .load-percentiles canvas', (canvases) =>
+        canvases.map((canvas) => {
+          const pixels = (canvas as HTMLCanvasElement)
+            .getContext('2d')!
+            .getImageData(
+              0,
+              0,
+              (canvas as HTMLCanvasElement).width,
+              (canvas as HTMLCanvasElement).height,
+            ).data;
+          let painted = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+          return painted;
+        }),
+      );
+      expect(drawn).toHaveLength(4); // conflict rate, throughput, p99; the load percentiles
+      for (const painted of drawn) expect(painted).toBeGreaterThan(300);
+      const rows = await page.$$eval('#sweep table.sweep-points tbody tr', (trs) => trs.length);
+      expect(rows).toBe(6);
+      // The counterexample: a column per client, a row per statement, each statement in its client's column.
+      const trace = await page.$$eval('#property-0 table.trace tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')),
+      );
+      expect(trace[0]).toEqual(['#', 'client 0', 'client 1']);
+      expect(trace.length - 1).toBeLessThanOrEqual(6);
+      for (const row of trace.slice(1)) expect(row.filter((cell) => /^op \d+: /.test(cell))).toHaveLength(1);
     } finally {
       await browser.close();
     }

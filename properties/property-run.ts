@@ -1,0 +1,100 @@
+/**
+ * `npm run chaos -- property TARGET`: the property-based concurrency test of
+ * one target and variant, with a larger budget than `npm test` gives it. A
+ * failure is shrunk by fast-check and printed as a per-client trace, with
+ * the `--replay SEED:PATH` that reproduces it; results and the trace go to
+ * property.json and the HTML report.
+ */
+import fc from 'fast-check';
+import type { ServerPool } from '../harness/server-pool.ts';
+import type { TargetDefinition } from '../harness/target.ts';
+import {
+  type CaseResult,
+  type ConcurrencyCase,
+  concurrencyCase,
+  formatTrace,
+  runCase,
+} from './concurrency-property.ts';
+import type { TraceStep } from './scheduler/interleaving-scheduler.ts';
+
+export interface PropertyResult {
+  target: string;
+  variant: string;
+  broken: boolean;
+  /** The property held for every case tried. */
+  held: boolean;
+  /** Correct variant held, or the broken one was caught. */
+  passed: boolean;
+  runs: number;
+  seed: number;
+  /** fast-check's path to the shrunk counterexample; with the seed, `--replay SEED:PATH`. */
+  path?: string;
+  counterexample?: {
+    case: ConcurrencyCase;
+    trace: TraceStep[];
+    operations: { client: number; op: string; args: unknown; outcome: string; result: unknown }[];
+    violations: { invariant: string; message: string }[];
+  };
+  text?: string;
+}
+
+export function parseReplay(text: string): { seed: number; path: string } {
+  const match = /^(-?\d+):(\d+(?::\d+)*)$/.exec(text.trim());
+  if (!match)
+    throw new Error(
+      `--replay: expected SEED:PATH as printed by a failed property, e.g. 42:3:0:1, got "${text}"`,
+    );
+  return { seed: Number(match[1]), path: match[2]! };
+}
+
+function describe(kase: ConcurrencyCase, result: CaseResult): NonNullable<PropertyResult['counterexample']> {
+  return {
+    case: kase,
+    trace: result.outcome.trace,
+    operations: result.operations.map((o) => ({
+      client: o.worker,
+      op: o.op,
+      args: o.args,
+      outcome: o.outcome,
+      result: o.value ?? o.error,
+    })),
+    violations: result.checks.flatMap((c) =>
+      c.violations.map((v) => ({ invariant: v.invariant, message: v.message })),
+    ),
+  };
+}
+
+export async function runProperty(
+  target: TargetDefinition,
+  variant: string,
+  pool: ServerPool,
+  options: { runs: number; seed: number; replay?: { seed: number; path: string } },
+): Promise<PropertyResult> {
+  const cases = concurrencyCase({ maxClients: 3, maxOperations: 3, maxKeys: 2 });
+  const property = fc.asyncProperty(
+    cases,
+    async (kase) => (await runCase(target, variant, kase, pool)).verdict !== 'invalid',
+  );
+  const settings = options.replay
+    ? { seed: options.replay.seed, path: options.replay.path, numRuns: 1 }
+    : { seed: options.seed, numRuns: options.runs };
+  const details = await fc.check(property, settings);
+  const broken = target.variants[variant]!.broken;
+  const result: PropertyResult = {
+    target: target.name,
+    variant,
+    broken,
+    held: !details.failed,
+    passed: broken ? details.failed : !details.failed,
+    runs: details.numRuns,
+    seed: details.seed,
+  };
+  if (details.failed && details.counterexample) {
+    const kase = details.counterexample[0];
+    const shrunk = await runCase(target, variant, kase, pool);
+    result.path = details.counterexamplePath ?? undefined;
+    result.counterexample = describe(kase, shrunk);
+    result.text = formatTrace(shrunk);
+  }
+  return result;
+}

@@ -1,0 +1,132 @@
+/**
+ * The scheduler on real servers: a statement waiting for a row lock is seen
+ * as blocked from the database itself and the schedule moves on; a deadlock
+ * is an outcome (the database's victim on MariaDB, the scheduler's
+ * deterministic one on Postgres), not a hang or a crash.
+ */
+import { afterAll, expect, it } from 'vitest';
+import {
+  adminQuery,
+  connectMariaDb,
+  connectPostgres,
+  type MariaDbConnection,
+  type PostgresClient,
+} from '../../harness/db.ts';
+import { createScratchDatabase } from '../../harness/scratch-database.ts';
+import { ServerPool } from '../../harness/server-pool.ts';
+import { defineTarget, ok } from '../../harness/target.ts';
+import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
+import { runSchedule } from './interleaving-scheduler.ts';
+import { lockObserverFor } from './lock-observer.ts';
+
+const pool = new ServerPool({ preference: 'auto', urls: {} });
+afterAll(() => pool.stopAll());
+
+/** Update two rows in one transaction, in the order given: the textbook deadlock when two clients cross. */
+function lockingTarget(kind: 'postgres' | 'mariadb') {
+  return defineTarget<PostgresClient | MariaDbConnection, null>({
+    name: `locks-${kind}`,
+    description: 'two row updates in a transaction',
+    database: kind,
+    variants: { correct: { description: '', broken: false } },
+    setup: (ctx) =>
+      adminQuery(ctx.database, [
+        kind === 'postgres'
+          ? 'CREATE TABLE item (id INT PRIMARY KEY, n INT NOT NULL)'
+          : 'CREATE TABLE item (id INT PRIMARY KEY, n INT NOT NULL) ENGINE = InnoDB',
+        'INSERT INTO item VALUES (1, 0), (2, 0)',
+      ]),
+    connect: (ctx) => (kind === 'postgres' ? connectPostgres(ctx.database) : connectMariaDb(ctx.database)),
+    disconnect: (c) => c.end(),
+    operations: {
+      async updateTwo(c, args: { first: number; second: number }) {
+        const q = (sql: string) => (c as PostgresClient).query(sql);
+        await q('BEGIN');
+        try {
+          await q(`UPDATE item SET n = n + 1 WHERE id = ${args.first}`);
+          await q(`UPDATE item SET n = n + 1 WHERE id = ${args.second}`);
+          await q('COMMIT');
+        } catch (error) {
+          await q('ROLLBACK').catch(() => {});
+          throw error;
+        }
+        return ok();
+      },
+    },
+    plan: () => ({ op: 'updateTwo', args: { first: 1, second: 2 } }),
+    finalState: async () => null,
+    checkers: [],
+  });
+}
+
+async function schedule(
+  kind: 'postgres' | 'mariadb',
+  programs: { first: number; second: number }[],
+  order: number[],
+) {
+  const target = lockingTarget(kind);
+  const server = await pool.get(kind);
+  const scratch = await createScratchDatabase(server);
+  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+  try {
+    await target.setup(ctx);
+    const connections = await Promise.all(programs.map((_, i) => target.connect(ctx, i)));
+    const observer = await lockObserverFor(kind, server.admin, scratch.info.database);
+    try {
+      return await runSchedule({
+        target,
+        ctx,
+        programs: programs.map((args) => [{ op: 'updateTwo', args }]),
+        schedule: order,
+        connections,
+        observer,
+      });
+    } finally {
+      await observer.close();
+      for (const c of connections) await target.disconnect(c).catch(() => {});
+    }
+  } finally {
+    await scratch.drop();
+  }
+}
+
+for (const kind of ['postgres', 'mariadb'] as const) {
+  const component = kind === 'postgres' ? await postgresComponent() : await mariadbComponent();
+  describeWith([component], `interleaving scheduler on ${kind}`, () => {
+    it('sees a statement blocked on a row lock and lets the lock holder go on', async () => {
+      // Client 0 updates row 1 and holds it; client 1's update of row 1 must wait until 0 commits.
+      const { trace, operations } = await schedule(
+        kind,
+        [
+          { first: 1, second: 2 },
+          { first: 1, second: 2 },
+        ],
+        [0, 0, 1, 1, 0, 0, 1, 1],
+      );
+      const blocked = trace.filter((s) => s.result === 'blocked');
+      expect(blocked).toEqual([
+        expect.objectContaining({ client: 1, sql: 'UPDATE item SET n = n + 1 WHERE id = 1' }),
+      ]);
+      // After client 1 blocked, the schedule released client 0's statements, not client 1's.
+      const index = trace.indexOf(blocked[0]!);
+      expect(trace[index + 1]).toMatchObject({ client: 0 });
+      expect(operations.map((o) => o.outcome)).toEqual(['ok', 'ok']);
+    });
+
+    it('turns a deadlock into an outcome: one client fails, the other commits, the same way each time', async () => {
+      const crossing = [
+        { first: 1, second: 2 },
+        { first: 2, second: 1 },
+      ];
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await schedule(kind, crossing, [0, 0, 1, 1, 0, 1]));
+      const [first] = runs;
+      const outcomes = first!.operations.map((o) => o.outcome).sort();
+      expect(outcomes).toEqual(['fail', 'ok']);
+      expect(first!.operations.find((o) => o.outcome === 'fail')!.error).toMatch(
+        kind === 'postgres' ? /57014|cancel/i : /deadlock|1213/i,
+      );
+      for (const run of runs) expect(JSON.stringify(run)).toBe(JSON.stringify(first));
+    });
+  });
+}

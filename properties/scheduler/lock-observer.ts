@@ -1,0 +1,85 @@
+/**
+ * How the scheduler learns from the database which sessions wait for a lock,
+ * on a connection of its own: Postgres `pg_blocking_pids`, MariaDB InnoDB
+ * transactions in LOCK WAIT. Also how it names each client's session and
+ * cancels a statement (to break a deadlock the database has not broken).
+ */
+import type mysql from 'mysql2/promise';
+import { connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
+import { PreparedConnection } from '../../harness/pg-prepared.ts';
+import type { ConnectionInfo } from '../../harness/providers/types.ts';
+
+export interface LockObserver<Conn = unknown> {
+  /** The database's id of the session behind one of the target's connections. */
+  sessionId(connection: Conn): Promise<number>;
+  /** Sessions whose current statement waits for a lock held by another. */
+  waitingSessions(): Promise<Set<number>>;
+  /** Cancel the statement a session is running (it fails with the database's cancel error). */
+  cancel(sessionId: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Postgres connections the targets use: the lean prepared connection or pg.Client. */
+async function postgresPid(connection: unknown): Promise<number> {
+  if (connection instanceof PreparedConnection)
+    return Number((await connection.query('chaos_backend_pid', 'SELECT pg_backend_pid()', [])).rows[0]![0]);
+  return Number((await (connection as PostgresClient).query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+}
+
+export async function postgresLockObserver(admin: ConnectionInfo, database: string): Promise<LockObserver> {
+  const observer = await connectPostgres(admin);
+  return {
+    sessionId: postgresPid,
+    async waitingSessions() {
+      const { rows } = await observer.query(
+        `SELECT pid FROM pg_stat_activity
+          WHERE datname = $1 AND cardinality(pg_blocking_pids(pid)) > 0`,
+        [database],
+      );
+      return new Set(rows.map((r) => Number(r.pid)));
+    },
+    async cancel(pid) {
+      await observer.query('SELECT pg_cancel_backend($1)', [pid]);
+    },
+    close: () => observer.end(),
+  };
+}
+
+/** InnoDB's trx_i_s cache lifetime (TRX_I_S_CACHE_MIN_REFRESH_US), plus a margin. */
+const INNODB_TRX_REFRESH_MS = 120;
+
+export async function mariadbLockObserver(admin: ConnectionInfo): Promise<LockObserver> {
+  // The admin account: reading INNODB_TRX needs the PROCESS privilege.
+  const observer = await connectMariaDb(admin);
+  let lastRead = 0;
+  return {
+    async sessionId(connection) {
+      const [rows] = await (connection as mysql.Connection).query('SELECT CONNECTION_ID() AS id');
+      return Number((rows as { id: number }[])[0]!.id);
+    },
+    async waitingSessions() {
+      // InnoDB refreshes its INNODB_TRX snapshot only when nobody read it for 100 ms:
+      // polling faster would keep showing a stale one, so reads are spaced out.
+      const wait = lastRead + INNODB_TRX_REFRESH_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastRead = Date.now();
+      const [rows] = await observer.query(
+        "SELECT trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'",
+      );
+      return new Set((rows as { id: number }[]).map((r) => Number(r.id)));
+    },
+    async cancel(id) {
+      await observer.query(`KILL QUERY ${Number(id)}`);
+    },
+    close: () => observer.end(),
+  };
+}
+
+/** Observes the sessions of `database` from the server's admin account. */
+export function lockObserverFor(
+  kind: 'mariadb' | 'postgres',
+  admin: ConnectionInfo,
+  database: string,
+): Promise<LockObserver> {
+  return kind === 'postgres' ? postgresLockObserver(admin, database) : mariadbLockObserver(admin);
+}
