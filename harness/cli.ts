@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { httpInterfaceOf, k6ScriptFor } from '../load/drive-load.ts';
 import { type LoadEngine, thresholdsFailed } from '../load/load-result.ts';
+import { PROBES } from '../properties/isolation/probes.ts';
+import { formatIsolationTable, runIsolationProbes } from '../properties/isolation/run-probes.ts';
 import { type PropertyResult, parseReplay, runProperty } from '../properties/property-run.ts';
 import { compareRuns, DEFAULT_TOLERANCES, formatGate, type GateTolerances } from '../reports/gate.ts';
 import { reportPath, writeHtmlReport } from '../reports/html/render.ts';
@@ -49,6 +51,8 @@ commands:
   property TARGET      property-based test: generated clients, operations and statement schedules on
                        the real database; a failure is shrunk and printed per client (--variant,
                        --runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample)
+  isolation            probe G0, G1a, G1b, G1c, OTV, PMP, P4, G-single, G2-item and G2 at every
+                       isolation level of Postgres and MariaDB; prints the table, writes results.json
   report [DIR]         rebuild report.html, junit.xml and summary.md from a run folder
   gate --baseline B [DIR]
                        compare a run (folder or results.json; default .) with a baseline results.json:
@@ -79,7 +83,7 @@ options:
   -h, --help           this text`;
 
 interface CliOptions {
-  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'property' | 'help';
+  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'property' | 'isolation' | 'help';
   /** `property TARGET`: the target, fast-check runs, and a counterexample to replay. */
   propertyTarget?: string;
   propertyRuns?: number;
@@ -173,6 +177,9 @@ export function parseCli(argv: string[]): CliOptions {
     command = action === 'export' ? 'k6-export' : 'run';
     if (action === 'run') engine = 'k6';
     scenarios = [scenario];
+  } else if (first === 'isolation') {
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    command = 'isolation';
   } else if (first === 'property') {
     if (!positionals[1]) throw new UsageError('property: name the target, e.g. property postgres-versioning');
     if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
@@ -183,7 +190,7 @@ export function parseCli(argv: string[]): CliOptions {
   } else {
     if (first !== 'run' && first !== 'list' && first !== 'sweep' && first !== 'help')
       throw new UsageError(
-        `unknown command "${first}" (commands: run, list, sweep, k6, report, gate, property)`,
+        `unknown command "${first}" (commands: run, list, sweep, k6, report, gate, property, isolation)`,
       );
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     command = first;
@@ -617,6 +624,43 @@ async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: 
   return exitCode;
 }
 
+/** `isolation`: which anomalies each isolation level of Postgres and MariaDB prevents, probed for real. */
+async function isolationCommand(options: CliOptions, config: ChaosConfig): Promise<number> {
+  const outDir = resolve(
+    options.out ?? join('chaos-report', `isolation-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+  );
+  const pool = new ServerPool({
+    preference: options.provider ?? config.providers?.default ?? 'auto',
+    urls: {},
+  });
+  const results: SuiteResults = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+    startedAt: new Date().toISOString(),
+    seed: 0,
+    replay: 'npm run chaos -- isolation',
+    servers: [],
+    interrupted: false,
+    passed: true,
+    runs: [],
+    isolation: [],
+  };
+  try {
+    console.log(`isolation probes: ${PROBES.map((p) => p.name).join(', ')}`);
+    results.isolation = await runIsolationProbes(['postgres', 'mariadb'], pool, (r) =>
+      process.stdout.write(`  ${r.database} ${r.level} ${r.probe}: ${r.verdict} (${r.detail})\n`),
+    );
+    results.servers = await pool.describe();
+  } finally {
+    await pool.stopAll();
+  }
+  results.finishedAt = new Date().toISOString();
+  results.exitCode = ExitCode.ok;
+  console.log(`\n${formatIsolationTable(results.isolation ?? [])}`);
+  console.log(`results: ${writeResults(outDir, results)}`);
+  return ExitCode.ok;
+}
+
 /** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
 async function propertyCommand(
   options: CliOptions,
@@ -740,6 +784,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.command === 'report') return await reportCommand(options);
     if (options.command === 'gate') return gateCommand(options);
     if (options.command === 'property') return await propertyCommand(options, config, registry);
+    if (options.command === 'isolation') return await isolationCommand(options, config);
     return await runCommand(options, config, registry);
   } catch (error) {
     const code = exitCodeOf(error);

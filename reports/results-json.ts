@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../harness/runner.ts';
+import type { ProbeResult } from '../properties/isolation/run-probes.ts';
 
 /** Bumped whenever a field changes meaning or disappears. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -24,6 +25,8 @@ export interface SuiteResults {
   passed: boolean;
   exitCode?: number;
   runs: RunResult[];
+  /** `chaos isolation`: each anomaly probe at each isolation level, prevented or allowed. */
+  isolation?: ProbeResult[];
   /** Why the suite stopped early, if it did. */
   error?: string;
 }

@@ -1,0 +1,55 @@
+/**
+ * Isolation probes on real Postgres and MariaDB, checked against what the
+ * databases document (and Hermitage measured): a probe must report an anomaly
+ * where the level permits it and "prevented" where the level forbids it.
+ */
+import { afterAll, expect, it } from 'vitest';
+import { ServerPool } from '../../harness/server-pool.ts';
+import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
+import { PROBES } from './probes.ts';
+import { runProbe } from './run-probes.ts';
+
+const pool = new ServerPool({ preference: 'auto', urls: {} });
+afterAll(() => pool.stopAll());
+
+const probe = (name: string) => PROBES.find((p) => p.name === name)!;
+
+describeWith([await postgresComponent()], 'isolation probes on Postgres', () => {
+  it('read committed lets a lost update and read skew through; repeatable read stops both', async () => {
+    expect((await runProbe('postgres', 'read committed', probe('P4'), pool)).verdict).toBe('allowed');
+    expect((await runProbe('postgres', 'read committed', probe('G-single'), pool)).verdict).toBe('allowed');
+    const p4 = await runProbe('postgres', 'repeatable read', probe('P4'), pool);
+    expect(p4).toMatchObject({ verdict: 'prevented' });
+    expect(p4.detail).toMatch(/could not serialize/);
+    expect((await runProbe('postgres', 'repeatable read', probe('G-single'), pool)).verdict).toBe(
+      'prevented',
+    );
+  });
+
+  it('repeatable read (snapshot isolation) allows write skew; serializable prevents it', async () => {
+    expect((await runProbe('postgres', 'repeatable read', probe('G2-item'), pool)).verdict).toBe('allowed');
+    expect((await runProbe('postgres', 'serializable', probe('G2-item'), pool)).verdict).toBe('prevented');
+    expect((await runProbe('postgres', 'serializable', probe('G2'), pool)).verdict).toBe('prevented');
+  });
+
+  it('no level reads uncommitted or aborted data', async () => {
+    for (const name of ['G0', 'G1a', 'G1b', 'G1c'])
+      expect((await runProbe('postgres', 'read committed', probe(name), pool)).verdict, name).toBe(
+        'prevented',
+      );
+  });
+});
+
+describeWith([await mariadbComponent()], 'isolation probes on MariaDB', () => {
+  it('read uncommitted reads aborted and intermediate data; read committed does not', async () => {
+    expect((await runProbe('mariadb', 'read uncommitted', probe('G1a'), pool)).verdict).toBe('allowed');
+    expect((await runProbe('mariadb', 'read uncommitted', probe('G1b'), pool)).verdict).toBe('allowed');
+    expect((await runProbe('mariadb', 'read committed', probe('G1a'), pool)).verdict).toBe('prevented');
+  });
+
+  it('serializable prevents write skew and predicate anomalies', async () => {
+    expect((await runProbe('mariadb', 'serializable', probe('G2-item'), pool)).verdict).toBe('prevented');
+    expect((await runProbe('mariadb', 'serializable', probe('G2'), pool)).verdict).toBe('prevented');
+    expect((await runProbe('mariadb', 'repeatable read', probe('G2-item'), pool)).verdict).toBe('allowed');
+  });
+});

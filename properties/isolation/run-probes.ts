@@ -1,0 +1,184 @@
+/**
+ * Runs every isolation probe at every isolation level of a database through
+ * the interleaving scheduler, each on a fresh database, and tabulates which
+ * anomalies each level prevents.
+ */
+import type mysql from 'mysql2/promise';
+import { adminQuery, connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
+import { createScratchDatabase } from '../../harness/scratch-database.ts';
+import type { ServerPool } from '../../harness/server-pool.ts';
+import { defineTarget, fail, ok } from '../../harness/target.ts';
+import { runSchedule } from '../scheduler/interleaving-scheduler.ts';
+import { lockObserverFor } from '../scheduler/lock-observer.ts';
+import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
+
+type Kind = 'postgres' | 'mariadb';
+type Connection = PostgresClient | mysql.Connection;
+
+export interface ProbeResult {
+  database: Kind;
+  level: string;
+  probe: string;
+  verdict: 'prevented' | 'allowed';
+  /** How it was prevented, or what showed the anomaly. */
+  detail: string;
+}
+
+async function rowsOf(kind: Kind, connection: Connection, sql: string): Promise<[number, number][]> {
+  if (kind === 'postgres') {
+    const result = await (connection as PostgresClient).query(sql);
+    return (result.rows ?? []).map((r: { id: number; value: number }) => [Number(r.id), Number(r.value)]);
+  }
+  const [rows] = await (connection as mysql.Connection).query(sql);
+  return Array.isArray(rows)
+    ? (rows as { id: number; value: number }[]).map((r) => [Number(r.id), Number(r.value)])
+    : [];
+}
+
+/** A throwaway target whose one operation runs a transaction statement by statement, recording each result. */
+function probeTarget(kind: Kind, level: string) {
+  return defineTarget<Connection, null>({
+    name: `isolation-${kind}`,
+    description: 'isolation probe',
+    database: kind,
+    variants: { correct: { description: level, broken: false } },
+    setup: async () => {},
+    async connect(ctx) {
+      if (kind === 'postgres') {
+        const client = await connectPostgres(ctx.database);
+        await client.query(
+          `SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL ${level.toUpperCase()}`,
+        );
+        return client;
+      }
+      const connection = await connectMariaDb(ctx.database);
+      await connection.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${level.toUpperCase()}`);
+      return connection;
+    },
+    disconnect: (c) => c.end(),
+    operations: {
+      async transaction(connection, args: { statements: string[] }) {
+        const results: StatementResult[] = [];
+        for (const sql of args.statements) {
+          try {
+            results.push({ rows: await rowsOf(kind, connection, sql) });
+          } catch (error) {
+            results.push({ error: (error as Error).message });
+            // The transaction is over; release its locks so the others can finish.
+            await rowsOf(kind, connection, 'ROLLBACK').catch(() => {});
+            return fail((error as Error).message, { results });
+          }
+        }
+        return ok({ results });
+      },
+    },
+    plan: () => ({ op: 'transaction', args: { statements: [] } }),
+    finalState: async () => null,
+    checkers: [],
+  });
+}
+
+export async function runProbe(
+  kind: Kind,
+  level: string,
+  probe: Probe,
+  pool: ServerPool,
+): Promise<ProbeResult> {
+  const server = await pool.get(kind);
+  const scratch = await createScratchDatabase(server);
+  const target = probeTarget(kind, level);
+  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+  try {
+    await adminQuery(scratch.info, [
+      kind === 'postgres'
+        ? 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL)'
+        : 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL) ENGINE = InnoDB',
+      'INSERT INTO test VALUES (1, 10), (2, 20)',
+    ]);
+    const connections = await Promise.all(probe.transactions.map((_, i) => target.connect(ctx, i)));
+    const observer = await lockObserverFor(kind, server.admin, scratch.info.database);
+    let outcome: Awaited<ReturnType<typeof runSchedule>>;
+    try {
+      outcome = await runSchedule({
+        target,
+        ctx,
+        programs: probe.transactions.map((statements) => [
+          { op: 'transaction', args: { statements: ['BEGIN', ...statements] } },
+        ]),
+        schedule: probe.schedule,
+        connections,
+        observer,
+      });
+    } finally {
+      await observer.close().catch(() => {});
+      for (const c of connections) await target.disconnect(c).catch(() => {});
+    }
+    const byClient = probe.transactions.map((_, client) =>
+      outcome.operations.find((o) => o.client === client),
+    );
+    const observation: Observation = {
+      results: byClient.map((o) => (o?.value as { results?: StatementResult[] } | undefined)?.results ?? []),
+      committed: byClient.map(
+        (o, client) => o?.outcome === 'ok' && probe.transactions[client]!.at(-1) === 'COMMIT',
+      ),
+      final: [],
+    };
+    const reader = await (kind === 'postgres' ? connectPostgres(scratch.info) : connectMariaDb(scratch.info));
+    try {
+      observation.final = await rowsOf(kind, reader, 'SELECT id, value FROM test ORDER BY id');
+    } finally {
+      await reader.end();
+    }
+    const allowed = probe.anomaly(observation);
+    const errors = byClient
+      .filter((o) => o?.outcome !== 'ok')
+      .map((o) => `client ${o?.client}: ${o?.error ?? 'no outcome'}`);
+    const blocked = outcome.trace.filter((s) => s.result === 'blocked').length;
+    return {
+      database: kind,
+      level,
+      probe: probe.name,
+      verdict: allowed ? 'allowed' : 'prevented',
+      detail: allowed
+        ? 'anomaly observed'
+        : errors.length > 0
+          ? `aborted (${errors.join('; ')})`
+          : blocked > 0
+            ? `${blocked} statement(s) waited for a lock`
+            : 'not visible to the transactions',
+    };
+  } finally {
+    await scratch.drop().catch(() => {});
+  }
+}
+
+export async function runIsolationProbes(
+  kinds: Kind[],
+  pool: ServerPool,
+  onResult: (result: ProbeResult) => void = () => {},
+): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  for (const kind of kinds)
+    for (const level of ISOLATION_LEVELS[kind])
+      for (const probe of PROBES) {
+        const result = await runProbe(kind, level, probe, pool);
+        results.push(result);
+        onResult(result);
+      }
+  return results;
+}
+
+/** The table: a row per probe, a column per database and level. */
+export function formatIsolationTable(results: ProbeResult[]): string {
+  const columns = [...new Set(results.map((r) => `${r.database} ${r.level}`))];
+  const header = ['anomaly', ...columns];
+  const rows = PROBES.filter((p) => results.some((r) => r.probe === p.name)).map((p) => [
+    p.name,
+    ...columns.map(
+      (c) => results.find((r) => r.probe === p.name && `${r.database} ${r.level}` === c)?.verdict ?? '',
+    ),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
