@@ -7,7 +7,7 @@
  * status, what each customer paid, what stock is left.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { connectPostgres } from '../harness/db.ts';
 import type { ConnectionInfo } from '../harness/providers/types.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../harness/scratch-database.ts';
