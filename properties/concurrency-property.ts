@@ -25,6 +25,8 @@ export interface ConcurrencyCase {
   keys: number;
   /** Client indices in the order their statements are released. */
   schedule: number[];
+  /** Fault plan: statement steps before which the releasing client's connection is killed. */
+  kills?: number[];
 }
 
 export function concurrencyCase(limits: { maxClients: number; maxOperations: number; maxKeys: number }) {
@@ -38,6 +40,7 @@ export function concurrencyCase(limits: { maxClients: number; maxOperations: num
     schedule: fc.array(fc.nat(limits.maxClients - 1), {
       maxLength: 4 * limits.maxClients * limits.maxOperations,
     }),
+    kills: fc.array(fc.nat(2 * limits.maxClients * limits.maxOperations), { maxLength: 1 }),
   });
 }
 
@@ -76,7 +79,15 @@ export async function runCase(
     const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
     let outcome: ScheduleOutcome;
     try {
-      outcome = await runSchedule({ target, ctx, programs, schedule: kase.schedule, connections, observer });
+      outcome = await runSchedule({
+        target,
+        ctx,
+        programs,
+        schedule: kase.schedule,
+        connections,
+        observer,
+        ...(kase.kills ? { kills: kase.kills } : {}),
+      });
     } finally {
       await observer.close().catch(() => {});
       await Promise.all(connections.map((c) => target.disconnect(c).catch(() => {})));

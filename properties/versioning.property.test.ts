@@ -89,6 +89,22 @@ describeWith([await postgresComponent()], 'postgres-versioning properties', () =
     }
   });
 
+  it('a connection killed under a client (the fault plan) fails its operation, and nothing is lost', async () => {
+    // Client 0's update (its second statement, step 2) finds its connection gone.
+    const kase = { seed: 3, operationsPerClient: [1, 1], keys: 1, schedule: [0, 1, 0, 1], kills: [2] };
+    const result = await runCase(postgresVersioning, 'correct', kase, pool);
+    expect(result.outcome.trace[2]).toMatchObject({
+      client: 0,
+      result: 'error',
+      detail: expect.stringMatching(/killed/),
+    });
+    // Killed before the statement was sent, so it surely did not happen: a definite failure.
+    const killed = result.operations.find((o) => o.worker === 0)!;
+    expect(killed.outcome, killed.error).toBe('fail');
+    expect(result.operations.find((o) => o.worker === 1)?.outcome).toBe('ok');
+    expect(result.verdict, formatTrace(result)).toBe('valid');
+  });
+
   it('the same schedule gives the same outcome, 50 times out of 50', async () => {
     const kase = { seed: 3, operationsPerClient: [2, 2], keys: 1, schedule: [0, 1, 1, 0, 1, 0, 0, 1] };
     const outcomes = new Set<string>();

@@ -86,6 +86,8 @@ export interface ScheduleRun<Conn> {
   schedule: number[];
   /** One connection per client, made by the target's connect(). */
   connections: Conn[];
+  /** Fault plan: before releasing the statement of these steps, kill that client's connection. */
+  kills?: number[];
   observer: LockObserver;
 }
 
@@ -145,7 +147,7 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
     if (entry) {
       // A statement that was blocked and then went through is recorded as blocked, then its end.
       entry.result = entry.result === 'blocked' && result === 'done' ? 'blocked' : result;
-      if (detail) entry.detail = detail;
+      if (detail) entry.detail = entry.detail ? `${entry.detail}; ${detail}` : detail;
       else if (entry.result === 'blocked') entry.detail = 'waited for a lock, then completed';
     }
     client.traceIndex = undefined;
@@ -253,6 +255,11 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
         params: gate.params,
         result: 'done',
       });
+      if (run.kills?.includes(step)) {
+        // A connection dying under the client between two statements: the next one cannot reach the server.
+        await observer.terminate(next.sessionId);
+        trace.at(-1)!.detail = 'its connection was killed just before';
+      }
       step++;
       setState(next, 'executing');
       gate.release();

@@ -16,6 +16,8 @@ export interface LockObserver<Conn = unknown> {
   waitingSessions(): Promise<Set<number>>;
   /** Cancel the statement a session is running (it fails with the database's cancel error). */
   cancel(sessionId: number): Promise<void>;
+  /** Kill the session's connection, and wait until the server has closed it. */
+  terminate(sessionId: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,14 @@ export async function postgresLockObserver(admin: ConnectionInfo, database: stri
     },
     async cancel(pid) {
       await observer.query('SELECT pg_cancel_backend($1)', [pid]);
+    },
+    async terminate(pid) {
+      await observer.query('SELECT pg_terminate_backend($1)', [pid]);
+      for (let i = 0; i < 500; i++) {
+        const { rows } = await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
+        if (rows.length === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
     },
     close: () => observer.end(),
   };
@@ -70,6 +80,16 @@ export async function mariadbLockObserver(admin: ConnectionInfo): Promise<LockOb
     },
     async cancel(id) {
       await observer.query(`KILL QUERY ${Number(id)}`);
+    },
+    async terminate(id) {
+      await observer.query(`KILL CONNECTION ${Number(id)}`);
+      for (let i = 0; i < 500; i++) {
+        const [rows] = await observer.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?', [
+          id,
+        ]);
+        if ((rows as unknown[]).length === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
     },
     close: () => observer.end(),
   };
