@@ -323,6 +323,21 @@ function toolVersion(): string {
   }
 }
 
+/** The start of every results file a command writes; the command fills in runs and outcome. */
+function newResults(seed: number, replay: string): SuiteResults {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+    startedAt: new Date().toISOString(),
+    seed,
+    replay,
+    servers: [],
+    interrupted: false,
+    passed: false,
+    runs: [],
+  };
+}
+
 function replayCommand(options: CliOptions, seed: number): string {
   const parts = ['npm run chaos --'];
   if (options.engine === 'k6') parts.push(`k6 run ${options.scenarios?.[0]}`);
@@ -380,17 +395,7 @@ async function runCommand(options: CliOptions, config: ChaosConfig, registry: Re
   if (config.providers?.postgres?.url) urls.postgres = config.providers.postgres.url;
   const pool = new ServerPool({ preference: options.provider ?? config.providers?.default ?? 'auto', urls });
 
-  const results: SuiteResults = {
-    schemaVersion: 1,
-    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
-    startedAt: new Date().toISOString(),
-    seed,
-    replay: replayCommand(options, seed),
-    servers: [],
-    interrupted: false,
-    passed: false,
-    runs: [],
-  };
+  const results = newResults(seed, replayCommand(options, seed));
   const save = () => writeResults(outDir, results);
 
   let interrupts = 0;
@@ -601,13 +606,10 @@ async function sweepCommand(options: CliOptions, config: ChaosConfig, registry: 
     title: `Contention sweep: ${run.scenario.name} / ${run.variant}`,
     generatedAt: new Date().toISOString(),
     suite: {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
-      startedAt: new Date().toISOString(),
-      seed,
-      replay: `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${settings.durationMs}ms --seed ${seed}`,
-      servers: [],
-      interrupted: false,
+      ...newResults(
+        seed,
+        `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${settings.durationMs}ms --seed ${seed}`,
+      ),
       passed: exitCode === ExitCode.ok,
       exitCode,
     },
@@ -634,15 +636,8 @@ async function isolationCommand(options: CliOptions, config: ChaosConfig): Promi
     urls: {},
   });
   const results: SuiteResults = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
-    startedAt: new Date().toISOString(),
-    seed: 0,
-    replay: 'npm run chaos -- isolation',
-    servers: [],
-    interrupted: false,
+    ...newResults(0, 'npm run chaos -- isolation'),
     passed: true,
-    runs: [],
     isolation: [],
   };
   try {
@@ -719,13 +714,7 @@ async function propertyCommand(
     title: `Properties: ${target.name}`,
     generatedAt: new Date().toISOString(),
     suite: {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
-      startedAt: new Date().toISOString(),
-      seed,
-      replay: `npm run chaos -- property ${target.name} --seed ${seed}`,
-      servers: [],
-      interrupted: false,
+      ...newResults(seed, `npm run chaos -- property ${target.name} --seed ${seed}`),
       passed,
       exitCode: passed ? ExitCode.ok : ExitCode.checksFailed,
     },

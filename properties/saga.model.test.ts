@@ -13,18 +13,11 @@ import type { ConnectionInfo } from '../harness/providers/types.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../harness/scratch-database.ts';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
-import { saga } from '../targets/saga/index.ts';
+import { type PlaceOrder as OrderRequest, saga } from '../targets/saga/index.ts';
 import { CUSTOMERS, SKUS } from '../targets/saga/schema.ts';
 import { postJson, sendJson } from '../targets/shared/service-process.ts';
 
-interface Order {
-  orderId: string;
-  key: string;
-  customer: string;
-  sku: string;
-  qty: number;
-  amount: number;
-}
+type Order = OrderRequest;
 
 interface Model {
   orders: Map<string, { order: Order; status: 'CONFIRMED' | 'CANCELLED' }>;
