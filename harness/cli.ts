@@ -40,14 +40,16 @@ import { runSuite } from './suite.ts';
 import { runSweep, type SweepPoint } from './sweep.ts';
 import { type Thresholds, validateThresholds } from './thresholds.ts';
 
-const USAGE = `usage: npm run chaos -- [run|list|sweep|k6] [options]
+const USAGE = `usage: npm run chaos -- [run|list|sweep|k6|property|isolation|report|gate] [options]
 
 commands:
   run (default)        run scenarios; with no options, the whole default suite
   list                 show scenarios, targets and variants
   sweep                contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200
-                       (per-worker operations per second; 0 = closed loop); writes sweep.json
+                       (per-worker operations per second; 0 = closed loop); writes sweep.json, sweep.html
   k6 export SCENARIO   write the HTTP load scenario as a self-contained k6 script (--out FILE)
+  k6 run SCENARIO      run it with the k6 binary against the target's services, check the
+                       invariants after; --segments N runs N k6 instances (execution segments)
   property TARGET      property-based test: generated clients, operations and statement schedules on
                        the real database; a failure is shrunk and printed per client (--variant,
                        --runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample)
@@ -58,8 +60,6 @@ commands:
                        compare a run (folder or results.json; default .) with a baseline results.json:
                        broken variants no longer caught, new violations, throughput drop beyond
                        --max-throughput-drop (0.2), p99 rise beyond --max-p99-rise (0.5); exit 1
-  k6 run SCENARIO      run it with the k6 binary against the target's services, check the
-                       invariants after; --segments N runs N k6 instances (execution segments)
 
 options:
   --scenario NAME      run only this scenario (repeat or comma-separate for more)
