@@ -1,8 +1,9 @@
 /**
  * Property-based concurrency tests on real databases. fast-check generates a
  * case: how many clients, each client's operations (from the target's own
- * planner), the key space, and the schedule, the order in which the clients'
- * statements are released. The interleaving scheduler runs the case on a
+ * planner), the key space, the schedule (the order in which the clients'
+ * statements are released) and a fault plan (a step before which the
+ * releasing client's connection is killed). The interleaving scheduler runs the case on a
  * fresh database and the target's checkers judge it; a failing case is
  * shrunk by fast-check to a minimal interleaving, printed per client.
  */
