@@ -12,6 +12,8 @@ import { paymentsRoutes } from './payments.ts';
 import { DatabaseSagaLog, MemorySagaLog } from './saga-log.ts';
 
 const name = process.env.SAGA_SERVICE ?? '';
+/** How often the orchestrator looks for sagas nobody is finishing. */
+const RECOVERY_SWEEP_MS = 1000;
 const port = Number(process.env.PORT);
 const variant = process.env.VARIANT ?? 'correct';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 16 });
@@ -57,4 +59,19 @@ switch (name) {
 if (name !== 'orchestrator') cleanExpiredKeys(pool);
 
 await app.listen({ host: '127.0.0.1', port });
-if (recover) await recover();
+if (recover) {
+  const sweep = recover;
+  await sweep().catch(() => 0);
+  // A saga whose run broke off because the saga log's database failed (a crash, a pause) would
+  // otherwise wait for the next restart of this process; the sweep finishes it once the database is back.
+  let sweeping = false;
+  setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch(() => 0)
+      .finally(() => {
+        sweeping = false;
+      });
+  }, RECOVERY_SWEEP_MS);
+}

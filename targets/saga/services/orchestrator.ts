@@ -218,6 +218,9 @@ export function orchestratorRoutes(
           },
         };
 
+  /** Sagas a request of this process is running right now. */
+  const inFlight = new Set<string>();
+
   app.post('/orders', async (request, response) => {
     const key = idempotencyKey(request);
     const order = requireFields<OrderRequest>(request.body, {
@@ -243,35 +246,45 @@ export function orchestratorRoutes(
       throw new HttpError(409, 'saga_in_progress', `order ${existing.id} is still ${existing.status}`);
     }
     const record = { id: order.orderId, key, hash, request: order };
-    if (!(await log.create(record))) {
-      const raced = await log.find(key);
-      if (raced) throw new HttpError(409, 'saga_in_progress', `order ${raced.id} is being placed`);
-      throw new HttpError(
-        409,
-        'order_exists',
-        `order ${order.orderId} was placed with another Idempotency-Key`,
-      );
+    // Marked before the saga exists in the log, so the recovery sweep never resumes it while this request runs it.
+    const owned = !inFlight.has(order.orderId);
+    if (owned) inFlight.add(order.orderId);
+    try {
+      if (!(await log.create(record))) {
+        const raced = await log.find(key);
+        if (raced) throw new HttpError(409, 'saga_in_progress', `order ${raced.id} is being placed`);
+        throw new HttpError(
+          409,
+          'order_exists',
+          `order ${order.orderId} was placed with another Idempotency-Key`,
+        );
+      }
+      const outcome = await run({ ...record, status: 'RUNNING' });
+      const { code, body } = reply({ id: order.orderId, ...outcome });
+      return response.status(code).send(body);
+    } finally {
+      if (owned) inFlight.delete(order.orderId);
     }
-    const outcome = await run({ ...record, status: 'RUNNING' });
-    const { code, body } = reply({ id: order.orderId, ...outcome });
-    return response.status(code).send(body);
   });
 
   return {
     /**
-     * Finish every saga a previous process left unfinished: a running one is
-     * resumed forward (each step is idempotent under its key, so steps that
-     * already happened are not repeated) and compensates only if a step now
-     * fails; one that was compensating finishes compensating.
+     * Finish every saga left unfinished that no request of this process is
+     * running: those of a previous process (at start-up) and those whose run
+     * broke off when the saga log's database failed (by the periodic sweep).
+     * A running one is resumed forward (each step is idempotent under its key,
+     * so steps that already happened are not repeated) and compensates only if
+     * a step now fails; one that was compensating finishes compensating.
      */
     async recover(): Promise<number> {
-      const unfinished = await log.unfinished();
+      const unfinished = (await log.unfinished()).filter(({ record }) => !inFlight.has(record.id));
       for (const { record, executed, compensated } of unfinished) {
+        inFlight.add(record.id);
         const finish =
           record.status === 'COMPENSATING'
             ? compensate(record, executed, compensated)
             : run(record, executed);
-        await finish.catch(() => {});
+        await finish.catch(() => {}).finally(() => inFlight.delete(record.id));
       }
       return unfinished.length;
     },
