@@ -66,6 +66,8 @@ interface Client {
   changed: Promise<void>;
   signal: () => void;
   traceIndex?: number;
+  /** The fault plan killed this client's connection: its statements no longer reach the server. */
+  killed?: boolean;
 }
 
 /** Statements are method calls whose name is here; the SQL is the first argument that looks like SQL. */
@@ -131,6 +133,12 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
             setState(client, 'parked');
           });
           try {
+            // Decided here rather than by how fast the driver notices the closed socket, so the
+            // outcome is the same every time: the statement surely did not run (a definite failure).
+            if (client.killed)
+              throw Object.assign(new Error('connection killed before the statement was sent'), {
+                notSent: true,
+              });
             const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
             finishStep(client, 'done');
             return result;
@@ -258,6 +266,7 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
       if (run.kills?.includes(step)) {
         // A connection dying under the client between two statements: the next one cannot reach the server.
         await observer.terminate(next.sessionId);
+        next.killed = true;
         trace.at(-1)!.detail = 'its connection was killed just before';
       }
       step++;

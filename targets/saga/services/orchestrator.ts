@@ -277,16 +277,23 @@ export function orchestratorRoutes(
      * a step now fails; one that was compensating finishes compensating.
      */
     async recover(): Promise<number> {
-      const unfinished = (await log.unfinished()).filter(({ record }) => !inFlight.has(record.id));
+      const unfinished = await log.unfinished();
+      let resumed = 0;
       for (const { record, executed, compensated } of unfinished) {
+        // The list may be stale: a request may have finished this saga since. Read it again, then
+        // (with no await in between) skip it if a request of this process is running it.
+        const current = await log.find(record.key);
+        if (!current || (current.status !== 'RUNNING' && current.status !== 'COMPENSATING')) continue;
+        if (inFlight.has(record.id)) continue;
         inFlight.add(record.id);
+        resumed++;
         const finish =
           record.status === 'COMPENSATING'
             ? compensate(record, executed, compensated)
             : run(record, executed);
         await finish.catch(() => {}).finally(() => inFlight.delete(record.id));
       }
-      return unfinished.length;
+      return resumed;
     },
   };
 }
