@@ -30,7 +30,13 @@ export interface ConcurrencyCase {
   kills?: number[];
 }
 
-export function concurrencyCase(limits: { maxClients: number; maxOperations: number; maxKeys: number }) {
+export interface CaseLimits {
+  maxClients: number;
+  maxOperations: number;
+  maxKeys: number;
+}
+
+export function concurrencyCase(limits: CaseLimits) {
   return fc.record({
     seed: fc.nat(1000),
     operationsPerClient: fc.array(fc.integer({ min: 1, max: limits.maxOperations }), {
@@ -140,9 +146,3 @@ export function formatTrace(result: CaseResult): string {
     ...(violations.length ? ['   violations:', ...violations] : []),
   ].join('\n');
 }
-
-/** Statements released in a case: the size a shrunk counterexample is judged by. */
-export const statementCount = (result: CaseResult) => result.outcome.trace.length;
-
-/** Clients that actually ran a statement. */
-export const clientCount = (result: CaseResult) => new Set(result.outcome.trace.map((s) => s.client)).size;

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { ServerPool } from '../harness/server-pool.ts';
 import type { TargetDefinition } from '../harness/target.ts';
 import {
+  type CaseLimits,
   type CaseResult,
   type ConcurrencyCase,
   concurrencyCase,
@@ -68,9 +69,15 @@ export async function runProperty(
   target: TargetDefinition,
   variant: string,
   pool: ServerPool,
-  options: { runs: number; seed: number; replay?: { seed: number; path: string } },
+  options: {
+    runs: number;
+    seed: number;
+    replay?: { seed: number; path: string };
+    /** Case sizes; the defaults give `npm run chaos -- property` room, tests pass smaller ones. */
+    limits?: CaseLimits;
+  },
 ): Promise<PropertyResult> {
-  const cases = concurrencyCase({ maxClients: 3, maxOperations: 3, maxKeys: 2 });
+  const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 });
   const property = fc.asyncProperty(
     cases,
     async (kase) => (await runCase(target, variant, kase, pool)).verdict !== 'invalid',

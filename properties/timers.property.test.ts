@@ -4,14 +4,15 @@
  * employee; without it, a create and a delete interleave into an orphan.
  */
 import { test } from '@fast-check/vitest';
-import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, mariadbComponent } from '../harness/testing/components.ts';
 import { fkTimers } from '../targets/fk-timers/index.ts';
-import { clientCount, concurrencyCase, formatTrace, runCase } from './concurrency-property.ts';
+import { concurrencyCase, formatTrace, runCase } from './concurrency-property.ts';
+import { runProperty } from './property-run.ts';
 
-const cases = concurrencyCase({ maxClients: 3, maxOperations: 3, maxKeys: 2 });
+const limits = { maxClients: 3, maxOperations: 3, maxKeys: 2 };
+const cases = concurrencyCase(limits);
 
 describeWith([await mariadbComponent()], 'fk-timers properties', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -23,17 +24,11 @@ describeWith([await mariadbComponent()], 'fk-timers properties', () => {
   });
 
   it('without the foreign key an orphan timer is found, shrunk to two clients', async () => {
-    const property = fc.asyncProperty(
-      cases,
-      async (kase) => (await runCase(fkTimers, 'no-foreign-key', kase, pool)).verdict !== 'invalid',
-    );
-    const found = await fc.check(property, { numRuns: 60, seed: 17 });
-    expect(found.failed).toBe(true);
-    const result = await runCase(fkTimers, 'no-foreign-key', found.counterexample![0], pool);
-    console.log(
-      `no-foreign-key counterexample (replay: fc seed ${found.seed}, path ${found.counterexamplePath}):\n${formatTrace(result)}`,
-    );
-    expect(result.verdict).toBe('invalid');
-    expect(clientCount(result)).toBeLessThanOrEqual(2);
+    const found = await runProperty(fkTimers, 'no-foreign-key', pool, { runs: 60, seed: 17, limits });
+    console.log(`no-foreign-key counterexample (replay ${found.seed}:${found.path}):\n${found.text}`);
+    expect(found).toMatchObject({ held: false, passed: true });
+    const { trace, violations } = found.counterexample!;
+    expect(new Set(trace.map((s) => s.client)).size).toBeLessThanOrEqual(2);
+    expect(violations.some((v) => v.invariant === 'no-orphan-timer')).toBe(true);
   });
 });

@@ -4,20 +4,15 @@
  * select-then-insert does, shrunk to two clients.
  */
 import { test } from '@fast-check/vitest';
-import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, mariadbComponent } from '../harness/testing/components.ts';
 import { mariadbUpsert } from '../targets/mariadb-upsert/index.ts';
-import {
-  clientCount,
-  concurrencyCase,
-  formatTrace,
-  runCase,
-  statementCount,
-} from './concurrency-property.ts';
+import { concurrencyCase, formatTrace, runCase } from './concurrency-property.ts';
+import { runProperty } from './property-run.ts';
 
-const cases = concurrencyCase({ maxClients: 3, maxOperations: 2, maxKeys: 2 });
+const limits = { maxClients: 3, maxOperations: 2, maxKeys: 2 };
+const cases = concurrencyCase(limits);
 
 describeWith([await mariadbComponent()], 'mariadb-upsert properties', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -32,19 +27,16 @@ describeWith([await mariadbComponent()], 'mariadb-upsert properties', () => {
   );
 
   it('select-then-insert duplicates one, shrunk to two clients', async () => {
-    const property = fc.asyncProperty(
-      cases,
-      async (kase) => (await runCase(mariadbUpsert, 'select-then-insert', kase, pool)).verdict !== 'invalid',
-    );
-    const found = await fc.check(property, { numRuns: 30, seed: 13 });
-    expect(found.failed).toBe(true);
-    const result = await runCase(mariadbUpsert, 'select-then-insert', found.counterexample![0], pool);
-    console.log(
-      `select-then-insert counterexample (replay: fc seed ${found.seed}, path ${found.counterexamplePath}):\n${formatTrace(result)}`,
-    );
-    expect(result.verdict).toBe('invalid');
-    expect(clientCount(result)).toBe(2);
-    expect(statementCount(result)).toBeLessThanOrEqual(6);
-    expect(result.checks.flatMap((c) => c.violations).some((v) => /email/.test(v.message))).toBe(true);
+    const found = await runProperty(mariadbUpsert, 'select-then-insert', pool, {
+      runs: 30,
+      seed: 13,
+      limits,
+    });
+    console.log(`select-then-insert counterexample (replay ${found.seed}:${found.path}):\n${found.text}`);
+    expect(found).toMatchObject({ held: false, passed: true });
+    const { trace, violations } = found.counterexample!;
+    expect(new Set(trace.map((s) => s.client)).size).toBe(2);
+    expect(trace.length).toBeLessThanOrEqual(6);
+    expect(violations.some((v) => /email/.test(v.message))).toBe(true);
   });
 });

@@ -8,21 +8,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
-import fc from 'fast-check';
 import { afterAll, expect, it, vi } from 'vitest';
 import { main } from '../harness/cli.ts';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
 import { postgresVersioning } from '../targets/postgres-versioning/index.ts';
-import {
-  clientCount,
-  concurrencyCase,
-  formatTrace,
-  runCase,
-  statementCount,
-} from './concurrency-property.ts';
+import { concurrencyCase, formatTrace, runCase } from './concurrency-property.ts';
+import { runProperty } from './property-run.ts';
 
-const cases = concurrencyCase({ maxClients: 3, maxOperations: 2, maxKeys: 2 });
+const limits = { maxClients: 3, maxOperations: 2, maxKeys: 2 };
+const cases = concurrencyCase(limits);
 
 describeWith([await postgresComponent()], 'postgres-versioning properties', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -34,30 +29,23 @@ describeWith([await postgresComponent()], 'postgres-versioning properties', () =
   });
 
   it('the blind update loses one, shrunk to two clients and at most six statements, and replays', async () => {
-    const property = fc.asyncProperty(
-      cases,
-      async (kase) => (await runCase(postgresVersioning, 'blind-update', kase, pool)).verdict !== 'invalid',
-    );
-    const found = await fc.check(property, { numRuns: 40, seed: 11 });
-    expect(found.failed).toBe(true);
-    const kase = found.counterexample![0];
-    const result = await runCase(postgresVersioning, 'blind-update', kase, pool);
-    console.log(
-      `blind-update counterexample (replay: fc seed ${found.seed}, path ${found.counterexamplePath}):\n${formatTrace(result)}`,
-    );
-    expect(result.verdict).toBe('invalid');
-    expect(clientCount(result)).toBe(2);
-    expect(statementCount(result)).toBeLessThanOrEqual(6);
-    expect(result.checks.flatMap((c) => c.violations).some((v) => /lost update/.test(v.message))).toBe(true);
+    const found = await runProperty(postgresVersioning, 'blind-update', pool, { runs: 40, seed: 11, limits });
+    console.log(`blind-update counterexample (replay ${found.seed}:${found.path}):\n${found.text}`);
+    expect(found).toMatchObject({ held: false, passed: true });
+    const { trace, violations } = found.counterexample!;
+    expect(new Set(trace.map((s) => s.client)).size).toBe(2);
+    expect(trace.length).toBeLessThanOrEqual(6);
+    expect(violations.some((v) => /lost update/.test(v.message))).toBe(true);
 
     // fast-check's seed and path replay exactly this counterexample.
-    const replayed = await fc.check(property, {
+    const replayed = await runProperty(postgresVersioning, 'blind-update', pool, {
+      runs: 1,
       seed: found.seed,
-      path: found.counterexamplePath!,
-      numRuns: 1,
+      replay: { seed: found.seed, path: found.path! },
+      limits,
     });
-    expect(replayed.failed).toBe(true);
-    expect(replayed.counterexample![0]).toEqual(kase);
+    expect(replayed.held).toBe(false);
+    expect(replayed.counterexample!.case).toEqual(found.counterexample!.case);
   });
 
   it('`chaos property` finds it, writes the trace, and `--replay SEED:PATH` reproduces the same trace', async () => {
