@@ -14,7 +14,7 @@
  * Broken variants are meant to violate invariants, so thresholds judge
  * correct variants only, unless a {variant:...} tag names a broken one.
  */
-import type { CheckResult } from './checkers/types.ts';
+import { type CheckResult, violationTotal } from './checkers/types.ts';
 import { UsageError } from './errors.ts';
 import type { Operation } from './history.ts';
 import { percentile } from './stats.ts';
@@ -104,9 +104,7 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
     const values: MetricValues = (aggregation, p) => {
       switch (metric) {
         case 'violations':
-          return aggregation === 'count'
-            ? run.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0)
-            : undefined;
+          return aggregation === 'count' ? violationTotal(run.checks) : undefined;
         case 'latency': {
           const sorted = latencies(operations, run.correctCoordinatedOmission);
           if (sorted.length === 0) return undefined;

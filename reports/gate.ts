@@ -7,6 +7,7 @@
  */
 import type { RunResult } from '../harness/runner.ts';
 import type { SuiteResults } from './results-json.ts';
+import { violationCount } from './terminal.ts';
 
 export interface GateTolerances {
   /** Largest allowed drop in ok operations per second, as a fraction of the baseline (0.2 = 20%). */
@@ -25,8 +26,6 @@ export interface Regression {
   message: string;
 }
 
-const violationsOf = (r: RunResult) =>
-  r.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
 const keyOf = (r: RunResult) => `${r.scenario} / ${r.variant}`;
 
 export function compareRuns(
@@ -58,12 +57,12 @@ export function compareRuns(
         kind: 'no-longer-holds',
         message: `correct variant now ${after.verdict}${after.error ? `: ${after.error}` : ''}`,
       });
-    const newViolations = violationsOf(after) - violationsOf(before);
+    const newViolations = violationCount(after) - violationCount(before);
     if (newViolations > 0)
       regressions.push({
         run,
         kind: 'new-violations',
-        message: `${newViolations} new violations (${violationsOf(before)} -> ${violationsOf(after)})`,
+        message: `${newViolations} new violations (${violationCount(before)} -> ${violationCount(after)})`,
       });
     const t0 = before.summary.throughput;
     const t1 = after.summary.throughput;

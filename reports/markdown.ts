@@ -5,6 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { thresholdsFailed } from '../load/load-result.ts';
 import type { SuiteResults } from './results-json.ts';
+import { ms, violationCount } from './terminal.ts';
 
 /** Table cells hold text only: pipes, backticks, angle brackets and newlines neutralised. */
 export function markdownCell(text: unknown): string {
@@ -16,8 +17,6 @@ export function markdownCell(text: unknown): string {
     .replace(/>/g, '&gt;')
     .replace(/\r?\n/g, ' ');
 }
-
-const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 export function toMarkdown(results: SuiteResults): string {
   const correct = results.runs.filter((r) => !r.broken);
@@ -33,7 +32,7 @@ export function toMarkdown(results: SuiteResults): string {
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results.runs) {
-    const violations = r.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+    const violations = violationCount(r);
     const result = r.passed ? (r.broken ? 'caught' : 'pass') : r.broken ? '**missed**' : '**FAIL**';
     const cells = [
       r.scenario,

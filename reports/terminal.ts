@@ -4,6 +4,7 @@
  * a TTY, and never with NO_COLOR or CI set.
  */
 import { stripVTControlCharacters } from 'node:util';
+import { violationTotal } from '../harness/checkers/types.ts';
 import type { RunResult } from '../harness/runner.ts';
 import type { LoadResult } from '../load/load-result.ts';
 
@@ -24,7 +25,8 @@ export function chooseStyle(
   return { green: wrap(32, 39), red: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
+/** Milliseconds as the tables show them: whole from 100 up, two decimals below. */
+export const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
 
 function table(headers: string[], rows: string[][]): string {
   // Width from the visible text, so colour codes do not skew the columns.
@@ -39,7 +41,7 @@ const MAX_FAULT_WINDOWS_SHOWN = 6;
 
 /** All violations found, including those not kept in the results. */
 export function violationCount(run: RunResult): number {
-  return run.checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+  return violationTotal(run.checks);
 }
 
 export function formatScenario(results: RunResult[], style: Style): string {

@@ -19,6 +19,8 @@ import {
 } from '../harness/testing/components.ts';
 
 const SEEDS = [1, 2, 3];
+/** Scenarios longer than this run once, at their own length. */
+const LONG_SCENARIO_MS = 3000;
 const components = [await mariadbComponent(), await postgresComponent(), await toxiproxyComponent()];
 
 describeWith(components, 'article scenarios on real databases', () => {
@@ -32,10 +34,10 @@ describeWith(components, 'article scenarios on real databases', () => {
       const broken = target.variants[variant]!.broken;
       // Fault scenarios run at their own length (their schedule needs it), once.
       const withFaults = (scenario.faults ?? []).length > 0;
-      // The HTTP targets crash their services now and then and need seconds to show it.
-      const isHttpTarget = target.name === 'saga' || target.name === 'cross-service';
-      if ((withFaults || isHttpTarget) && seed !== SEEDS[0]) continue;
-      const durationMs = withFaults || isHttpTarget ? undefined : 800;
+      // So do scenarios that ask for more than a few seconds (services that crash and restart need them).
+      const ownLength = withFaults || (scenario.workload.durationMs ?? 0) > LONG_SCENARIO_MS;
+      if (ownLength && seed !== SEEDS[0]) continue;
+      const durationMs = ownLength ? undefined : 800;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
         const result = await runScenario(scenario, target, variant, pool, {
           seed,

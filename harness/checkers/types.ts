@@ -32,6 +32,11 @@ export interface CheckResult {
 
 export const MAX_VIOLATIONS_KEPT = 200;
 
+/** Every violation the checks found, including those not kept in the results. */
+export function violationTotal(checks: readonly CheckResult[]): number {
+  return checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+}
+
 /** Keep the first violations of a result so a badly broken run does not produce a huge report. */
 export function capViolations(result: CheckResult, max = MAX_VIOLATIONS_KEPT): CheckResult {
   if (result.violations.length <= max) return result;

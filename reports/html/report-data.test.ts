@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HistoryWriter } from '../../harness/history.ts';
+import { summarizeFaultWindows } from '../../harness/fault-windows.ts';
+import { HistoryWriter, loadHistory } from '../../harness/history.ts';
 import { fakeRun, fakeSuite } from '../testing/fake-results.ts';
 import { renderHtml } from './render.ts';
 import { buildReportData, MAX_POINTS_PER_RUN } from './report-data.ts';
@@ -28,7 +29,12 @@ function history(n: number): string {
 describe('report data', () => {
   it('keeps every operation of a small run, and the operations that prove a violation', async () => {
     const file = history(500);
-    const data = await buildReportData(fakeSuite([fakeRun({ violations: 1, historyFiles: [file] })]));
+    // Fault windows as the runner records them in results.json, from the same history.
+    const { operations, faults } = await loadHistory(file);
+    const faultWindows = summarizeFaultWindows(faults, operations, []);
+    const data = await buildReportData(
+      fakeSuite([fakeRun({ violations: 1, historyFiles: [file], faultWindows })]),
+    );
     const run = data.runs[0]!;
     expect(run.sampled).toEqual({ shown: 500, total: 500, everyNth: 1 });
     expect(run.points.outcome.filter((o) => o === 1)).toHaveLength(10);

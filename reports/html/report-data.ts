@@ -6,7 +6,7 @@
  * Histories are streamed, so a huge run does not need to fit in memory.
  */
 import { existsSync } from 'node:fs';
-import type { CheckResult } from '../../harness/checkers/types.ts';
+import { type CheckResult, violationTotal } from '../../harness/checkers/types.ts';
 import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/history.ts';
 import type { RunResult } from '../../harness/runner.ts';
 import type { SweepPoint } from '../../harness/sweep.ts';
@@ -114,7 +114,6 @@ async function readRun(files: string[], wanted: Set<number>) {
   // Completions per 10 ms bin and outcome, regrouped into the chart's buckets at the end.
   const bins: number[][] = [[], [], []];
   const proving = new Map<number, ProvingOperation>();
-  const faults: RunView['faults'] = [];
   let offset = 0;
   let total = 0;
   for (const [fileIndex, file] of files.entries()) {
@@ -127,17 +126,7 @@ async function readRun(files: string[], wanted: Set<number>) {
         open.set(event.id, event);
         continue;
       }
-      if (event.type === 'fault-start') {
-        faults.push({ fault: event.fault, startedAt: round(offset + event.t) });
-        continue;
-      }
-      if (event.type === 'fault-stop') {
-        const started = [...faults]
-          .reverse()
-          .find((f) => f.fault === event.fault && f.stoppedAt === undefined);
-        if (started) started.stoppedAt = round(offset + event.t);
-        continue;
-      }
+      if (event.type === 'fault-start' || event.type === 'fault-stop') continue; // in result.faultWindows
       const completion = event as CompletionEvent;
       const invoke = open.get(completion.id);
       if (!invoke) continue;
@@ -164,7 +153,7 @@ async function readRun(files: string[], wanted: Set<number>) {
     }
     offset += end;
   }
-  return { points, bins, proving, faults, total, duration: offset };
+  return { points, bins, proving, total, duration: offset };
 }
 
 const BIN_MS = 10;
@@ -217,15 +206,20 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
       checks: checks.map((c) => ({
         checker: c.checker,
         verdict: c.verdict,
-        violations: c.violations.length + (c.omitted ?? 0),
+        violations: violationTotal([c]),
         ...(c.reason ? { reason: c.reason } : {}),
       })),
       points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
       sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },
       throughput: throughputOf(read.bins, read.duration),
-      faults: read.faults,
+      // The fault bands are the run's own fault windows, as results.json has them.
+      faults: run.faultWindows.map((w) => ({
+        fault: w.fault,
+        startedAt: round(w.startedAt),
+        ...(w.stoppedAt === undefined ? {} : { stoppedAt: round(w.stoppedAt) }),
+      })),
       violations: violationsOf(checks, read.proving),
-      violationsTotal: checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0),
+      violationsTotal: violationTotal(checks),
     });
   }
   return { title, generatedAt: new Date().toISOString(), suite, runs: views };
