@@ -69,6 +69,26 @@ interface Measurement {
 
 const best = (xs: number[]) => Math.max(...xs);
 let reportBytes = 0;
+
+/** The harness's best round against the reference's best round, every round kept. */
+function throughputComparison(
+  name: string,
+  referenceTool: string,
+  unit: string,
+  harness: number[],
+  reference: number[],
+): Measurement {
+  return {
+    name,
+    harness: best(harness),
+    reference: best(reference),
+    referenceTool,
+    ratio: best(harness) / best(reference),
+    bar: BAR,
+    unit,
+    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
+  };
+}
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
@@ -100,16 +120,13 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
       `  round ${round + 1}: pgbench ${reference.at(-1)!.toFixed(0)} tps, harness ${harness.at(-1)!.toFixed(0)} tps`,
     );
   }
-  return {
-    name: 'sql: postgres versioned update, 8 workers, history on',
-    harness: best(harness),
-    reference: best(reference),
-    referenceTool: 'pgbench -M prepared',
-    ratio: best(harness) / best(reference),
-    bar: BAR,
-    unit: 'transactions/s',
-    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
-  };
+  return throughputComparison(
+    'sql: postgres versioned update, 8 workers, history on',
+    'pgbench -M prepared',
+    'transactions/s',
+    harness,
+    reference,
+  );
 }
 
 /** So few collisions that both tools measure the statement, not lock waits (100 emails deadlock constantly). */
@@ -186,16 +203,13 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
   }
   if (reference.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
-  return {
-    name: 'sql: mariadb upsert on the alternate key, 8 workers, history on',
-    harness: best(harness),
-    reference: best(reference),
-    referenceTool: 'mariadb-slap',
-    ratio: best(harness) / best(reference),
-    bar: BAR,
-    unit: 'statements/s',
-    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
-  };
+  return throughputComparison(
+    'sql: mariadb upsert on the alternate key, 8 workers, history on',
+    'mariadb-slap',
+    'statements/s',
+    harness,
+    reference,
+  );
 }
 
 const HTTP_CONNECTIONS = 16;
@@ -279,14 +293,13 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
     });
     console.log(`  k6: ${k6.requestsPerSecond.toFixed(0)} req/s`);
     return {
-      name: `http: saga POST /orders, ${HTTP_CONNECTIONS} connections, history on`,
-      harness: best(harness),
-      reference: best(reference),
-      referenceTool: 'wrk',
-      ratio: best(harness) / best(reference),
-      bar: BAR,
-      unit: 'requests/s',
-      rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
+      ...throughputComparison(
+        `http: saga POST /orders, ${HTTP_CONNECTIONS} connections, history on`,
+        'wrk',
+        'requests/s',
+        harness,
+        reference,
+      ),
       others: { k6: k6.requestsPerSecond },
     };
   } finally {
