@@ -66,9 +66,11 @@ describeWith([await postgresComponent()], 'autocannon against the saga orchestra
     const result = await runScenario(scenario, saga, 'correct', pool, { seed: 4, outDir: outDir() });
     expect(result.error).toBeUndefined();
     expect(result.load).toMatchObject({ model: 'open', ratePerSecond: 40 });
-    // 40 requests a second for 2 seconds, give or take the edges of autocannon's per-second budget.
+    // 40 requests a second for 2 seconds. autocannon grants each connection a fresh budget at every
+    // whole second, the last one possibly just before it stops: up to 3 budgets of 40. The due times
+    // checked below are what shows the pacing itself.
     expect(result.load!.requests).toBeGreaterThanOrEqual(60);
-    expect(result.load!.requests).toBeLessThanOrEqual(100);
+    expect(result.load!.requests).toBeLessThanOrEqual(120);
     const operations = await loadOperations(result.historyFiles[0]!);
     expect(operations.every((o) => o.intendedAt !== undefined && o.intendedAt <= o.invokedAt)).toBe(true);
     expect(result.verdict).toBe('valid');
