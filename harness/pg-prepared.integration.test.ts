@@ -35,6 +35,21 @@ describeWith([await postgresComponent()], 'PreparedConnection', () => {
     await connection.end();
   });
 
+  it('reassembles messages split across reads (a row larger than the read buffer, many rows)', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const big = await connection.query('big', "SELECT repeat('x', $1::int), 'ü'", [200_000]);
+    expect(big.rows[0]![0]).toHaveLength(200_000);
+    expect(big.rows[0]![1]).toBe('ü');
+    const many = await connection.query(
+      'many',
+      'SELECT g, g * 2 FROM generate_series(1, $1::int) g',
+      [20_000],
+    );
+    expect(many.rowCount).toBe(20_000);
+    expect(many.rows[19_999]).toEqual(['20000', '40000']);
+    await connection.end();
+  });
+
   it('rejects a SQL error as a definite failure and stays usable', async () => {
     const connection = await PreparedConnection.connect(server.admin);
     const error = await connection

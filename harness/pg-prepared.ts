@@ -1,23 +1,27 @@
 /**
  * A lean Postgres connection for hot loops: prepared statements executed with
- * one Bind/Execute/Sync write each, text results, nothing else. It reuses
- * `pg`'s own protocol layer (message framing, parsing, SCRAM), but skips
- * `pg.Client`'s per-query machinery (query objects, type parsing, row
- * objects), which costs the client several times the CPU of the query itself.
- * On a 2-core machine that CPU is taken from the database, so it shows up
- * directly as lost throughput.
+ * one Bind/Execute/Sync write each, text results, nothing else.
+ *
+ * Why not `pg.Client`: on a 2-core machine every microsecond the client spends
+ * per query is taken from the database, and shows up directly as lost
+ * throughput (see `npm run bench`). `pg.Client` builds query objects, parses
+ * types and row objects; even `pg`'s bare protocol layer reads through a
+ * Readable stream and emits an event per message. Here the socket hands its
+ * bytes straight to one reusable buffer (`onread`), and the few messages a
+ * prepared statement produces are read in place.
+ *
+ * The rare parts reuse `pg`'s own code: authentication (SCRAM, MD5, cleartext)
+ * and the decoding of error messages into its `DatabaseError`.
  */
 import { createRequire } from 'node:module';
+import { connect, type Socket } from 'node:net';
 import type { ConnectionInfo } from './providers/types.ts';
 
 const require = createRequire(import.meta.url);
-const Connection = require('pg/lib/connection.js');
 const sasl = require('pg/lib/crypto/sasl.js');
 const { postgresMd5PasswordHash } = require('pg/lib/crypto/utils.js');
 const { serialize } = require('pg-protocol');
-
-// Execute (all rows) + Sync never change: serialize them once.
-const EXECUTE_AND_SYNC: Buffer = Buffer.concat([serialize.execute({ rows: 0 }), serialize.sync()]);
+const { Parser } = require('pg-protocol/dist/parser.js');
 
 export interface PreparedResult {
   /** Each row as its column values in text form (null for SQL NULL). */
@@ -34,35 +38,80 @@ interface Pending {
   error?: Error;
 }
 
+/** A backend message as pg-protocol's parser decodes it (used for the handshake and errors). */
+interface DecodedMessage {
+  name: string;
+  [field: string]: any;
+}
+
+// Backend message types read in place (the first byte of each message).
+const DATA_ROW = 0x44; // 'D'
+const COMMAND_COMPLETE = 0x43; // 'C'
+const ERROR_RESPONSE = 0x45; // 'E'
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const HEADER_BYTES = 5; // type byte + int32 length (the length counts itself, not the type)
+
+// Execute (all rows) + Sync never change: serialize them once.
+const EXECUTE_AND_SYNC: Buffer = Buffer.concat([serialize.execute({ rows: 0 }), serialize.sync()]);
+/** Size of the buffer the socket reads into; a larger message is assembled in a copy. */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/** Decode whole backend messages with pg-protocol (rare paths only: it allocates per message). */
+function decodeMessages(bytes: Buffer): DecodedMessage[] {
+  const messages: DecodedMessage[] = [];
+  new Parser().parse(bytes, (message: DecodedMessage) => messages.push(message));
+  return messages;
+}
+
+/**
+ * Bind (unnamed portal, text parameters, text results), Execute and Sync for a
+ * prepared statement, built in one buffer so a query costs one allocation and one write.
+ */
+function executeMessages(statement: string, values: (string | number | null)[]): Buffer {
+  const texts = values.map((v) => (v === null ? null : String(v)));
+  // 'B', int32 length, portal "", statement name, int16 0 formats, int16 n, (int32 len, bytes)*, int16 0 result formats
+  let bindLength = 4 + 1 + Buffer.byteLength(statement) + 1 + 2 + 2 + 2;
+  for (const text of texts) bindLength += 4 + (text === null ? 0 : Buffer.byteLength(text));
+  const message = Buffer.allocUnsafe(1 + bindLength + EXECUTE_AND_SYNC.length);
+  message[0] = 0x42; // 'B'
+  let at = message.writeInt32BE(bindLength, 1);
+  message[at++] = 0; // unnamed portal
+  at += message.write(statement, at);
+  message[at++] = 0;
+  at = message.writeInt16BE(0, at); // all parameters in text format
+  at = message.writeInt16BE(texts.length, at);
+  for (const text of texts) {
+    if (text === null) {
+      at = message.writeInt32BE(-1, at);
+      continue;
+    }
+    const bytes = message.write(text, at + 4);
+    message.writeInt32BE(bytes, at);
+    at += 4 + bytes;
+  }
+  at = message.writeInt16BE(0, at); // all results in text format
+  EXECUTE_AND_SYNC.copy(message, at);
+  return message;
+}
+
 export class PreparedConnection {
   private readonly pending: Pending[] = [];
   private readonly prepared = new Set<string>();
   private broken: Error | undefined;
+  /** The start of an incomplete message, carried over to the next reads, and the bytes it needs. */
+  private carried: Buffer[] = [];
+  private carriedBytes = 0;
+  private awaitedBytes = 0;
+  /** Until authentication is done, messages go to this handler instead of the query queue. */
+  private handshake: ((message: DecodedMessage) => void) | undefined;
 
-  private constructor(private readonly connection: any) {
-    connection.on('dataRow', (msg: { fields: (string | null)[] }) => this.pending[0]?.rows.push(msg.fields));
-    connection.on('commandComplete', (msg: { text: string }) => {
-      const head = this.pending[0];
-      if (head) head.rowCount = Number(msg.text.slice(msg.text.lastIndexOf(' ') + 1)) || 0;
-    });
-    connection.on('errorMessage', (error: Error) => {
-      const head = this.pending[0];
-      if (head) head.error = error;
-    });
-    connection.on('readyForQuery', () => {
-      const head = this.pending.shift();
-      if (!head) return;
-      if (head.error) head.reject(head.error);
-      else head.resolve({ rows: head.rows, rowCount: head.rowCount });
-    });
+  private constructor(private readonly socket: Socket) {
     const fail = (error: Error) => {
       this.broken ??= error;
       for (const p of this.pending.splice(0)) p.reject(error);
     };
-    connection.on('error', fail);
-    connection.on('end', () =>
-      fail(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })),
-    );
+    socket.on('error', fail);
+    socket.on('close', () => fail(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })));
   }
 
   /** Connect and authenticate (SCRAM, MD5 or cleartext, as the server asks). */
@@ -71,47 +120,141 @@ export class PreparedConnection {
     database = info.database,
     timeoutMs = 10_000,
   ): Promise<PreparedConnection> {
+    let connection: PreparedConnection | undefined;
+    const socket = connect({
+      host: info.host,
+      port: info.port,
+      noDelay: true,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          connection?.receive(buffer as Buffer, bytes);
+          return true;
+        },
+      },
+    });
+    connection = new PreparedConnection(socket);
+    const opened = connection;
     return new Promise((resolve, reject) => {
-      const connection = new Connection();
       let session: any;
-      const timer = setTimeout(() => {
-        connection.stream.destroy();
-        reject(Object.assign(new Error('timeout expired'), { code: 'ETIMEDOUT' }));
-      }, timeoutMs);
+      const timer = setTimeout(
+        () => fail(Object.assign(new Error('timeout expired'), { code: 'ETIMEDOUT' })),
+        timeoutMs,
+      );
       const fail = (error: Error) => {
         clearTimeout(timer);
-        connection.stream.destroy();
+        socket.destroy();
         reject(error);
       };
-      connection.once('connect', () => connection.startup({ user: info.user, database }));
-      connection.on('authenticationCleartextPassword', () => connection.password(info.password));
-      connection.on('authenticationMD5Password', async (msg: { salt: Buffer }) =>
-        connection.password(await postgresMd5PasswordHash(info.user, info.password, msg.salt)),
-      );
-      connection.on('authenticationSASL', (msg: { mechanisms: string[] }) => {
-        session = sasl.startSession(msg.mechanisms);
-        connection.sendSASLInitialResponseMessage(session.mechanism, session.response);
-      });
-      connection.on('authenticationSASLContinue', async (msg: { data: string }) => {
+      const closed = () => fail(new Error('the server closed the connection during startup'));
+      socket.once('error', fail);
+      socket.once('close', closed);
+      socket.once('connect', () => socket.write(serialize.startup({ user: info.user, database })));
+      opened.handshake = async (message) => {
         try {
-          await sasl.continueSession(session, info.password, msg.data);
-          connection.sendSCRAMClientFinalMessage(session.response);
+          switch (message.name) {
+            case 'authenticationCleartextPassword':
+              socket.write(serialize.password(info.password));
+              break;
+            case 'authenticationMD5Password':
+              socket.write(
+                serialize.password(await postgresMd5PasswordHash(info.user, info.password, message.salt)),
+              );
+              break;
+            case 'authenticationSASL':
+              session = sasl.startSession(message.mechanisms);
+              socket.write(serialize.sendSASLInitialResponseMessage(session.mechanism, session.response));
+              break;
+            case 'authenticationSASLContinue':
+              await sasl.continueSession(session, info.password, message.data);
+              socket.write(serialize.sendSCRAMClientFinalMessage(session.response));
+              break;
+            case 'authenticationSASLFinal':
+              sasl.finalizeSession(session, message.data);
+              break;
+            case 'error':
+              fail(message as unknown as Error);
+              break;
+            case 'readyForQuery':
+              clearTimeout(timer);
+              socket.removeListener('error', fail);
+              socket.removeListener('close', closed);
+              opened.handshake = undefined;
+              resolve(opened);
+              break;
+          }
         } catch (error) {
           fail(error as Error);
         }
-      });
-      connection.on('authenticationSASLFinal', (msg: { data: string }) =>
-        sasl.finalizeSession(session, msg.data),
-      );
-      connection.once('errorMessage', fail);
-      connection.once('error', fail);
-      connection.once('readyForQuery', () => {
-        clearTimeout(timer);
-        connection.removeAllListeners();
-        resolve(new PreparedConnection(connection));
-      });
-      connection.connect(info.port, info.host);
+      };
     });
+  }
+
+  /** Bytes arrived in the socket's read buffer: handle every whole message, keep the rest. */
+  private receive(buffer: Buffer, bytes: number): void {
+    let data = buffer.subarray(0, bytes);
+    if (this.carried.length > 0) {
+      // Copies: the read buffer is reused. Joined once the message they start is complete.
+      this.carried.push(Buffer.from(data));
+      this.carriedBytes += bytes;
+      if (this.carriedBytes < this.awaitedBytes) return;
+      data = Buffer.concat(this.carried);
+      this.carried = [];
+    }
+    let at = 0;
+    while (at + HEADER_BYTES <= data.length) {
+      const end = at + 1 + data.readInt32BE(at + 1);
+      if (end > data.length) break;
+      if (this.handshake)
+        for (const message of decodeMessages(data.subarray(at, end))) this.handshake(message);
+      else this.handle(data, at, end);
+      at = end;
+    }
+    if (at < data.length) {
+      const rest = Buffer.from(data.subarray(at));
+      this.carried = [rest];
+      this.carriedBytes = rest.length;
+      this.awaitedBytes = rest.length >= HEADER_BYTES ? 1 + rest.readInt32BE(1) : HEADER_BYTES;
+    }
+  }
+
+  /** One backend message of a query in flight, read in place. */
+  private handle(data: Buffer, start: number, end: number): void {
+    const head = this.pending[0];
+    if (!head) return;
+    switch (data[start]) {
+      case DATA_ROW: {
+        const columns = data.readInt16BE(start + HEADER_BYTES);
+        const row: (string | null)[] = new Array(columns);
+        let at = start + HEADER_BYTES + 2;
+        for (let c = 0; c < columns; c++) {
+          const length = data.readInt32BE(at);
+          at += 4;
+          if (length < 0) row[c] = null;
+          else {
+            row[c] = data.toString('utf8', at, at + length);
+            at += length;
+          }
+        }
+        head.rows.push(row);
+        break;
+      }
+      case COMMAND_COMPLETE: {
+        // "UPDATE 1", "INSERT 0 1", "SELECT 3": the count is the last word; the tag ends with a NUL.
+        const tag = data.toString('latin1', start + HEADER_BYTES, end - 1);
+        head.rowCount = Number(tag.slice(tag.lastIndexOf(' ') + 1)) || 0;
+        break;
+      }
+      case ERROR_RESPONSE:
+        head.error = decodeMessages(data.subarray(start, end))[0] as unknown as Error;
+        break;
+      case READY_FOR_QUERY:
+        this.pending.shift();
+        if (head.error) head.reject(head.error);
+        else head.resolve({ rows: head.rows, rowCount: head.rowCount });
+        break;
+      // ParseComplete, BindComplete, notices, parameter changes: nothing to do.
+    }
   }
 
   /** Run statement `name` (parsed on first use) with text parameters. */
@@ -123,23 +266,21 @@ export class PreparedConnection {
       );
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
-      const parameters = values.map((v) => (v === null ? null : String(v)));
-      const bind: Buffer = serialize.bind({ statement: name, values: parameters });
       // One buffer, one plain write: cheaper than a corked multi-buffer writev.
-      const messages = [bind, EXECUTE_AND_SYNC];
+      let messages = executeMessages(name, values);
       if (!this.prepared.has(name)) {
-        messages.unshift(serialize.parse({ name, text, types: [] }));
+        messages = Buffer.concat([serialize.parse({ name, text, types: [] }), messages]);
         this.prepared.add(name);
       }
-      this.connection.stream.write(Buffer.concat(messages));
+      this.socket.write(messages);
     });
   }
 
   async end(): Promise<void> {
     if (this.broken) return;
     await new Promise<void>((resolve) => {
-      this.connection.stream.once('close', () => resolve());
-      this.connection.end();
+      this.socket.once('close', () => resolve());
+      this.socket.end(serialize.end());
     });
   }
 }
