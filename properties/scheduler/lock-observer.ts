@@ -4,7 +4,6 @@
  * transactions in LOCK WAIT. Also how it names each client's session and
  * cancels a statement (to break a deadlock the database has not broken).
  */
-import type mysql from 'mysql2/promise';
 import { connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
 import { PreparedConnection } from '../../harness/pg-prepared.ts';
 import type { ConnectionInfo } from '../../harness/providers/types.ts';
@@ -63,10 +62,8 @@ export async function mariadbLockObserver(admin: ConnectionInfo): Promise<LockOb
   const observer = await connectMariaDb(admin);
   let lastRead = 0;
   return {
-    async sessionId(connection) {
-      const [rows] = await (connection as mysql.Connection).query('SELECT CONNECTION_ID() AS id');
-      return Number((rows as { id: number }[])[0]!.id);
-    },
+    // mysql2 and the lean connection both keep the session id the server greeted them with.
+    sessionId: async (connection) => (connection as { threadId: number }).threadId,
     async waitingSessions() {
       // InnoDB refreshes its INNODB_TRX snapshot only when nobody read it for 100 ms:
       // polling faster would keep showing a stale one, so reads are spaced out.
