@@ -44,4 +44,17 @@ describe('Random', () => {
     }
     expect(r.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+
+  it('draws uuids that are reproducible from the seed and do not repeat', () => {
+    const draw = (seed: number) => {
+      const r = new Random(seed);
+      return Array.from({ length: 2000 }, () => r.uuid());
+    };
+    const uuids = draw(7);
+    expect(draw(7)).toEqual(uuids);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    expect(draw(8)[0]).not.toBe(uuids[0]);
+    for (const uuid of uuids)
+      expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });

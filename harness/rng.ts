@@ -17,6 +17,9 @@ export function deriveSeed(seed: number, ...parts: (string | number)[]): number 
   return hash >>> 0;
 }
 
+/** Two hex digits for each byte value. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export class Random {
   private state: number;
 
@@ -54,11 +57,15 @@ export class Random {
 
   /** A version-4-shaped UUID drawn from this stream (reproducible, unlike crypto.randomUUID). */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 32; i++) hex.push(this.int(16).toString(16));
-    hex[12] = '4';
-    hex[16] = ((this.int(4) + 8) as number).toString(16);
-    const s = hex.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    // 16 bytes from four 32-bit draws; the version nibble is forced to 4 and the variant bits to 10.
+    const bytes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const word = Math.floor(this.next() * 4294967296);
+      bytes.push(word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff);
+    }
+    bytes[6] = 0x40 | (bytes[6]! & 0x0f);
+    bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+    const h = bytes.map((b) => HEX_BYTES[b]);
+    return `${h[0]}${h[1]}${h[2]}${h[3]}-${h[4]}${h[5]}-${h[6]}${h[7]}-${h[8]}${h[9]}-${h[10]}${h[11]}${h[12]}${h[13]}${h[14]}${h[15]}`;
   }
 }
