@@ -49,7 +49,7 @@ import { runWrk } from './wrk.ts';
 const WORKERS = 8;
 const ROWS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BAR = 0.9;
 const MEMORY_BAR_MB = 256;
 
@@ -103,19 +103,38 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
   const harness: number[] = [];
   const reference: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  const pgbenchRun = async () => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [EMPLOYEE_TABLE, seedRows(ROWS)]);
+    await adminQuery(server.admin, ['CHECKPOINT']); // no earlier round's writes still being flushed
     reference.push((await runPgbench(scratch.info, { clients: WORKERS, seconds: SECONDS, rows: ROWS })).tps);
     await scratch.drop();
-
+  };
+  const harnessRun = async (round: number) => {
+    await adminQuery(server.admin, ['CHECKPOINT']);
     const result = await runScenario(scenario, postgresVersioning, 'correct', pool, {
-      seed: round + 1,
+      seed: round + 2,
       outDir,
     });
     if (result.error) throw new Error(`harness run failed: ${result.error}`);
-    const completed = result.summary.counts.ok + result.summary.counts.fail;
-    harness.push(completed / SECONDS);
+    harness.push((result.summary.counts.ok + result.summary.counts.fail) / SECONDS);
+  };
+  // One round of each not counted: the harness's code is compiled by the JIT as it runs, and the
+  // server's caches fill, so a first round would measure the warm-up.
+  await pgbenchRun();
+  await harnessRun(-1);
+  console.log(
+    `  warm-up: pgbench ${reference.pop()!.toFixed(0)} tps, harness ${harness.pop()!.toFixed(0)} tps (not counted)`,
+  );
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which tool goes first, so neither always meets the server in the same state.
+    if (round % 2 === 0) {
+      await pgbenchRun();
+      await harnessRun(round);
+    } else {
+      await harnessRun(round);
+      await pgbenchRun();
+    }
     console.log(
       `  round ${round + 1}: pgbench ${reference.at(-1)!.toFixed(0)} tps, harness ${harness.at(-1)!.toFixed(0)} tps`,
     );
@@ -163,43 +182,65 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
   const harness: number[] = [];
   const reference: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  /** One mariadb-slap round; false when it ran into a deadlock storm and was stopped. */
+  const slapRun = async (): Promise<boolean> => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [UPSERT_TABLE]);
     const perClient = UPSERTS_PER_ROUND / WORKERS;
-    const slap = await runMariadbSlap(scratch.info, {
-      clients: WORKERS,
-      queriesPerClient: perClient,
-      emails: BENCH_EMAILS,
-    }).catch((error: { killed?: boolean }) => {
-      if (!error.killed) throw error;
-      return undefined;
-    });
-    if (!slap) {
+    try {
+      const slap = await runMariadbSlap(scratch.info, {
+        clients: WORKERS,
+        queriesPerClient: perClient,
+        emails: BENCH_EMAILS,
+      }).catch((error: { killed?: boolean }) => {
+        if (!error.killed) throw error;
+        return undefined;
+      });
+      if (!slap) {
+        console.log(
+          `  mariadb-slap: stopped after ${SLAP_TIMEOUT_MS / 1000} s (a deadlock storm); round not counted`,
+        );
+        return false;
+      }
+      // Only upserts that took effect count, as on the harness's side (which retries deadlocks):
+      // each inserted a row at version 1 or added 1 to one, so the versions add up to them.
+      const connection = await connectMariaDb(scratch.info);
+      const [rows] = await connection.query('SELECT SUM(version) AS n FROM employee');
+      await connection.end();
+      reference.push(Number((rows as { n: number }[])[0]!.n) / slap.seconds);
       console.log(
-        `  mariadb-slap: stopped after ${SLAP_TIMEOUT_MS / 1000} s (a deadlock storm); round not counted`,
+        `  mariadb-slap: ${slap.errors} of ${perClient * WORKERS} statements failed (deadlocks), not counted`,
       );
+      return true;
+    } finally {
       await scratch.drop();
-      continue;
     }
-    // Only upserts that took effect count, as on the harness's side (which retries deadlocks):
-    // each inserted a row at version 1 or added 1 to one, so the versions add up to them.
-    const connection = await connectMariaDb(scratch.info);
-    const [rows] = await connection.query('SELECT SUM(version) AS n FROM employee');
-    await connection.end();
-    reference.push(Number((rows as { n: number }[])[0]!.n) / slap.seconds);
-    console.log(
-      `  mariadb-slap: ${slap.errors} of ${perClient * WORKERS} statements failed (deadlocks), not counted`,
-    );
-    await scratch.drop();
-
-    const result = await runScenario(scenario, target, 'correct', pool, { seed: round + 1, outDir });
+  };
+  const harnessRun = async (seed: number) => {
+    const result = await runScenario(scenario, target, 'correct', pool, { seed, outDir });
     if (result.error) throw new Error(`harness run failed: ${result.error}`);
     // Upserts that took effect per second, from the first call to the last answer.
     harness.push(result.summary.throughput);
-    console.log(
-      `  round ${round + 1}: mariadb-slap ${reference.at(-1)!.toFixed(0)} upserts/s, harness ${harness.at(-1)!.toFixed(0)} upserts/s`,
-    );
+  };
+  // One round of each not counted (the JIT compiles the harness's code as it runs, the server's caches fill).
+  if (await slapRun()) reference.pop();
+  await harnessRun(1);
+  console.log(`  warm-up: harness ${harness.pop()!.toFixed(0)} upserts/s (not counted)`);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which tool goes first; a round whose mariadb-slap was stopped is not counted.
+    let counted: boolean;
+    if (round % 2 === 0) {
+      counted = await slapRun();
+      if (counted) await harnessRun(round + 2);
+    } else {
+      await harnessRun(round + 2);
+      counted = await slapRun();
+      if (!counted) harness.pop();
+    }
+    if (counted)
+      console.log(
+        `  round ${round + 1}: mariadb-slap ${reference.at(-1)!.toFixed(0)} upserts/s, harness ${harness.at(-1)!.toFixed(0)} upserts/s`,
+      );
   }
   if (reference.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
