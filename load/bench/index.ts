@@ -13,8 +13,9 @@
  *   on the same endpoint is reported beside them.
  * - Memory: peak RSS while recording 1,000,000 operations.
  *
- * Runs alternate (reference, harness, reference, harness) and the best of
- * each is compared, so a noisy moment does not decide the ratio.
+ * After one uncounted warm-up round of each, runs alternate which tool goes
+ * first and the best of each is compared, so a noisy moment does not decide
+ * the ratio.
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
  * BENCH_ROUNDS set the length.
  */

@@ -1,8 +1,8 @@
 /**
  * The reference for the MariaDB benchmark: `mariadb-slap` running the
  * mariadb-upsert target's statement (the article's INSERT ... ON DUPLICATE
- * KEY UPDATE ... RETURNING) with the same concurrency, a fresh uuid and one
- * of the same 100 emails per call (chosen by the server: UUID(), RAND()).
+ * KEY UPDATE ... RETURNING) with the same concurrency, a fresh uuid and a
+ * random one of the same emails per call (chosen by the server: UUID(), RAND()).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
