@@ -17,7 +17,8 @@
  * the same way.
  */
 import { createHash } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectFramed, type FrameFormat } from './framed-socket.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 /** A statement's result: its rows (column values in order) or, for writes, the rows affected. */
@@ -86,7 +87,10 @@ const TYPE_VAR_STRING = 0xfd;
 const UNSIGNED_FLAG = 0x20;
 
 const HEADER_BYTES = 4; // 3-byte little-endian payload length + sequence id
-const READ_BUFFER_BYTES = 64 * 1024;
+const PACKET_FORMAT: FrameFormat = {
+  headerBytes: HEADER_BYTES,
+  frameLength: (data, at) => HEADER_BYTES + data.readUIntLE(at, 3),
+};
 
 interface Column {
   name: string;
@@ -326,10 +330,6 @@ export class MariaDbPreparedConnection {
   private readonly statements = new Map<string, Promise<Statement>>();
   private broken: Error | undefined;
   private sequence = 0;
-  /** The start of an incomplete packet, carried over to the next reads, and the bytes it needs. */
-  private carried: Buffer[] = [];
-  private carriedBytes = 0;
-  private awaitedBytes = 0;
 
   private constructor(private readonly socket: Socket) {
     const fail = (error: Error) => {
@@ -349,18 +349,9 @@ export class MariaDbPreparedConnection {
     timeoutMs = 10_000,
   ): Promise<MariaDbPreparedConnection> {
     let connection: MariaDbPreparedConnection | undefined;
-    const socket = connect({
-      host: info.host,
-      port: info.port,
-      noDelay: true,
-      onread: {
-        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
-        callback: (bytes: number, buffer: Uint8Array) => {
-          connection?.receive(buffer as Buffer, bytes);
-          return true;
-        },
-      },
-    });
+    const socket = connectFramed(info, PACKET_FORMAT, (data, start, end) =>
+      connection?.receive(data, start, end),
+    );
     connection = new MariaDbPreparedConnection(socket);
     const opened = connection;
     return new Promise((resolve, reject) => {
@@ -458,33 +449,10 @@ export class MariaDbPreparedConnection {
     this.socket.write(Buffer.concat([header, body]));
   }
 
-  /** Bytes arrived in the socket's read buffer: hand over every whole packet, keep the rest. */
-  private receive(buffer: Buffer, bytes: number): void {
-    let data = buffer.subarray(0, bytes);
-    if (this.carried.length > 0) {
-      // Copies: the read buffer is reused. Joined once the packet they start is complete.
-      this.carried.push(Buffer.from(data));
-      this.carriedBytes += bytes;
-      if (this.carriedBytes < this.awaitedBytes) return;
-      data = Buffer.concat(this.carried);
-      this.carried = [];
-    }
-    let at = 0;
-    while (at + HEADER_BYTES <= data.length) {
-      const length = data.readUIntLE(at, 3);
-      const end = at + HEADER_BYTES + length;
-      if (end > data.length) break;
-      this.sequence = data[at + 3]!;
-      const head = this.pending[0];
-      if (head?.onPacket(data.subarray(at + HEADER_BYTES, end))) this.pending.shift();
-      at = end;
-    }
-    if (at < data.length) {
-      const rest = Buffer.from(data.subarray(at));
-      this.carried = [rest];
-      this.carriedBytes = rest.length;
-      this.awaitedBytes = rest.length >= HEADER_BYTES ? HEADER_BYTES + rest.readUIntLE(0, 3) : HEADER_BYTES;
-    }
+  /** One whole packet: its payload goes to the command waiting for a response. */
+  private receive(data: Buffer, start: number, end: number): void {
+    this.sequence = data[start + 3]!;
+    if (this.pending[0]?.onPacket(data.subarray(start + HEADER_BYTES, end))) this.pending.shift();
   }
 
   /** Send a command and collect its response packet by packet. */

@@ -14,7 +14,8 @@
  * and the decoding of error messages into its `DatabaseError`.
  */
 import { createRequire } from 'node:module';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectFramed, type FrameFormat } from './framed-socket.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -50,11 +51,13 @@ const COMMAND_COMPLETE = 0x43; // 'C'
 const ERROR_RESPONSE = 0x45; // 'E'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const HEADER_BYTES = 5; // type byte + int32 length (the length counts itself, not the type)
+const MESSAGE_FORMAT: FrameFormat = {
+  headerBytes: HEADER_BYTES,
+  frameLength: (data, at) => 1 + data.readInt32BE(at + 1),
+};
 
 // Execute (all rows) + Sync never change: serialize them once.
 const EXECUTE_AND_SYNC: Buffer = Buffer.concat([serialize.execute({ rows: 0 }), serialize.sync()]);
-/** Size of the buffer the socket reads into; a larger message is assembled in a copy. */
-const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Decode whole backend messages with pg-protocol (rare paths only: it allocates per message). */
 function decodeMessages(bytes: Buffer): DecodedMessage[] {
@@ -98,10 +101,6 @@ export class PreparedConnection {
   private readonly pending: Pending[] = [];
   private readonly prepared = new Set<string>();
   private broken: Error | undefined;
-  /** The start of an incomplete message, carried over to the next reads, and the bytes it needs. */
-  private carried: Buffer[] = [];
-  private carriedBytes = 0;
-  private awaitedBytes = 0;
   /** Until authentication is done, messages go to this handler instead of the query queue. */
   private handshake: ((message: DecodedMessage) => void) | undefined;
 
@@ -121,18 +120,9 @@ export class PreparedConnection {
     timeoutMs = 10_000,
   ): Promise<PreparedConnection> {
     let connection: PreparedConnection | undefined;
-    const socket = connect({
-      host: info.host,
-      port: info.port,
-      noDelay: true,
-      onread: {
-        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
-        callback: (bytes: number, buffer: Uint8Array) => {
-          connection?.receive(buffer as Buffer, bytes);
-          return true;
-        },
-      },
-    });
+    const socket = connectFramed(info, MESSAGE_FORMAT, (data, start, end) =>
+      connection?.receive(data, start, end),
+    );
     connection = new PreparedConnection(socket);
     const opened = connection;
     return new Promise((resolve, reject) => {
@@ -190,32 +180,10 @@ export class PreparedConnection {
     });
   }
 
-  /** Bytes arrived in the socket's read buffer: handle every whole message, keep the rest. */
-  private receive(buffer: Buffer, bytes: number): void {
-    let data = buffer.subarray(0, bytes);
-    if (this.carried.length > 0) {
-      // Copies: the read buffer is reused. Joined once the message they start is complete.
-      this.carried.push(Buffer.from(data));
-      this.carriedBytes += bytes;
-      if (this.carriedBytes < this.awaitedBytes) return;
-      data = Buffer.concat(this.carried);
-      this.carried = [];
-    }
-    let at = 0;
-    while (at + HEADER_BYTES <= data.length) {
-      const end = at + 1 + data.readInt32BE(at + 1);
-      if (end > data.length) break;
-      if (this.handshake)
-        for (const message of decodeMessages(data.subarray(at, end))) this.handshake(message);
-      else this.handle(data, at, end);
-      at = end;
-    }
-    if (at < data.length) {
-      const rest = Buffer.from(data.subarray(at));
-      this.carried = [rest];
-      this.carriedBytes = rest.length;
-      this.awaitedBytes = rest.length >= HEADER_BYTES ? 1 + rest.readInt32BE(1) : HEADER_BYTES;
-    }
+  /** One whole backend message: to the handshake until it is done, then to the query in flight. */
+  private receive(data: Buffer, start: number, end: number): void {
+    if (!this.handshake) return this.handle(data, start, end);
+    for (const message of decodeMessages(data.subarray(start, end))) this.handshake?.(message);
   }
 
   /** One backend message of a query in flight, read in place. */
