@@ -182,8 +182,11 @@ export class PreparedConnection {
 
   /** One whole backend message: to the handshake until it is done, then to the query in flight. */
   private receive(data: Buffer, start: number, end: number): void {
-    if (!this.handshake) return this.handle(data, start, end);
-    for (const message of decodeMessages(data.subarray(start, end))) this.handshake?.(message);
+    if (this.handshake) {
+      for (const message of decodeMessages(data.subarray(start, end))) this.handshake?.(message);
+    } else {
+      this.handle(data, start, end);
+    }
   }
 
   /** One backend message of a query in flight, read in place. */
