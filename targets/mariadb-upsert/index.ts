@@ -90,14 +90,14 @@ export const mariadbUpsert = defineTarget<MariaDbPreparedConnection, EmployeeRow
       const found = await connection.execute('SELECT uuid FROM employee WHERE email_address = ? LIMIT 1', [
         email,
       ]);
-      const existing = firstRow(found)?.uuid as string | undefined;
-      if (existing) {
+      const existingUuid = firstRow(found)?.uuid as string | undefined;
+      if (existingUuid) {
         await connection.execute(
           'UPDATE employee SET first_name = ?, last_name = ?, version = version + 1 WHERE uuid = ?',
-          [firstName, lastName, existing],
+          [firstName, lastName, existingUuid],
         );
-        const after = await connection.execute('SELECT version FROM employee WHERE uuid = ?', [existing]);
-        return ok({ uuid: existing, version: firstRow(after)?.version ?? 0, inserted: false });
+        const after = await connection.execute('SELECT version FROM employee WHERE uuid = ?', [existingUuid]);
+        return ok({ uuid: existingUuid, version: firstRow(after)?.version ?? 0, inserted: false });
       }
       await connection.execute(
         'INSERT INTO employee (uuid, first_name, last_name, email_address) VALUES (?, ?, ?, ?)',
