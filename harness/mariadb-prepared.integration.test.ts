@@ -118,6 +118,7 @@ describeWith([await mariadbComponent()], 'MariaDbPreparedConnection', () => {
 
   it('turns a killed session into an unknown outcome for the call in flight', async () => {
     const connection = await MariaDbPreparedConnection.connect(database);
+    expect(connection.threadId).toBe((await connection.execute('SELECT CONNECTION_ID()', [])).rows[0]![0]);
     const inFlight = connection.execute('SELECT SLEEP(?)', [5]).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 200));
     await adminQuery(server.admin, [`KILL ${connection.threadId}`]);

@@ -101,8 +101,15 @@ interface Column {
 interface Statement {
   id: number;
   parameters: number;
+  /** The result's columns, and their names as results report them. */
   columns: Column[];
   names: string[];
+}
+
+/** The statement's result columns, with the names results report. */
+function setColumns(statement: Statement, columns: Column[]): void {
+  statement.columns = columns;
+  statement.names = columns.map((c) => c.name);
 }
 
 /** A response being read: the packets of one command until its last one. */
@@ -257,25 +264,38 @@ function binaryRow(payload: Buffer, columns: Column[]): Value[] {
   return row;
 }
 
+/** A packet of `payloadLength` bytes after the header, which this fills in. */
+function packetOf(payloadLength: number, sequence: number): Buffer {
+  const packet = Buffer.allocUnsafe(HEADER_BYTES + payloadLength);
+  packet.writeUIntLE(payloadLength, 0, 3);
+  packet[3] = sequence & 0xff;
+  return packet;
+}
+
+/** The binary protocol's type for a parameter value. */
+function parameterType(value: Parameter): number {
+  if (value === null) return TYPE_NULL;
+  if (typeof value === 'number') return Number.isInteger(value) ? TYPE_LONGLONG : TYPE_DOUBLE;
+  if (typeof value === 'boolean') return TYPE_TINY;
+  return TYPE_VAR_STRING; // strings, and bigints as their digits
+}
+
 /** COM_STMT_EXECUTE with every parameter bound in its own binary type. */
 function executePacket(statement: Statement, values: Parameter[]): Buffer {
   if (values.length !== statement.parameters)
     throw new Error(`the statement takes ${statement.parameters} parameters, got ${values.length}`);
-  const texts = values.map((v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : null));
+  const types = values.map(parameterType);
+  const texts = values.map((v) => (typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : ''));
+  const textBytes = texts.map((text) => Buffer.byteLength(text));
   const nullBitmapBytes = (values.length + 7) >> 3;
   let length = 1 + 4 + 1 + 4;
   if (values.length > 0) length += nullBitmapBytes + 1 + 2 * values.length;
-  values.forEach((v, i) => {
-    if (typeof v === 'number') length += 8;
-    else if (typeof v === 'boolean') length += 1;
-    else if (texts[i] !== null) {
-      const bytes = Buffer.byteLength(texts[i]!);
-      length += lengthEncodedSize(bytes) + bytes;
-    }
+  types.forEach((type, i) => {
+    if (type === TYPE_LONGLONG || type === TYPE_DOUBLE) length += 8;
+    else if (type === TYPE_TINY) length += 1;
+    else if (type === TYPE_VAR_STRING) length += lengthEncodedSize(textBytes[i]!) + textBytes[i]!;
   });
-  const packet = Buffer.allocUnsafe(HEADER_BYTES + length);
-  packet.writeUIntLE(length, 0, 3);
-  packet[3] = 0; // sequence id: each command starts at 0
+  const packet = packetOf(length, 0); // each command starts at sequence 0
   let at = packet.writeUInt8(COM_STMT_EXECUTE, HEADER_BYTES);
   at = packet.writeUInt32LE(statement.id, at);
   at = packet.writeUInt8(0, at); // no cursor
@@ -285,41 +305,29 @@ function executePacket(statement: Statement, values: Parameter[]): Buffer {
   packet.fill(0, bitmapAt, bitmapAt + nullBitmapBytes);
   at += nullBitmapBytes;
   at = packet.writeUInt8(1, at); // types follow
-  values.forEach((v, i) => {
-    if (v === null || v === undefined) packet[bitmapAt + (i >> 3)]! |= 1 << (i & 7);
-    const type =
-      typeof v === 'number'
-        ? Number.isInteger(v)
-          ? TYPE_LONGLONG
-          : TYPE_DOUBLE
-        : typeof v === 'boolean'
-          ? TYPE_TINY
-          : v === null || v === undefined
-            ? TYPE_NULL
-            : TYPE_VAR_STRING;
+  types.forEach((type, i) => {
+    if (type === TYPE_NULL) packet[bitmapAt + (i >> 3)]! |= 1 << (i & 7);
     at = packet.writeUInt8(type, at);
     at = packet.writeUInt8(0, at);
   });
-  values.forEach((v, i) => {
-    if (typeof v === 'number')
-      at = Number.isInteger(v) ? packet.writeBigInt64LE(BigInt(v), at) : packet.writeDoubleLE(v, at);
-    else if (typeof v === 'boolean') at = packet.writeUInt8(v ? 1 : 0, at);
-    else if (texts[i] !== null) {
-      const bytes = Buffer.byteLength(texts[i]!);
-      at = writeLengthEncoded(bytes, packet, at);
+  types.forEach((type, i) => {
+    const value = values[i];
+    if (type === TYPE_LONGLONG) at = packet.writeBigInt64LE(BigInt(value as number), at);
+    else if (type === TYPE_DOUBLE) at = packet.writeDoubleLE(value as number, at);
+    else if (type === TYPE_TINY) at = packet.writeUInt8(value ? 1 : 0, at);
+    else if (type === TYPE_VAR_STRING) {
+      at = writeLengthEncoded(textBytes[i]!, packet, at);
       at += packet.write(texts[i]!, at);
     }
   });
   return packet;
 }
 
-function commandPacket(command: number, body: Buffer | string): Buffer {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const packet = Buffer.allocUnsafe(HEADER_BYTES + 1 + bytes.length);
-  packet.writeUIntLE(1 + bytes.length, 0, 3);
-  packet[3] = 0;
-  packet[4] = command;
-  bytes.copy(packet, 5);
+/** A command with its argument (SQL text, or nothing). */
+function commandPacket(command: number, argument = ''): Buffer {
+  const packet = packetOf(1 + Buffer.byteLength(argument), 0);
+  packet[HEADER_BYTES] = command;
+  packet.write(argument, HEADER_BYTES + 1);
   return packet;
 }
 
@@ -443,10 +451,9 @@ export class MariaDbPreparedConnection {
   }
 
   private sendPacket(body: Buffer, sequence: number): void {
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header.writeUIntLE(body.length, 0, 3);
-    header[3] = sequence & 0xff;
-    this.socket.write(Buffer.concat([header, body]));
+    const packet = packetOf(body.length, sequence);
+    body.copy(packet, HEADER_BYTES);
+    this.socket.write(packet);
   }
 
   /** One whole packet: its payload goes to the command waiting for a response. */
@@ -507,7 +514,7 @@ export class MariaDbPreparedConnection {
         columnsLeft--;
       }
       if (parametersLeft > 0 || columnsLeft > 0) return undefined;
-      prepared.names = prepared.columns.map((c) => c.name);
+      setColumns(prepared, prepared.columns);
       return prepared;
     });
     // A statement that failed to prepare is prepared again on its next use.
@@ -531,19 +538,23 @@ export class MariaDbPreparedConnection {
         if (first === OK) return this.ended(payload, result) ? result : undefined;
         columnsLeft = lengthEncoded(payload, 0)[0];
         // The first result's columns are known after one execution; decode them only until then.
-        const known = firstResult && columnsLeft > 0 && columnsLeft === statement.columns.length;
+        const known = firstResult && columnsLeft === statement.columns.length;
         columns = known ? statement.columns : [];
         return undefined;
       }
       if (columnsLeft > 0) {
-        if (columns !== statement.columns) columns.push(columnDefinition(payload));
-        if (--columnsLeft === 0 && columns !== statement.columns) {
-          result.columns = columns.map((c) => c.name);
+        if (columns === statement.columns) {
+          columnsLeft--;
+          return undefined;
+        }
+        columns.push(columnDefinition(payload));
+        if (--columnsLeft > 0) return undefined;
+        if (firstResult && statement.columns.length === 0) {
           // INSERT ... RETURNING is prepared without columns: remember the ones its first result had.
-          if (firstResult && statement.columns.length === 0) {
-            statement.columns = columns;
-            statement.names = result.columns;
-          }
+          setColumns(statement, columns);
+          result.columns = statement.names;
+        } else {
+          result.columns = columns.map((c) => c.name);
         }
         return undefined;
       }
@@ -575,7 +586,7 @@ export class MariaDbPreparedConnection {
     if (this.broken) return;
     await new Promise<void>((resolve) => {
       this.socket.once('close', () => resolve());
-      this.socket.end(commandPacket(COM_QUIT, Buffer.alloc(0)));
+      this.socket.end(commandPacket(COM_QUIT));
     });
   }
 }

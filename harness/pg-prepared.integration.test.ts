@@ -71,6 +71,7 @@ describeWith([await postgresComponent()], 'PreparedConnection', () => {
   it('turns a terminated backend into an unknown outcome for the call in flight', async () => {
     const connection = await PreparedConnection.connect(server.admin);
     const pid = (await connection.query('pid', 'SELECT pg_backend_pid()', [])).rows[0]![0];
+    expect(connection.processID).toBe(Number(pid)); // known from the greeting, without a query
     const inFlight = connection.query('sleep', 'SELECT pg_sleep(5)', []).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 200));
     await adminQuery(server.admin, [`SELECT pg_terminate_backend(${pid})`]);

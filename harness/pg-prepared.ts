@@ -98,6 +98,8 @@ function executeMessages(statement: string, values: (string | number | null)[]):
 }
 
 export class PreparedConnection {
+  /** The server process behind this connection (pg_backend_pid), from its greeting; pg.Client has the same field. */
+  processID = 0;
   private readonly pending: Pending[] = [];
   private readonly prepared = new Set<string>();
   private broken: Error | undefined;
@@ -161,6 +163,9 @@ export class PreparedConnection {
               break;
             case 'authenticationSASLFinal':
               sasl.finalizeSession(session, message.data);
+              break;
+            case 'backendKeyData':
+              opened.processID = message.processID;
               break;
             case 'error':
               fail(message as unknown as Error);

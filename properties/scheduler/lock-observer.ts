@@ -4,8 +4,7 @@
  * transactions in LOCK WAIT. Also how it names each client's session and
  * cancels a statement (to break a deadlock the database has not broken).
  */
-import { connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
-import { PreparedConnection } from '../../harness/pg-prepared.ts';
+import { connectMariaDb, connectPostgres } from '../../harness/db.ts';
 import type { ConnectionInfo } from '../../harness/providers/types.ts';
 
 export interface LockObserver<Conn = unknown> {
@@ -20,17 +19,11 @@ export interface LockObserver<Conn = unknown> {
   close(): Promise<void>;
 }
 
-/** Postgres connections the targets use: the lean prepared connection or pg.Client. */
-async function postgresPid(connection: unknown): Promise<number> {
-  if (connection instanceof PreparedConnection)
-    return Number((await connection.query('chaos_backend_pid', 'SELECT pg_backend_pid()', [])).rows[0]![0]);
-  return Number((await (connection as PostgresClient).query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
-}
-
 export async function postgresLockObserver(admin: ConnectionInfo, database: string): Promise<LockObserver> {
   const observer = await connectPostgres(admin);
   return {
-    sessionId: postgresPid,
+    // pg.Client and the lean connection both keep the backend's pid the server greeted them with.
+    sessionId: async (connection) => (connection as { processID: number }).processID,
     async waitingSessions() {
       const { rows } = await observer.query(
         `SELECT pid FROM pg_stat_activity
