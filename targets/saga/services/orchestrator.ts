@@ -279,19 +279,22 @@ export function orchestratorRoutes(
     async recover(): Promise<number> {
       const unfinished = await log.unfinished();
       let resumed = 0;
-      for (const { record, executed, compensated } of unfinished) {
-        // The list may be stale: a request may have finished this saga since. Read it again, then
-        // (with no await in between) skip it if a request of this process is running it.
-        const current = await log.find(record.key);
-        if (!current || (current.status !== 'RUNNING' && current.status !== 'COMPENSATING')) continue;
+      for (const listed of unfinished) {
+        // The list may be stale: a request may have finished or moved this saga on since. Read it
+        // again, then (with no await in between) skip it if a request of this process is running it.
+        const record = await log.find(listed.key);
+        if (!record || (record.status !== 'RUNNING' && record.status !== 'COMPENSATING')) continue;
         if (inFlight.has(record.id)) continue;
         inFlight.add(record.id);
         resumed++;
-        const finish =
-          record.status === 'COMPENSATING'
-            ? compensate(record, executed, compensated)
-            : run(record, executed);
-        await finish.catch(() => {}).finally(() => inFlight.delete(record.id));
+        const finish = async () => {
+          const { executed, compensated } = await log.progress(record.id);
+          if (record.status === 'COMPENSATING') await compensate(record, executed, compensated);
+          else await run(record, executed);
+        };
+        await finish()
+          .catch(() => {})
+          .finally(() => inFlight.delete(record.id));
       }
       return resumed;
     },

@@ -28,9 +28,20 @@ export interface SagaLog {
     state: 'started' | 'done' | 'failed',
   ): Promise<void>;
   setStatus(sagaId: string, status: SagaStatus, reason?: string): Promise<void>;
-  /** Sagas not finished, each with the steps it started (in order) and those already compensated. */
-  unfinished(): Promise<{ record: SagaRecord; executed: string[]; compensated: string[] }[]>;
+  /** Sagas not finished (RUNNING or COMPENSATING). */
+  unfinished(): Promise<SagaRecord[]>;
+  /** The steps a saga started (in order) and those already compensated. */
+  progress(sagaId: string): Promise<{ executed: string[]; compensated: string[] }>;
 }
+
+const recordOf = (row: Record<string, any>): SagaRecord => ({
+  id: row.id,
+  key: row.idempotency_key,
+  hash: row.request_hash,
+  request: row.request,
+  status: row.status,
+  reason: row.reason ?? undefined,
+});
 
 export class DatabaseSagaLog implements SagaLog {
   constructor(private readonly pool: pg.Pool) {}
@@ -42,16 +53,7 @@ export class DatabaseSagaLog implements SagaLog {
         [key],
       )
     ).rows[0];
-    return (
-      row && {
-        id: row.id,
-        key: row.idempotency_key,
-        hash: row.request_hash,
-        request: row.request,
-        status: row.status,
-        reason: row.reason ?? undefined,
-      }
-    );
+    return row && recordOf(row);
   }
 
   async create(record: Omit<SagaRecord, 'status'>): Promise<boolean> {
@@ -84,32 +86,25 @@ export class DatabaseSagaLog implements SagaLog {
     ]);
   }
 
-  async unfinished() {
-    const sagas = (
+  async unfinished(): Promise<SagaRecord[]> {
+    const rows = (
       await this.pool.query(
         `SELECT id, idempotency_key, request_hash, request, status, reason FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')`,
       )
     ).rows;
-    const result = [];
-    for (const row of sagas) {
-      const steps = (
-        await this.pool.query('SELECT step, action, state FROM saga_steps WHERE saga_id = $1 ORDER BY seq', [
-          row.id,
-        ])
-      ).rows;
-      result.push({
-        record: {
-          id: row.id,
-          key: row.idempotency_key,
-          hash: row.request_hash,
-          request: row.request,
-          status: row.status,
-        },
-        executed: steps.filter((s) => s.action === 'execute' && s.state === 'started').map((s) => s.step),
-        compensated: steps.filter((s) => s.action === 'compensate' && s.state === 'done').map((s) => s.step),
-      });
-    }
-    return result;
+    return rows.map(recordOf);
+  }
+
+  async progress(sagaId: string) {
+    const steps = (
+      await this.pool.query('SELECT step, action, state FROM saga_steps WHERE saga_id = $1 ORDER BY seq', [
+        sagaId,
+      ])
+    ).rows;
+    return {
+      executed: steps.filter((s) => s.action === 'execute' && s.state === 'started').map((s) => s.step),
+      compensated: steps.filter((s) => s.action === 'compensate' && s.state === 'done').map((s) => s.step),
+    };
   }
 }
 
@@ -139,5 +134,9 @@ export class MemorySagaLog implements SagaLog {
 
   async unfinished() {
     return [];
+  }
+
+  async progress() {
+    return { executed: [], compensated: [] };
   }
 }
