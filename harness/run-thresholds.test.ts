@@ -17,7 +17,12 @@ const run: RunFacts = {
   scenario: 'stale-version-mutation',
   variant: 'correct',
   broken: false,
-  operations: [op(0, 'read', 1), op(1, 'update', 40), op(2, 'update', 80), op(3, 'update', 5, 'info')],
+  operations: [
+    op(0, 'read', 1),
+    op(1, 'update', 40),
+    op(2, 'update', 80, 'fail'),
+    op(3, 'update', 5, 'info'),
+  ],
   checks: [
     {
       checker: 'c',
@@ -26,8 +31,6 @@ const run: RunFacts = {
       omitted: 2,
     },
   ],
-  conflictRate: 0.25,
-  throughput: 120,
   correctCoordinatedOmission: true,
 };
 
@@ -39,6 +42,7 @@ describe('thresholds on a run', () => {
     });
     expect(() => parseMetricKey('latncy')).toThrow(/unknown metric latncy/);
     expect(() => parseMetricKey('latency{colour:red}')).toThrow(/tags are op:NAME/);
+    expect(() => parseMetricKey('violations{op:update}')).toThrow(/violations belong to a run/);
   });
 
   it("judges the issue's three examples, both ways", () => {
@@ -46,7 +50,8 @@ describe('thresholds on a run', () => {
       {
         violations: ['count==0'],
         'latency{op:update}': ['p(99)<50', 'max<=80'],
-        conflict_rate: ['rate<0.3'],
+        conflict_rate: ['rate<0.4'],
+        'conflict_rate{op:update}': ['rate<0.4'],
       },
       run,
     );
@@ -54,7 +59,8 @@ describe('thresholds on a run', () => {
       ['violations', 'count==0', 3, false],
       ['latency{op:update}', 'p(99)<50', 80, false], // info operations have no latency
       ['latency{op:update}', 'max<=80', 80, true],
-      ['conflict_rate', 'rate<0.3', 0.25, true],
+      ['conflict_rate', 'rate<0.4', 1 / 3, true], // fail / (ok + fail), from the history
+      ['conflict_rate{op:update}', 'rate<0.4', 0.5, false], // of the updates alone
     ]);
   });
 

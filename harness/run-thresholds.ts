@@ -14,29 +14,23 @@
  * Broken variants are meant to violate invariants, so thresholds judge
  * correct variants only, unless a {variant:...} tag names a broken one.
  */
+import { type LoadResult, thresholdsFailed } from '../load/load-result.ts';
 import { type CheckResult, violationTotal } from './checkers/types.ts';
 import { UsageError } from './errors.ts';
 import type { Operation } from './history.ts';
-import { percentile } from './stats.ts';
+import { type HistorySummary, latenciesOf, percentile, summarize } from './stats.ts';
 import {
   evaluateThresholds,
   type MetricValues,
-  parseThreshold,
   type ThresholdResult,
   type Thresholds,
+  validateThresholds,
 } from './thresholds.ts';
 
-export const RUN_METRICS = [
-  'violations',
-  'latency',
-  'conflict_rate',
-  'throughput',
-  'operations',
-  'info',
-] as const;
+const RUN_METRICS = ['violations', 'latency', 'conflict_rate', 'throughput', 'operations', 'info'] as const;
 const TAGS = ['op', 'scenario', 'variant'] as const;
 
-export interface MetricKey {
+interface MetricKey {
   metric: string;
   tags: Partial<Record<(typeof TAGS)[number], string>>;
 }
@@ -60,17 +54,17 @@ export function parseMetricKey(key: string): MetricKey {
       );
     tags[name as (typeof TAGS)[number]] = value;
   }
+  if (metric === 'violations' && tags.op !== undefined)
+    throw new UsageError(`threshold "${key}": violations belong to a run, not to one operation ({op:...})`);
   return { metric, tags };
 }
 
 export function validateRunThresholds(thresholds: Thresholds, source: string): void {
-  for (const [key, expressions] of Object.entries(thresholds)) {
-    try {
-      parseMetricKey(key);
-      for (const text of expressions) parseThreshold(key, text);
-    } catch (error) {
-      throw new UsageError(`${source}: ${(error as Error).message}`);
-    }
+  try {
+    for (const key of Object.keys(thresholds)) parseMetricKey(key);
+    validateThresholds(thresholds);
+  } catch (error) {
+    throw new UsageError(`${source}: ${(error as Error).message}`);
   }
 }
 
@@ -80,16 +74,7 @@ export interface RunFacts {
   broken: boolean;
   operations: Operation[];
   checks: CheckResult[];
-  conflictRate: number;
-  throughput: number;
   correctCoordinatedOmission: boolean;
-}
-
-function latencies(operations: Operation[], correct: boolean): number[] {
-  return operations
-    .filter((o) => o.outcome !== 'info')
-    .map((o) => o.completedAt - (correct && o.intendedAt !== undefined ? o.intendedAt : o.invokedAt))
-    .sort((a, b) => a - b);
 }
 
 /** The thresholds that apply to this run, judged; empty when none apply. */
@@ -101,12 +86,17 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
     if (tags.variant !== undefined ? tags.variant !== run.variant : run.broken) continue;
     const operations =
       tags.op === undefined ? run.operations : run.operations.filter((o) => o.op === tags.op);
+    // The same figures the run's table shows, of the operations the key names; computed once per key.
+    let summary: HistorySummary | undefined;
+    const summarized = () =>
+      (summary ??= summarize(operations, { correctCoordinatedOmission: run.correctCoordinatedOmission }));
+    let sorted: number[] | undefined;
     const values: MetricValues = (aggregation, p) => {
       switch (metric) {
         case 'violations':
           return aggregation === 'count' ? violationTotal(run.checks) : undefined;
         case 'latency': {
-          const sorted = latencies(operations, run.correctCoordinatedOmission);
+          sorted ??= latenciesOf(operations, run.correctCoordinatedOmission);
           if (sorted.length === 0) return undefined;
           if (p !== undefined) return percentile(sorted, p);
           if (aggregation === 'avg') return sorted.reduce((a, b) => a + b, 0) / sorted.length;
@@ -116,19 +106,15 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
           return undefined;
         }
         case 'conflict_rate':
-          return aggregation === 'rate' ? run.conflictRate : undefined;
+          return aggregation === 'rate' ? summarized().conflictRate : undefined;
         case 'throughput':
-          return aggregation === 'rate' ? run.throughput : undefined;
+          return aggregation === 'rate' ? summarized().throughput : undefined;
         case 'operations':
           return aggregation === 'count' ? operations.length : undefined;
         case 'info': {
-          const info = operations.filter((o) => o.outcome === 'info').length;
-          if (aggregation === 'count') return info;
-          return aggregation === 'rate'
-            ? operations.length === 0
-              ? 0
-              : info / operations.length
-            : undefined;
+          const { counts, operations: total } = summarized();
+          if (aggregation === 'count') return counts.info;
+          return aggregation === 'rate' ? (total === 0 ? 0 : counts.info / total) : undefined;
         }
       }
       return undefined;
@@ -136,4 +122,17 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
     results.push(...evaluateThresholds({ [key]: expressions }, { [key]: values }));
   }
   return results;
+}
+
+/** Every threshold judged for a run: its load engine's and the config's. */
+export function thresholdResultsOf(run: {
+  load?: { thresholds: ThresholdResult[] };
+  thresholds?: ThresholdResult[];
+}): ThresholdResult[] {
+  return [...(run.load?.thresholds ?? []), ...(run.thresholds ?? [])];
+}
+
+/** True when a run crossed a threshold (the exit code is then 99): its load engine's, k6's own, or the config's. */
+export function anyThresholdFailed(run: { load?: LoadResult; thresholds?: ThresholdResult[] }): boolean {
+  return thresholdsFailed(run.load) || (run.thresholds ?? []).some((t) => !t.passed);
 }

@@ -439,8 +439,6 @@ export async function runScenario(
       broken: info.broken,
       operations,
       checks,
-      conflictRate: result.summary.conflictRate,
-      throughput: result.summary.throughput,
       correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
     });
     if (judged.length > 0) result.thresholds = judged;

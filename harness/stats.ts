@@ -43,27 +43,34 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
+/** When an operation's latency starts: its intended start if paced and corrected, else its invocation. */
+const latencyStart = (o: Operation, correct: boolean) =>
+  correct && o.intendedAt !== undefined ? o.intendedAt : o.invokedAt;
+
+/** Latencies (ms, ascending) of the operations with a known outcome (ok or fail). */
+export function latenciesOf(operations: readonly Operation[], correctCoordinatedOmission: boolean): number[] {
+  return operations
+    .filter((o) => o.outcome !== 'info')
+    .map((o) => o.completedAt - latencyStart(o, correctCoordinatedOmission))
+    .sort((a, b) => a - b);
+}
+
 export function summarize(operations: readonly Operation[], options: SummaryOptions = {}): HistorySummary {
   const correct = options.correctCoordinatedOmission ?? true;
   let corrected = false;
   const counts: OutcomeCounts = { ok: 0, fail: 0, info: 0 };
   const byOperation: Record<string, OutcomeCounts> = {};
-  const latencies: number[] = [];
+  const latencies = latenciesOf(operations, correct);
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
   for (const o of operations) {
     counts[o.outcome]++;
     byOperation[o.op] ??= { ok: 0, fail: 0, info: 0 };
     byOperation[o.op]![o.outcome]++;
-    if (o.outcome !== 'info') {
-      const start = correct && o.intendedAt !== undefined ? o.intendedAt : o.invokedAt;
-      if (start !== o.invokedAt) corrected = true;
-      latencies.push(o.completedAt - start);
-    }
+    if (o.outcome !== 'info' && latencyStart(o, correct) !== o.invokedAt) corrected = true;
     first = Math.min(first, o.invokedAt);
     last = Math.max(last, o.completedAt);
   }
-  latencies.sort((a, b) => a - b);
   const decided = counts.ok + counts.fail;
   const seconds = operations.length > 0 ? (last - first) / 1000 : 0;
   return {

@@ -4,6 +4,8 @@
  * invariant fails when it was violated; a broken variant's case fails when
  * the harness did not catch it.
  */
+import { violationTotal } from '../harness/checkers/types.ts';
+import { thresholdResultsOf } from '../harness/run-thresholds.ts';
 import type { RunResult } from '../harness/runner.ts';
 import type { SuiteResults } from './results-json.ts';
 
@@ -58,14 +60,14 @@ function casesOf(run: RunResult): TestCase[] {
           message:
             check.verdict === 'unknown'
               ? `could not decide: ${check.reason ?? ''}`
-              : `${check.violations.length + (check.omitted ?? 0)} violations`,
+              : `${violationTotal([check])} violations`,
           details: lines.join('\n'),
         };
       }
       cases.push(test);
     }
   }
-  for (const t of run.load?.thresholds ?? []) {
+  for (const t of thresholdResultsOf(run)) {
     const test: TestCase = { name: `threshold ${t.metric} ${t.expression}`, className, seconds: 0 };
     if (!t.passed) test.failure = { message: `measured ${t.value ?? 'nothing'}`, details: '' };
     cases.push(test);

@@ -3,7 +3,7 @@
  * `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
  */
 import { appendFileSync } from 'node:fs';
-import { thresholdsFailed } from '../load/load-result.ts';
+import { anyThresholdFailed, thresholdResultsOf } from '../harness/run-thresholds.ts';
 import type { SuiteResults } from './results-json.ts';
 import { ms, violationCount } from './terminal.ts';
 
@@ -23,8 +23,14 @@ export function toMarkdown(results: SuiteResults): string {
   const broken = results.runs.filter((r) => r.broken);
   const held = correct.filter((r) => r.passed).length;
   const caught = broken.filter((r) => r.passed).length;
+  // The invariants decide the headline; crossed thresholds (exit 99) are named in it too.
+  const headline = !results.passed
+    ? 'FAILED'
+    : results.runs.some(anyThresholdFailed)
+      ? 'passed, thresholds crossed'
+      : 'passed';
   const lines = [
-    `## Chaos run: ${results.passed ? 'passed' : 'FAILED'}`,
+    `## Chaos run: ${headline}`,
     '',
     `${held}/${correct.length} correct variants held, ${caught}/${broken.length} broken variants caught. Seed ${results.seed}, exit code ${results.exitCode ?? 'unknown'}.`,
     '',
@@ -47,11 +53,11 @@ export function toMarkdown(results: SuiteResults): string {
     ];
     lines.push(`| ${cells.map(markdownCell).join(' | ')} | ${result} |`);
   }
-  const failedThresholds = results.runs.filter((r) => thresholdsFailed(r.load));
+  const failedThresholds = results.runs.filter(anyThresholdFailed);
   if (failedThresholds.length > 0) {
-    lines.push('', '**Load thresholds failed:**', '');
+    lines.push('', '**Thresholds failed:**', '');
     for (const r of failedThresholds)
-      for (const t of r.load!.thresholds.filter((x) => !x.passed))
+      for (const t of thresholdResultsOf(r).filter((x) => !x.passed))
         lines.push(
           `- ${markdownCell(r.scenario)}: \`${markdownCell(`${t.metric} ${t.expression}`)}\` measured ${t.value ?? 'nothing'}`,
         );

@@ -48,8 +48,14 @@ describeWith([await postgresComponent()], 'config thresholds', () => {
     expect(mutant.thresholds).toBeUndefined();
     for (const file of ['report.html', 'junit.xml', 'summary.md'])
       expect(existsSync(join(out, file))).toBe(true);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain(
-      '<testsuite name="stale-version-mutation"',
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testsuite name="stale-version-mutation"');
+    // The crossed config threshold is a failed test case and a line of the summary, not only an exit code.
+    expect(junit).toMatch(
+      /<testcase name="threshold latency\{op:mutate\} p\(99\)&lt;0\.0001"[^>]*>\s*<failure/,
+    );
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(
+      /thresholds crossed[\s\S]*Thresholds failed[\s\S]*latency\{op:mutate\} p\(99\)&lt;0\.0001/,
     );
   });
 

@@ -53,45 +53,43 @@
     return Math.max(360, Math.min(1100, container.clientWidth || 900));
   }
 
-  function latencyChart(container, run) {
-    const { t, latency, outcome } = run.points;
-    const series = OUTCOMES.map((_, code) => latency.map((value, i) => (outcome[i] === code ? value : null)));
+  /**
+   * A chart over the run's time axis with its fault windows shaded; a window
+   * still open when the run ended is shaded up to its last completion.
+   */
+  function timeChart(container, run, height, yLabel, series, columns) {
+    const t = run.points.t;
     const end = t.length > 0 ? t[t.length - 1] : 0;
     const options = {
       width: chartWidth(container),
-      height: 260,
+      height,
       scales: { x: { time: false } },
-      axes: [{ label: 'ms since the run started' }, { label: 'latency ms' }],
-      series: [
-        { label: 'time ms' },
-        ...OUTCOMES.map((name) => ({
-          label: name,
-          stroke: COLORS[name],
-          fill: COLORS[name],
-          paths: () => null,
-          points: { show: true, size: 4, stroke: COLORS[name], fill: COLORS[name] },
-        })),
-      ],
-      hooks: { drawClear: [faultBands(run.faults, end)] },
+      axes: [{ label: 'ms since the run started' }, { label: yLabel }],
+      series: [{ label: 'time ms' }, ...series],
+      hooks: { drawClear: [faultBands(run.result.faultWindows, end)] },
     };
-    return new uPlot(options, [t, ...series], container);
+    return new uPlot(options, columns, container);
+  }
+
+  function latencyChart(container, run) {
+    const { t, latency, outcome } = run.points;
+    const byOutcome = OUTCOMES.map((_, code) =>
+      latency.map((value, i) => (outcome[i] === code ? value : null)),
+    );
+    const series = OUTCOMES.map((name) => ({
+      label: name,
+      stroke: COLORS[name],
+      fill: COLORS[name],
+      paths: () => null,
+      points: { show: true, size: 4, stroke: COLORS[name], fill: COLORS[name] },
+    }));
+    return timeChart(container, run, 260, 'latency ms', series, [t, ...byOutcome]);
   }
 
   function throughputChart(container, run) {
     const { t, ok, fail, info } = run.throughput;
-    const end = t.length > 0 ? t[t.length - 1] : 0;
-    const options = {
-      width: chartWidth(container),
-      height: 200,
-      scales: { x: { time: false } },
-      axes: [{ label: 'ms since the run started' }, { label: 'operations/s' }],
-      series: [
-        { label: 'time ms' },
-        ...OUTCOMES.map((name) => ({ label: name, stroke: COLORS[name], width: 2 })),
-      ],
-      hooks: { drawClear: [faultBands(run.faults, end)] },
-    };
-    return new uPlot(options, [t, ok, fail, info], container);
+    const series = OUTCOMES.map((name) => ({ label: name, stroke: COLORS[name], width: 2 }));
+    return timeChart(container, run, 200, 'operations/s', series, [t, ok, fail, info]);
   }
 
   /** Per-worker timeline of the operations that prove a violation: one lane per worker. */
@@ -184,17 +182,6 @@
     const chart = el('div', { class: 'chart load-percentiles' });
     const parts = [el('h3', {}, 'Load'), table(['', ''], rows, 'figures'), chart];
     requestAnimationFrame(() => percentileChart(chart, load.latency));
-    if (load.thresholds.length > 0)
-      parts.push(
-        table(
-          ['threshold', 'value', 'result'],
-          load.thresholds.map((t) => [
-            `${t.metric} ${t.expression}`,
-            t.value === undefined ? 'not measured' : String(Math.round(t.value * 1000) / 1000),
-            t.passed ? 'ok' : 'FAILED',
-          ]),
-        ),
-      );
     if (load.perSegment && load.perSegment.length > 1)
       parts.push(
         table(
@@ -283,7 +270,7 @@
       root.append(section);
     }
 
-    if (run.faults.length > 0)
+    if (r.faultWindows.length > 0)
       section.append(
         el('h3', {}, 'Fault windows'),
         table(
@@ -316,6 +303,19 @@
         ),
       );
     if (r.load) section.append(loadSection(r.load));
+    if (run.thresholds.length > 0)
+      section.append(
+        el('h3', {}, 'Thresholds'),
+        table(
+          ['threshold', 'value', 'result'],
+          run.thresholds.map((t) => [
+            `${t.metric} ${t.expression}`,
+            t.value === undefined ? 'not measured' : String(Math.round(t.value * 1000) / 1000),
+            t.passed ? 'ok' : 'FAILED',
+          ]),
+          'thresholds',
+        ),
+      );
     section.append(
       el('h3', {}, 'Checks'),
       table(

@@ -38,8 +38,8 @@ describe('report data', () => {
     const run = data.runs[0]!;
     expect(run.sampled).toEqual({ shown: 500, total: 500, everyNth: 1 });
     expect(run.points.outcome.filter((o) => o === 1)).toHaveLength(10);
-    expect(run.faults).toMatchObject([{ fault: 'pause' }]);
-    expect(run.faults[0]!.stoppedAt).toBeGreaterThan(run.faults[0]!.startedAt);
+    expect(run.result.faultWindows).toMatchObject([{ fault: 'pause' }]);
+    expect(run.result.faultWindows[0]!.stoppedAt).toBeGreaterThan(run.result.faultWindows[0]!.startedAt);
     // The fake violation names operations 0 and 1.
     expect(run.violations[0]!.operations.map((o) => [o.id, o.worker, o.outcome, o.args])).toEqual([
       [0, 0, 'fail', '{"key":0}'],

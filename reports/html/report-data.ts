@@ -8,8 +8,10 @@
 import { existsSync } from 'node:fs';
 import { type CheckResult, violationTotal } from '../../harness/checkers/types.ts';
 import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/history.ts';
+import { thresholdResultsOf } from '../../harness/run-thresholds.ts';
 import type { RunResult } from '../../harness/runner.ts';
 import type { SweepPoint } from '../../harness/sweep.ts';
+import type { ThresholdResult } from '../../harness/thresholds.ts';
 import type { PropertyResult } from '../../properties/property-run.ts';
 import type { SuiteResults } from '../results-json.ts';
 
@@ -41,7 +43,6 @@ export interface ViolationView {
 }
 
 export interface RunView {
-  id: string;
   result: Omit<RunResult, 'checks' | 'historyFiles'>;
   checks: { checker: string; verdict: string; violations: number; reason?: string }[];
   /** Columnar, to keep the file small: time (ms), latency (ms), outcome code (0 ok, 1 fail, 2 info). */
@@ -50,9 +51,10 @@ export interface RunView {
   sampled: { shown: number; total: number; everyNth: number };
   /** Completions per second in equal time buckets. */
   throughput: { t: number[]; ok: number[]; fail: number[]; info: number[] };
-  faults: { fault: string; startedAt: number; stoppedAt?: number }[];
   violations: ViolationView[];
   violationsTotal: number;
+  /** Every threshold judged for the run: its load engine's and the config's. */
+  thresholds: ThresholdResult[];
 }
 
 export interface SweepView {
@@ -176,19 +178,12 @@ function throughputOf(bins: number[][], duration: number): RunView['throughput']
   };
 }
 
-function violationsOf(checks: CheckResult[], proving: Map<number, ProvingOperation>): ViolationView[] {
+/** The violations the report lists (the first few, each with its first proving operations). */
+function shownViolations(checks: CheckResult[]) {
   return checks
     .flatMap((c) => c.violations.map((v) => ({ checker: c.checker, ...v })))
     .slice(0, MAX_VIOLATIONS_SHOWN)
-    .map((v) => ({
-      checker: v.checker,
-      invariant: v.invariant,
-      message: v.message,
-      operations: v.operations
-        .slice(0, MAX_OPERATIONS_PER_VIOLATION)
-        .map((id) => proving.get(id))
-        .filter((o): o is ProvingOperation => o !== undefined),
-    }));
+    .map((v) => ({ ...v, operations: v.operations.slice(0, MAX_OPERATIONS_PER_VIOLATION) }));
 }
 
 export async function buildReportData(results: SuiteResults, title = 'Chaos report'): Promise<ReportData> {
@@ -196,12 +191,9 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
   const views: RunView[] = [];
   for (const run of runs) {
     const { checks, historyFiles, ...rest } = run;
-    const wanted = new Set(
-      checks.flatMap((c) => c.violations.slice(0, MAX_VIOLATIONS_SHOWN).flatMap((v) => v.operations)),
-    );
-    const read = await readRun(historyFiles, wanted);
+    const shown = shownViolations(checks);
+    const read = await readRun(historyFiles, new Set(shown.flatMap((v) => v.operations)));
     views.push({
-      id: `${run.scenario}--${run.variant}`,
       result: rest,
       checks: checks.map((c) => ({
         checker: c.checker,
@@ -212,14 +204,16 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
       points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
       sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },
       throughput: throughputOf(read.bins, read.duration),
-      // The fault bands are the run's own fault windows, as results.json has them.
-      faults: run.faultWindows.map((w) => ({
-        fault: w.fault,
-        startedAt: round(w.startedAt),
-        ...(w.stoppedAt === undefined ? {} : { stoppedAt: round(w.stoppedAt) }),
+      violations: shown.map(({ checker, invariant, message, operations }) => ({
+        checker,
+        invariant,
+        message,
+        operations: operations
+          .map((id) => read.proving.get(id))
+          .filter((o): o is ProvingOperation => o !== undefined),
       })),
-      violations: violationsOf(checks, read.proving),
       violationsTotal: violationTotal(checks),
+      thresholds: thresholdResultsOf(run),
     });
   }
   return { title, generatedAt: new Date().toISOString(), suite, runs: views };

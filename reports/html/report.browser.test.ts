@@ -228,6 +228,8 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
               checksFailed: 0,
               thresholds: [{ metric: 'latency', expression: 'p(99)<50', value: 20, passed: true }],
             },
+            // A config threshold the run crossed: shown beside the load engine's.
+            thresholds: [{ metric: 'conflict_rate', expression: 'rate<0.01', value: 0.25, passed: false }],
           },
         ],
       },
@@ -283,6 +285,13 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       );
       expect(drawn).toHaveLength(4); // conflict rate, throughput, p99; the load percentiles
       for (const painted of drawn) expect(painted).toBeGreaterThan(300);
+      const thresholds = await page.$$eval('table.thresholds tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(thresholds).toEqual([
+        ['latency p(99)<50', '20', 'ok'],
+        ['conflict_rate rate<0.01', '0.25', 'FAILED'],
+      ]);
       const rows = await page.$$eval('#sweep table.sweep-points tbody tr', (trs) => trs.length);
       expect(rows).toBe(6);
       // The counterexample: a column per client, a row per statement, each statement in its client's column.
