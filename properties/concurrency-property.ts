@@ -8,7 +8,7 @@
  * shrunk by fast-check to a minimal interleaving, printed per client.
  */
 import fc from 'fast-check';
-import type { CheckResult, Verdict } from '../harness/checkers/types.ts';
+import { type CheckResult, combineVerdicts, type Verdict } from '../harness/checkers/types.ts';
 import type { Operation } from '../harness/history.ts';
 import { Random } from '../harness/rng.ts';
 import { createScratchDatabase } from '../harness/scratch-database.ts';
@@ -113,12 +113,7 @@ export async function runCase(
       ...(o.error === undefined ? {} : { error: o.error }),
     }));
     const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
-    const verdict: Verdict = checks.some((c) => c.verdict === 'invalid')
-      ? 'invalid'
-      : checks.some((c) => c.verdict === 'unknown')
-        ? 'unknown'
-        : 'valid';
-    return { verdict, checks, outcome, operations };
+    return { verdict: combineVerdicts(checks), checks, outcome, operations };
   } finally {
     if (target.teardown) await target.teardown(ctx).catch(() => {});
     await scratch.drop().catch(() => {});

@@ -42,6 +42,20 @@ describe('the regression gate', () => {
     ).toEqual(['throughput-drop']);
   });
 
+  it('does not flag a p99 that rose a lot in proportion but by less than the slack in ms', () => {
+    const fast = fakeSuite([fakeRun({ throughput: 1000, p99: 1 }), baseline.runs[1]!]);
+    // 1 -> 2.5 ms is +150%, past the 50% tolerance, but only 1.5 ms: under the 2 ms slack.
+    expect(
+      compareRuns(fast, fakeSuite([fakeRun({ throughput: 1000, p99: 2.5 }), baseline.runs[1]!])),
+    ).toEqual([]);
+    // 1 -> 4 ms is past both.
+    expect(
+      compareRuns(fast, fakeSuite([fakeRun({ throughput: 1000, p99: 4 }), baseline.runs[1]!])).map(
+        (r) => r.kind,
+      ),
+    ).toEqual(['p99-rise']);
+  });
+
   it('reports a run the baseline had and this one lacks', () => {
     expect(compareRuns(baseline, fakeSuite([baseline.runs[0]!]))).toMatchObject([
       { kind: 'missing', run: 'stale-version-mutation / blind-update' },

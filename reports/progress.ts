@@ -6,13 +6,10 @@
  * (those get the plain per-scenario tables only).
  */
 import type { RunProgress } from '../harness/runner.ts';
+import { interactive } from './terminal.ts';
 
-export function wantsProgressLine(
-  stream: NodeJS.WriteStream = process.stdout,
-  env: NodeJS.ProcessEnv = process.env,
-): boolean {
-  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && !env.CI;
-}
+/** The progress line redraws itself, so only a person at a terminal gets it (as with colours). */
+export const wantsProgressLine = interactive;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

@@ -15,11 +15,19 @@ export interface Style {
   bold(text: string): string;
 }
 
+/** A person watches this stream: a terminal, colours not refused, not CI. */
+export function interactive(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && !env.CI;
+}
+
 export function chooseStyle(
   stream: NodeJS.WriteStream = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): Style {
-  const color = Boolean(stream.isTTY) && env.NO_COLOR === undefined && !env.CI;
+  const color = interactive(stream, env);
   const wrap = (open: number, close: number) => (text: string) =>
     color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return { green: wrap(32, 39), red: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };

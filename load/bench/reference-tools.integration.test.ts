@@ -69,6 +69,9 @@ describeWith([await mariadbComponent()], 'mariadb-slap as the MariaDB reference'
       // 10 emails: at most 10 rows, and the versions add up to the upserts that took effect.
       expect(Number(n)).toBeLessThanOrEqual(10);
       expect(Number(upserts) + slap.errors).toBe(100);
+      // Most of them took effect (only deadlock victims fail), on several of the emails.
+      expect(slap.errors).toBeLessThan(50);
+      expect(Number(n)).toBeGreaterThan(1);
     } finally {
       await scratch.drop();
     }

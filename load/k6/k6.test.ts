@@ -111,5 +111,12 @@ describe('the k6-operator sample', () => {
     expect(manifest).toMatch(/^ {2}parallelism: \d+$/m);
     expect(manifest).toContain('file: saga-orders-load.k6.ts');
     expect(manifest).toContain('k6 export saga-orders-load --out saga-orders-load.k6.ts');
+    // The scenario it exports exists and is an HTTP one; every variable the manifest sets is one the script reads.
+    const { builtinScenarios } = await import('../../harness/scenarios.ts');
+    expect(builtinScenarios.find((s) => s.name === 'saga-orders-load')?.target).toBe('saga');
+    const variables = [...manifest.matchAll(/- name: (\w+)/g)].map((m) => m[1]!);
+    expect(variables).toEqual(['BASE_URL', 'SEED']);
+    const script = k6Script({ ...base, durationMs: 1000 });
+    for (const name of variables) expect(script).toContain(`__ENV.${name}`);
   });
 });

@@ -161,13 +161,15 @@ async function readRun(files: string[], wanted: Set<number>) {
 const BIN_MS = 10;
 
 function throughputOf(bins: number[][], duration: number): RunView['throughput'] {
-  const buckets = Math.max(1, Math.min(THROUGHPUT_BUCKETS, Math.ceil(duration / 50)));
-  const width = Math.max(duration / buckets, BIN_MS);
+  // A bucket holds a whole number of 10 ms bins, or buckets alternately get one more bin (a false sawtooth).
+  const wanted = Math.max(1, Math.min(THROUGHPUT_BUCKETS, Math.ceil(duration / 50)));
+  const width = BIN_MS * Math.max(1, Math.ceil(duration / wanted / BIN_MS));
+  const buckets = Math.max(1, Math.ceil(duration / width));
   const counts = [0, 1, 2].map(() => new Array<number>(buckets).fill(0));
   for (const [code, perBin] of bins.entries())
     perBin.forEach((n, bin) => {
       const bucket = Math.min(buckets - 1, Math.floor((bin * BIN_MS) / width));
-      counts[code]![bucket]! += n ?? 0;
+      counts[code]![bucket]! += n;
     });
   const perSecond = (n: number) => round((n * 1000) / width);
   return {
