@@ -32,6 +32,16 @@ describeWith([await postgresComponent()], 'isolation probes on Postgres', () => 
     expect((await runProbe('postgres', 'serializable', probe('G2'), pool)).verdict).toBe('prevented');
   });
 
+  it('read committed shows observed-transaction vanishes and predicate-many-preceders; repeatable read stops them', async () => {
+    // The positive controls of OTV and PMP: their checks are seen to fire, not only to stay quiet.
+    for (const name of ['OTV', 'PMP']) {
+      expect((await runProbe('postgres', 'read committed', probe(name), pool)).verdict, name).toBe('allowed');
+      expect((await runProbe('postgres', 'repeatable read', probe(name), pool)).verdict, name).toBe(
+        'prevented',
+      );
+    }
+  });
+
   it('no level reads uncommitted or aborted data', async () => {
     for (const name of ['G0', 'G1a', 'G1b', 'G1c'])
       expect((await runProbe('postgres', 'read committed', probe(name), pool)).verdict, name).toBe(
@@ -45,6 +55,9 @@ describeWith([await mariadbComponent()], 'isolation probes on MariaDB', () => {
     expect((await runProbe('mariadb', 'read uncommitted', probe('G1a'), pool)).verdict).toBe('allowed');
     expect((await runProbe('mariadb', 'read uncommitted', probe('G1b'), pool)).verdict).toBe('allowed');
     expect((await runProbe('mariadb', 'read committed', probe('G1a'), pool)).verdict).toBe('prevented');
+    // G1c's positive control (Postgres never allows it): circular information flow through uncommitted reads.
+    expect((await runProbe('mariadb', 'read uncommitted', probe('G1c'), pool)).verdict).toBe('allowed');
+    expect((await runProbe('mariadb', 'read committed', probe('G1c'), pool)).verdict).toBe('prevented');
   });
 
   it('serializable prevents write skew and predicate anomalies', async () => {

@@ -63,6 +63,7 @@ async function schedule(
   kind: 'postgres' | 'mariadb',
   programs: { first: number; second: number }[],
   order: number[],
+  kills?: number[],
 ) {
   const target = lockingTarget(kind);
   const server = await pool.get(kind);
@@ -80,6 +81,7 @@ async function schedule(
         schedule: order,
         connections,
         observer,
+        ...(kills ? { kills } : {}),
       });
     } finally {
       await observer.close();
@@ -111,6 +113,22 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       const index = trace.indexOf(blocked[0]!);
       expect(trace[index + 1]).toMatchObject({ client: 0 });
       expect(operations.map((o) => o.outcome)).toEqual(['ok', 'ok']);
+    });
+
+    it('kills a connection for real: the row lock it held is gone, so the other client does not wait', async () => {
+      // Client 0 begins and locks row 1; its connection is killed before its next statement (step 3).
+      // Were it only marked killed, its open transaction would keep the lock and client 1 would block.
+      const { trace, operations } = await schedule(
+        kind,
+        [
+          { first: 1, second: 2 },
+          { first: 1, second: 2 },
+        ],
+        [0, 0, 1, 0, 1, 1, 1],
+        [3],
+      );
+      expect(trace.filter((s) => s.result === 'blocked')).toEqual([]);
+      expect(operations.map((o) => o.outcome)).toEqual(['fail', 'ok']);
     });
 
     it('turns a deadlock into an outcome: one client fails, the other commits, the same way each time', async () => {

@@ -7,6 +7,15 @@
 import { connectMariaDb, connectPostgres } from '../../harness/db.ts';
 import type { ConnectionInfo } from '../../harness/providers/types.ts';
 
+/** Wait until the server no longer lists a killed session; one still there after 5 s is an error, not a guess. */
+async function untilGone(session: number, listed: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (await listed()) {
+    if (Date.now() > deadline) throw new Error(`session ${session} is still alive 5 s after it was killed`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 export interface LockObserver<Conn = unknown> {
   /** The database's id of the session behind one of the target's connections. */
   sessionId(connection: Conn): Promise<number>;
@@ -37,11 +46,11 @@ export async function postgresLockObserver(admin: ConnectionInfo, database: stri
     },
     async terminate(pid) {
       await observer.query('SELECT pg_terminate_backend($1)', [pid]);
-      for (let i = 0; i < 500; i++) {
-        const { rows } = await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
-        if (rows.length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+      await untilGone(
+        pid,
+        async () =>
+          (await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length > 0,
+      );
     },
     close: () => observer.end(),
   };
@@ -73,13 +82,12 @@ export async function mariadbLockObserver(admin: ConnectionInfo): Promise<LockOb
     },
     async terminate(id) {
       await observer.query(`KILL CONNECTION ${Number(id)}`);
-      for (let i = 0; i < 500; i++) {
+      await untilGone(id, async () => {
         const [rows] = await observer.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?', [
           id,
         ]);
-        if ((rows as unknown[]).length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+        return (rows as unknown[]).length > 0;
+      });
     },
     close: () => observer.end(),
   };
