@@ -24,6 +24,7 @@ import {
   formatScenario,
   formatSummary,
   type Style,
+  statusOf,
   violationCount,
 } from '../reports/terminal.ts';
 import { type ChaosConfig, loadConfig } from './config.ts';
@@ -693,9 +694,8 @@ async function propertyCommand(
       });
       results.push(result);
       const verdict = result.held ? 'held' : 'failed';
-      const mark = result.passed ? (result.broken ? 'CAUGHT' : 'PASS') : result.broken ? 'MISSED' : 'FAIL';
       console.log(
-        `${target.name} / ${variant}: property ${verdict} after ${result.runs} runs (seed ${result.seed}) ${mark}`,
+        `${target.name} / ${variant}: property ${verdict} after ${result.runs} runs (seed ${result.seed}) ${statusOf(result)}`,
       );
       if (result.text) {
         console.log(result.text);

@@ -5,7 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { anyThresholdFailed, thresholdResultsOf } from '../harness/run-thresholds.ts';
 import type { SuiteResults } from './results-json.ts';
-import { ms, violationCount } from './terminal.ts';
+import { ms, statusOf, violationCount } from './terminal.ts';
 
 /** Table cells hold text only: pipes, backticks, angle brackets and newlines neutralised. */
 export function markdownCell(text: unknown): string {
@@ -39,7 +39,8 @@ export function toMarkdown(results: SuiteResults): string {
   ];
   for (const r of results.runs) {
     const violations = violationCount(r);
-    const result = r.passed ? (r.broken ? 'caught' : 'pass') : r.broken ? '**missed**' : '**FAIL**';
+    const status = statusOf(r);
+    const result = r.passed ? status.toLowerCase() : r.broken ? '**missed**' : '**FAIL**';
     const cells = [
       r.scenario,
       r.variant,

@@ -52,6 +52,14 @@ export function violationCount(run: RunResult): number {
   return violationTotal(run.checks);
 }
 
+export type RunStatus = 'PASS' | 'CAUGHT' | 'FAIL' | 'MISSED';
+
+/** What a run's outcome means: a correct variant passes or fails, a broken one is caught or missed. */
+export function statusOf(run: { passed: boolean; broken: boolean }): RunStatus {
+  if (run.passed) return run.broken ? 'CAUGHT' : 'PASS';
+  return run.broken ? 'MISSED' : 'FAIL';
+}
+
 export function formatScenario(results: RunResult[], style: Style): string {
   const first = results[0]!;
   const out: string[] = [
@@ -59,9 +67,7 @@ export function formatScenario(results: RunResult[], style: Style): string {
   ];
   const rows = results.map((r) => {
     const violations = violationCount(r);
-    const outcome = r.passed
-      ? style.green(r.broken ? 'CAUGHT' : 'PASS')
-      : style.red(r.broken ? 'MISSED' : 'FAIL');
+    const outcome = (r.passed ? style.green : style.red)(statusOf(r));
     return [
       r.variant,
       r.broken ? 'broken' : 'correct',
