@@ -78,10 +78,13 @@ export async function runProperty(
   },
 ): Promise<PropertyResult> {
   const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 });
-  const property = fc.asyncProperty(
-    cases,
-    async (kase) => (await runCase(target, variant, kase, pool)).verdict !== 'invalid',
-  );
+  // The last failing case's run: fast-check reports that case as the (shrunk) counterexample.
+  let lastFailure: { kase: ConcurrencyCase; run: Awaited<ReturnType<typeof runCase>> } | undefined;
+  const property = fc.asyncProperty(cases, async (kase) => {
+    const run = await runCase(target, variant, kase, pool);
+    if (run.verdict === 'invalid') lastFailure = { kase, run };
+    return run.verdict !== 'invalid';
+  });
   const settings = options.replay
     ? { seed: options.replay.seed, path: options.replay.path, numRuns: 1 }
     : { seed: options.seed, numRuns: options.runs };
@@ -98,7 +101,7 @@ export async function runProperty(
   };
   if (details.failed && details.counterexample) {
     const kase = details.counterexample[0];
-    const shrunk = await runCase(target, variant, kase, pool);
+    const shrunk = lastFailure?.kase === kase ? lastFailure.run : await runCase(target, variant, kase, pool);
     result.path = details.counterexamplePath ?? undefined;
     result.counterexample = describe(kase, shrunk);
     result.text = formatTrace(shrunk);
