@@ -80,9 +80,8 @@ export class HistoryWriter {
   private closed = false;
   private readonly startedAt = performance.now();
   private readonly timer: NodeJS.Timeout;
-  /** Completions recorded so far, and faults started and not yet healed: for the progress line. */
+  /** Completions recorded so far: for the progress line. */
   completed = 0;
-  readonly activeFaults = new Set<string>();
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -110,8 +109,6 @@ export class HistoryWriter {
   }
 
   fault(type: FaultEvent['type'], fault: string, detail?: unknown): void {
-    if (type === 'fault-start') this.activeFaults.add(fault);
-    else this.activeFaults.delete(fault);
     this.append({ type, fault, t: this.now(), detail });
   }
 

@@ -222,7 +222,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
               elapsedMs: history.now(),
               ...(spec.durationMs === undefined ? {} : { totalMs: spec.durationMs }),
               operations: history.completed,
-              activeFaults: [...history.activeFaults],
+              activeFaults: nemesis.activeLabels,
             }),
           PROGRESS_INTERVAL_MS,
         )

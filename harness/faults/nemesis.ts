@@ -36,6 +36,11 @@ export class Nemesis {
     private readonly origin: number,
   ) {}
 
+  /** Labels of the windows open now (for the progress line). */
+  get activeLabels(): string[] {
+    return [...this.active].map((window) => window.label);
+  }
+
   /** Run every window; resolves when all are done or `stop()` was called. */
   run(): Promise<void> {
     return Promise.all(this.windows.map((window, index) => this.runWindow(window, index))).then(() => {});
