@@ -1,9 +1,13 @@
 /**
  * Cutting reads into frames: whatever the read boundaries, every frame comes
  * out whole, once, in order (reads reuse one buffer, as the socket's do).
+ * Writing past the stream: every byte arrives in order, and a dead peer ends
+ * the socket with an error, on a real loopback connection.
  */
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type FrameFormat, FrameReader } from './framed-socket.ts';
+import { connectFramed, directWriter, type FrameFormat, FrameReader } from './framed-socket.ts';
 
 // A 2-byte big-endian length that counts the whole frame, then the body.
 const FORMAT: FrameFormat = { headerBytes: 2, frameLength: (data, at) => data.readUInt16BE(at) };
@@ -45,5 +49,60 @@ describe('FrameReader', () => {
 
   it('reassembles a frame larger than the read buffer', () => {
     expect(framesOf(stream, (at) => 1 + (at % 7))).toEqual(bodies);
+  });
+});
+
+describe('directWriter', () => {
+  /** A loopback server that collects everything one client sends, and the client socket. */
+  async function connectedPair() {
+    const server = createServer();
+    const received: Buffer[] = [];
+    let peer: Socket | undefined;
+    const ended = new Promise<Buffer>((resolve) => {
+      server.once('connection', (socket) => {
+        peer = socket;
+        socket.on('data', (chunk) => received.push(chunk));
+        socket.on('end', () => resolve(Buffer.concat(received)));
+        socket.on('error', () => {});
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = connectFramed({ host: '127.0.0.1', port }, FORMAT, () => {});
+    await once(client, 'connect');
+    while (!peer) await new Promise((r) => setImmediate(r));
+    return { client, peer: peer as Socket, ended, close: () => server.close() };
+  }
+
+  it('delivers every buffer whole and in order, also when a large one is finished later by libuv', async () => {
+    const { client, ended, close } = await connectedPair();
+    const write = directWriter(client);
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      // Every 50th buffer is 8 MB: more than the socket takes at once, so the rest is queued.
+      const buffer = Buffer.alloc(i % 50 === 0 ? 8 * 1024 * 1024 : 1 + (i % 97), i % 251);
+      sent.push(buffer);
+      write(buffer);
+    }
+    client.end();
+    expect((await ended).equals(Buffer.concat(sent))).toBe(true);
+    close();
+  });
+
+  it('destroys the socket with the error when the peer has gone', async () => {
+    const { client, peer, close } = await connectedPair();
+    const write = directWriter(client);
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    const errors: Error[] = [];
+    client.on('error', (error) => errors.push(error));
+    client.pause(); // stops reading, so it is the write that finds the connection gone
+    peer.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 3 && !client.destroyed; i++) write(Buffer.from('after the reset'));
+    await closed;
+    expect(client.destroyed).toBe(true);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^write (EPIPE|ECONNRESET)$/);
+    close();
   });
 });

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { connectFramed, type FrameFormat } from './framed-socket.ts';
+import { connectFramed, directWriter, type FrameFormat } from './framed-socket.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 /** A statement's result: its rows (column values in order) or, for writes, the rows affected. */
@@ -338,8 +338,10 @@ export class MariaDbPreparedConnection {
   private readonly statements = new Map<string, Promise<Statement>>();
   private broken: Error | undefined;
   private sequence = 0;
+  private readonly send: (buffer: Buffer) => void;
 
   private constructor(private readonly socket: Socket) {
+    this.send = directWriter(socket);
     const fail = (error: Error) => {
       this.broken ??= error;
       for (const p of this.pending.splice(0)) p.reject(error);
@@ -485,7 +487,7 @@ export class MariaDbPreparedConnection {
         },
         reject,
       });
-      this.socket.write(packet);
+      this.send(packet);
     });
   }
 
