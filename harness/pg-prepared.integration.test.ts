@@ -35,6 +35,18 @@ describeWith([await postgresComponent()], 'PreparedConnection', () => {
     await connection.end();
   });
 
+  it('sends every kind of parameter intact: short ASCII, UTF-8, long, NULL, numbers', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const values = ['w1-2', 'Zoë €', 'y'.repeat(100), null, 42, 'ü'.repeat(40)];
+    const echoed = await connection.query(
+      'echo',
+      'SELECT $1::text, $2::text, $3::text, $4::text, $5::int, $6::text',
+      values,
+    );
+    expect(echoed.rows).toEqual([['w1-2', 'Zoë €', 'y'.repeat(100), null, '42', 'ü'.repeat(40)]]);
+    await connection.end();
+  });
+
   it('reassembles messages split across reads (a row larger than the read buffer, many rows)', async () => {
     const connection = await PreparedConnection.connect(server.admin);
     const big = await connection.query('big', "SELECT repeat('x', $1::int), 'ü'", [200_000]);

@@ -15,7 +15,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { connectFramed, type FrameFormat } from './framed-socket.ts';
+import { connectFramed, directWriter, type FrameFormat } from './framed-socket.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -66,35 +66,79 @@ function decodeMessages(bytes: Buffer): DecodedMessage[] {
   return messages;
 }
 
+/** Bind's fixed part for one statement: unnamed portal, statement name, text parameter formats, parameter count. */
+const bindHeads = new Map<string, Buffer>();
+function bindHeadOf(statement: string, parameters: number): Buffer {
+  let head = bindHeads.get(statement);
+  // The count is the head's last two bytes: a statement called with another count gets a new head.
+  if (!head || head.readInt16BE(head.length - 2) !== parameters) {
+    const name = Buffer.from(statement);
+    head = Buffer.alloc(1 + name.length + 1 + 2 + 2); // "" portal, name, int16 0 formats, int16 count
+    name.copy(head, 1);
+    head.writeInt16BE(parameters, head.length - 2);
+    bindHeads.set(statement, head);
+  }
+  return head;
+}
+
+/** Short ASCII texts (ids, versions, tokens) are copied byte by byte: cheaper than a call into the UTF-8 encoder. */
+const SHORT_TEXT = 32;
+function isShortAscii(text: string): boolean {
+  if (text.length > SHORT_TEXT) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /**
  * Bind (unnamed portal, text parameters, text results), Execute and Sync for a
  * prepared statement, built in one buffer so a query costs one allocation and one write.
  */
 function executeMessages(statement: string, values: (string | number | null)[]): Buffer {
-  const texts = values.map((v) => (v === null ? null : String(v)));
-  // 'B', int32 length, portal "", statement name, int16 0 formats, int16 n, (int32 len, bytes)*, int16 0 result formats
-  let bindLength = 4 + 1 + Buffer.byteLength(statement) + 1 + 2 + 2 + 2;
-  for (const text of texts) bindLength += 4 + (text === null ? 0 : Buffer.byteLength(text));
+  const head = bindHeadOf(statement, values.length);
+  const texts: (string | null)[] = new Array(values.length);
+  // 'B', int32 length (counting itself), the head, per parameter int32 length + bytes, int16 0 result formats
+  let bindLength = 4 + head.length + 2;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const text = value === null ? null : String(value);
+    texts[i] = text;
+    if (text !== null) bindLength += 4 + (isShortAscii(text) ? text.length : Buffer.byteLength(text));
+    else bindLength += 4;
+  }
   const message = Buffer.allocUnsafe(1 + bindLength + EXECUTE_AND_SYNC.length);
   message[0] = 0x42; // 'B'
   let at = message.writeInt32BE(bindLength, 1);
-  message[at++] = 0; // unnamed portal
-  at += message.write(statement, at);
-  message[at++] = 0;
-  at = message.writeInt16BE(0, at); // all parameters in text format
-  at = message.writeInt16BE(texts.length, at);
+  at += head.copy(message, at);
   for (const text of texts) {
     if (text === null) {
       at = message.writeInt32BE(-1, at);
       continue;
     }
-    const bytes = message.write(text, at + 4);
-    message.writeInt32BE(bytes, at);
-    at += 4 + bytes;
+    let bytes = text.length;
+    if (isShortAscii(text)) for (let c = 0; c < bytes; c++) message[at + 4 + c] = text.charCodeAt(c);
+    else bytes = message.write(text, at + 4);
+    at = message.writeInt32BE(bytes, at) + bytes;
   }
   at = message.writeInt16BE(0, at); // all results in text format
   EXECUTE_AND_SYNC.copy(message, at);
   return message;
+}
+
+/**
+ * The row count at the end of a command tag ("UPDATE 1", "INSERT 0 1",
+ * "SELECT 3"; 0 for tags without one, like "BEGIN"), read from its bytes
+ * `data[start..end)` without making a string.
+ */
+export function commandTagCount(data: Buffer, start: number, end: number): number {
+  let count = 0;
+  let scale = 1;
+  let at = end - 1;
+  for (; at >= start && data[at]! >= 0x30 && data[at]! <= 0x39; at--) {
+    count += (data[at]! - 0x30) * scale;
+    scale *= 10;
+  }
+  // Digits only count as a number when they are a word of their own ("UPDATE 1", not "V2").
+  return at < end - 1 && at >= start && data[at] === 0x20 ? count : 0;
 }
 
 export class PreparedConnection {
@@ -105,8 +149,10 @@ export class PreparedConnection {
   private broken: Error | undefined;
   /** Until authentication is done, messages go to this handler instead of the query queue. */
   private handshake: ((message: DecodedMessage) => void) | undefined;
+  private readonly send: (buffer: Buffer) => void;
 
   private constructor(private readonly socket: Socket) {
+    this.send = directWriter(socket);
     const fail = (error: Error) => {
       this.broken ??= error;
       for (const p of this.pending.splice(0)) p.reject(error);
@@ -216,9 +262,7 @@ export class PreparedConnection {
         break;
       }
       case COMMAND_COMPLETE: {
-        // "UPDATE 1", "INSERT 0 1", "SELECT 3": the count is the last word; the tag ends with a NUL.
-        const tag = data.toString('latin1', start + HEADER_BYTES, end - 1);
-        head.rowCount = Number(tag.slice(tag.lastIndexOf(' ') + 1)) || 0;
+        head.rowCount = commandTagCount(data, start + HEADER_BYTES, end - 1);
         break;
       }
       case ERROR_RESPONSE:
@@ -242,13 +286,13 @@ export class PreparedConnection {
       );
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
-      // One buffer, one plain write: cheaper than a corked multi-buffer writev.
+      // One buffer, one write: cheaper than a corked multi-buffer writev.
       let messages = executeMessages(name, values);
       if (!this.prepared.has(name)) {
         messages = Buffer.concat([serialize.parse({ name, text, types: [] }), messages]);
         this.prepared.add(name);
       }
-      this.socket.write(messages);
+      this.send(messages);
     });
   }
 

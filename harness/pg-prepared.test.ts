@@ -1,0 +1,26 @@
+/** Reading the row count from a command tag's bytes, as the server sends it (NUL-terminated). */
+import { describe, expect, it } from 'vitest';
+import { commandTagCount } from './pg-prepared.ts';
+
+/** The tag inside a buffer with other bytes around it, as it sits in a read. */
+function countOf(tag: string): number {
+  const data = Buffer.from(`xx${tag}\0yy`);
+  return commandTagCount(data, 2, 2 + Buffer.byteLength(tag));
+}
+
+describe('commandTagCount', () => {
+  it('reads the last word of tags that carry a count', () => {
+    expect(countOf('UPDATE 1')).toBe(1);
+    expect(countOf('UPDATE 0')).toBe(0);
+    expect(countOf('INSERT 0 3')).toBe(3);
+    expect(countOf('SELECT 20000')).toBe(20_000);
+    expect(countOf('DELETE 1234567')).toBe(1_234_567);
+  });
+
+  it('is 0 for tags without a count, digits that are not a word of their own included', () => {
+    expect(countOf('BEGIN')).toBe(0);
+    expect(countOf('CREATE TABLE')).toBe(0);
+    expect(countOf('V2')).toBe(0);
+    expect(countOf('')).toBe(0);
+  });
+});
