@@ -13,18 +13,25 @@ import type { OperationResult, PlannedOperation } from './workload.ts';
 
 const TIMED_OUT = Symbol('timed out');
 
-/** Resolve with the promise's value, or TIMED_OUT after `ms`; the loser is left to settle on its own. */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+/**
+ * Settle as the promise does, or with TIMED_OUT after `ms`; the loser is left
+ * to settle on its own. One promise and one timer per call: this runs for
+ * every operation, so it is kept to the least work.
+ */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms, TIMED_OUT);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  promise.catch(() => {}); // an abandoned call may still fail later; that is expected
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Pause after a refused reconnect so a worker does not spin while the server is down. */
