@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,22 @@ describe('report data', () => {
     const largeSize = renderHtml(large).length;
     expect(largeSize).toBeLessThan(smallSize * 1.2);
     expect(largeSize).toBeLessThan(1_000_000);
+  });
+
+  it('shows a steady rate as a flat throughput line, whatever the run length', async () => {
+    // One completion every millisecond for 3,337 ms: every whole bucket must show 1,000/s. Buckets
+    // of 3337 / 67 = 49.8 ms would alternately hold 49 and 50 of the 10 ms bins' completions.
+    const lines: string[] = [];
+    for (let i = 0; i < 3337; i++) {
+      lines.push(JSON.stringify({ type: 'invoke', id: i, worker: 0, op: 'mutate', t: i }));
+      lines.push(JSON.stringify({ type: 'ok', id: i, worker: 0, op: 'mutate', t: i + 0.5 }));
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'chaos-report-data-')), 'history.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const data = await buildReportData(fakeSuite([fakeRun({ historyFiles: [file] })]));
+    const { ok, t } = data.runs[0]!.throughput;
+    expect(ok.length).toBeGreaterThan(30);
+    expect(new Set(ok.slice(0, -1))).toEqual(new Set([1000]));
+    expect(t[1]! - t[0]!).toBe(50);
   });
 });

@@ -19,7 +19,7 @@ import { defineTarget, ok } from '../../harness/target.ts';
 import { chromiumComponent, describeWith, postgresComponent } from '../../harness/testing/components.ts';
 import { runProperty } from '../../properties/property-run.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
-import type { SuiteResults } from '../results-json.ts';
+import { fakeSuite } from '../testing/fake-results.ts';
 import { renderHtml } from './render.ts';
 import { buildReportData } from './report-data.ts';
 
@@ -104,18 +104,9 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       await runScenario(versioning, postgresVersioning, 'correct', pool, settings),
       await runScenario(versioning, postgresVersioning, 'blind-update', pool, settings),
     ];
-    const results: SuiteResults = {
-      schemaVersion: 1,
-      tool: { name: 'concurrency-chaos-harness', version: 'test' },
-      startedAt: new Date().toISOString(),
-      seed: 2,
-      replay: `npm run chaos -- --seed 2 ${HOSTILE[0]}`,
-      servers: [],
-      interrupted: false,
-      passed: false,
-      exitCode: 1,
-      runs,
-    };
+    // The replay line carries a hostile string too: every field of the results must be shown as text.
+    const results = { ...fakeSuite(runs), seed: 2, replay: `npm run chaos -- --seed 2 ${HOSTILE[0]}` };
+    expect(results.exitCode).toBe(1); // the hostile target's checker always reports violations
     const html = renderHtml(await buildReportData(results, `Report ${HOSTILE[3]}`));
     const file = join(outDir, 'report.html');
     (await import('node:fs')).writeFileSync(file, html);
@@ -191,14 +182,9 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
     const outDir = mkdtempSync(join(tmpdir(), 'chaos-report-sweep-'));
     const data = await buildReportData(
       {
-        schemaVersion: 1,
-        tool: { name: 'concurrency-chaos-harness', version: 'test' },
-        startedAt: new Date().toISOString(),
+        ...fakeSuite([]),
         seed: 3,
         replay: 'npm run chaos -- sweep',
-        servers: [],
-        interrupted: false,
-        passed: true,
         runs: [
           {
             ...(await runScenario(
