@@ -1,8 +1,9 @@
 /**
  * The saga invariants as a property: generated numbers of clients and orders
  * (with the target's own repeats and injected step failures), run
- * concurrently on the real services; every sagas finishes, services agree,
- * money and stock are conserved, compensation runs once in reverse.
+ * concurrently on the real services, orchestrator crashes included: every
+ * saga finishes, services agree, money and stock are conserved, compensation
+ * runs once in reverse. Each broken variant is shown to fail it.
  */
 
 import { mkdtempSync } from 'node:fs';
@@ -10,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { afterAll, expect } from 'vitest';
-import { runScenario } from '../harness/runner.ts';
+import { afterAll, expect, it } from 'vitest';
+import { type RunResult, runScenario } from '../harness/runner.ts';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
 import { saga } from '../targets/saga/index.ts';
@@ -21,17 +22,15 @@ describeWith([await postgresComponent()], 'saga properties', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-saga-property-'));
   afterAll(() => pool.stopAll());
 
-  test.prop(
-    [
-      fc.record({
-        seed: fc.nat(10_000),
-        workers: fc.integer({ min: 2, max: 4 }),
-        opCount: fc.integer({ min: 6, max: 30 }),
-      }),
-    ],
-    { numRuns: 3, seed: 9 },
-  )('concurrent orders keep every saga invariant', async ({ seed, workers, opCount }) => {
-    const result = await runScenario(
+  const cases = fc.record({
+    seed: fc.nat(10_000),
+    workers: fc.integer({ min: 2, max: 4 }),
+    opCount: fc.integer({ min: 6, max: 48 }),
+  });
+  type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
+
+  const runCase = (variant: string, { seed, workers, opCount }: Case) =>
+    runScenario(
       {
         name: 'saga-property',
         description: '',
@@ -39,14 +38,48 @@ describeWith([await postgresComponent()], 'saga properties', () => {
         workload: { workers, opCount, timeoutMs: 10_000 },
       },
       saga,
-      'correct',
+      variant,
       pool,
       { seed, outDir },
     );
+  const violationsOf = (result: RunResult) =>
+    result.checks.flatMap((c) => c.violations.map((v) => `${c.checker}/${v.invariant}: ${v.message}`));
+
+  test.prop([cases], { numRuns: 3, seed: 9 })('concurrent orders keep every saga invariant', async (kase) => {
+    const result = await runCase('correct', kase);
     expect(result.error).toBeUndefined();
-    expect(result.summary.operations).toBe(opCount);
-    const violations = result.checks.flatMap((c) => c.violations.map((v) => `${c.checker}: ${v.message}`));
-    expect(violations).toEqual([]);
+    expect(result.summary.operations).toBe(kase.opCount);
+    expect(violationsOf(result)).toEqual([]);
     expect(result.verdict).toBe('valid');
   });
+
+  // Each broken variant fails the same property on a generated case, and the invariant that catches it is the
+  // one its damage breaks. The first failing case is enough: shrinking whole saga runs would cost minutes.
+  // (Up to 48 orders, so worker 0 reaches its orchestrator crash, every 12th operation, in some cases.)
+  const caughtBy: Record<string, RegExp> = {
+    'no-compensation': /^compensated-once-in-reverse\//, // steps executed, none undone
+    'non-idempotent': /^services-agree\/one-charge-per-order:/, // a retried charge charged twice
+    'no-saga-log': /^sagas-finish\//, // sagas stranded by an orchestrator crash
+  };
+  for (const [variant, invariant] of Object.entries(caughtBy)) {
+    it(`the ${variant} variant breaks it`, async () => {
+      let caught: string[] = [];
+      const details = await fc.check(
+        fc.asyncProperty(cases, async (kase) => {
+          const result = await runCase(variant, kase);
+          caught = violationsOf(result);
+          return result.verdict === 'valid';
+        }),
+        { numRuns: 10, seed: 9, endOnFailure: true },
+      );
+      console.log(
+        `${variant}: ${details.failed ? `caught on ${JSON.stringify(details.counterexample)}` : 'NOT caught'}\n  ${caught.join('\n  ')}`,
+      );
+      expect(details.failed).toBe(true);
+      expect(
+        caught.some((v) => invariant.test(v)),
+        caught.join('\n'),
+      ).toBe(true);
+    });
+  }
 });
