@@ -11,12 +11,11 @@ import fc from 'fast-check';
 import { type CheckResult, combineVerdicts, type Verdict } from '../harness/checkers/types.ts';
 import type { Operation } from '../harness/history.ts';
 import { Random } from '../harness/rng.ts';
-import { createScratchDatabase } from '../harness/scratch-database.ts';
 import type { ServerPool } from '../harness/server-pool.ts';
-import type { TargetContext, TargetDefinition } from '../harness/target.ts';
+import type { TargetDefinition } from '../harness/target.ts';
 import { keyChooser, type PlannedOperation } from '../harness/workload.ts';
-import { runSchedule, type ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
-import { lockObserverFor } from './scheduler/lock-observer.ts';
+import type { ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
+import { runScheduled } from './scheduler/scheduled-run.ts';
 
 export interface ConcurrencyCase {
   /** Seeds the target's planner (which rows, which values). */
@@ -76,48 +75,29 @@ export async function runCase(
   kase: ConcurrencyCase,
   pool: ServerPool,
 ): Promise<CaseResult> {
-  const server = await pool.get(target.database, target.serverSettings?.(variant));
-  const scratch = await createScratchDatabase(server);
-  const ctx: TargetContext = { database: scratch.info, variant, seed: kase.seed, keys: kase.keys };
-  try {
-    await target.setup(ctx);
-    const programs = programsOf(target, kase);
-    const connections = await Promise.all(programs.map((_, worker) => target.connect(ctx, worker)));
-    const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
-    let outcome: ScheduleOutcome;
-    try {
-      outcome = await runSchedule({
-        target,
-        ctx,
-        programs,
-        schedule: kase.schedule,
-        connections,
-        observer,
-        ...(kase.kills ? { kills: kase.kills } : {}),
-      });
-    } finally {
-      await observer.close().catch(() => {});
-      await Promise.all(connections.map((c) => target.disconnect(c).catch(() => {})));
-    }
-    const finalState = await target.finalState(ctx);
-    // The checkers' history: logical time (statement steps) stands in for the clock.
-    const operations: Operation[] = outcome.operations.map((o, id) => ({
-      id,
-      worker: o.client,
-      op: o.op,
-      args: o.args,
-      outcome: o.outcome,
-      invokedAt: o.invokedAt,
-      completedAt: o.completedAt + 0.5,
-      ...(o.value === undefined ? {} : { value: o.value }),
-      ...(o.error === undefined ? {} : { error: o.error }),
-    }));
-    const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
-    return { verdict: combineVerdicts(checks), checks, outcome, operations };
-  } finally {
-    if (target.teardown) await target.teardown(ctx).catch(() => {});
-    await scratch.drop().catch(() => {});
-  }
+  const programs = programsOf(target, kase);
+  const run = { target, variant, seed: kase.seed, keys: kase.keys, programs, schedule: kase.schedule };
+  return runScheduled(
+    { ...run, ...(kase.kills ? { kills: kase.kills } : {}) },
+    pool,
+    async (outcome, ctx) => {
+      const finalState = await target.finalState(ctx);
+      // The checkers' history: logical time (statement steps) stands in for the clock.
+      const operations: Operation[] = outcome.operations.map((o, id) => ({
+        id,
+        worker: o.client,
+        op: o.op,
+        args: o.args,
+        outcome: o.outcome,
+        invokedAt: o.invokedAt,
+        completedAt: o.completedAt + 0.5,
+        ...(o.value === undefined ? {} : { value: o.value }),
+        ...(o.error === undefined ? {} : { error: o.error }),
+      }));
+      const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
+      return { verdict: combineVerdicts(checks), checks, outcome, operations };
+    },
+  );
 }
 
 /** The counterexample as a person reads it: one column per client, one row per statement. */

@@ -5,11 +5,9 @@
  */
 import type mysql from 'mysql2/promise';
 import { adminQuery, connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
-import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import type { ServerPool } from '../../harness/server-pool.ts';
 import { defineTarget, fail, ok } from '../../harness/target.ts';
-import { runSchedule } from '../scheduler/interleaving-scheduler.ts';
-import { lockObserverFor } from '../scheduler/lock-observer.ts';
+import { runScheduled } from '../scheduler/scheduled-run.ts';
 import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
 
 type Kind = 'postgres' | 'mariadb';
@@ -42,7 +40,14 @@ function probeTarget(kind: Kind, level: string) {
     description: 'isolation probe',
     database: kind,
     variants: { correct: { description: level, broken: false } },
-    setup: async () => {},
+    // Two rows every probe reads and writes.
+    setup: (ctx) =>
+      adminQuery(ctx.database, [
+        kind === 'postgres'
+          ? 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL)'
+          : 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL) ENGINE = InnoDB',
+        'INSERT INTO test VALUES (1, 10), (2, 20)',
+      ]),
     async connect(ctx) {
       if (kind === 'postgres') {
         const client = await connectPostgres(ctx.database);
@@ -84,35 +89,17 @@ export async function runProbe(
   probe: Probe,
   pool: ServerPool,
 ): Promise<ProbeResult> {
-  const server = await pool.get(kind);
-  const scratch = await createScratchDatabase(server);
-  const target = probeTarget(kind, level);
-  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
-  try {
-    await adminQuery(scratch.info, [
-      kind === 'postgres'
-        ? 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL)'
-        : 'CREATE TABLE test (id INT PRIMARY KEY, value INT NOT NULL) ENGINE = InnoDB',
-      'INSERT INTO test VALUES (1, 10), (2, 20)',
-    ]);
-    const connections = await Promise.all(probe.transactions.map((_, i) => target.connect(ctx, i)));
-    const observer = await lockObserverFor(kind, server.admin, scratch.info.database);
-    let outcome: Awaited<ReturnType<typeof runSchedule>>;
-    try {
-      outcome = await runSchedule({
-        target,
-        ctx,
-        programs: probe.transactions.map((statements) => [
-          { op: 'transaction', args: { statements: ['BEGIN', ...statements] } },
-        ]),
-        schedule: probe.schedule,
-        connections,
-        observer,
-      });
-    } finally {
-      await observer.close().catch(() => {});
-      for (const c of connections) await target.disconnect(c).catch(() => {});
-    }
+  const run = {
+    target: probeTarget(kind, level),
+    variant: 'correct',
+    seed: 1,
+    keys: 1,
+    programs: probe.transactions.map((statements) => [
+      { op: 'transaction', args: { statements: ['BEGIN', ...statements] } },
+    ]),
+    schedule: probe.schedule,
+  };
+  return runScheduled(run, pool, async (outcome, ctx) => {
     const byClient = probe.transactions.map((_, client) =>
       outcome.operations.find((o) => o.client === client),
     );
@@ -123,7 +110,7 @@ export async function runProbe(
       ),
       final: [],
     };
-    const reader = await (kind === 'postgres' ? connectPostgres(scratch.info) : connectMariaDb(scratch.info));
+    const reader = await (kind === 'postgres' ? connectPostgres(ctx.database) : connectMariaDb(ctx.database));
     try {
       observation.final = await rowsOf(kind, reader, 'SELECT id, value FROM test ORDER BY id');
     } finally {
@@ -147,9 +134,7 @@ export async function runProbe(
             ? `${blocked} statement(s) waited for a lock`
             : 'not visible to the transactions',
     };
-  } finally {
-    await scratch.drop().catch(() => {});
-  }
+  });
 }
 
 export async function runIsolationProbes(

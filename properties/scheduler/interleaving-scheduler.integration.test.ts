@@ -12,12 +12,10 @@ import {
   type MariaDbConnection,
   type PostgresClient,
 } from '../../harness/db.ts';
-import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
 import { defineTarget, ok } from '../../harness/target.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
-import { runSchedule } from './interleaving-scheduler.ts';
-import { lockObserverFor } from './lock-observer.ts';
+import { runScheduled } from './scheduled-run.ts';
 
 const pool = new ServerPool({ preference: 'auto', urls: {} });
 afterAll(() => pool.stopAll());
@@ -59,37 +57,22 @@ function lockingTarget(kind: 'postgres' | 'mariadb') {
   });
 }
 
-async function schedule(
+function schedule(
   kind: 'postgres' | 'mariadb',
   programs: { first: number; second: number }[],
   order: number[],
   kills?: number[],
 ) {
-  const target = lockingTarget(kind);
-  const server = await pool.get(kind);
-  const scratch = await createScratchDatabase(server);
-  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
-  try {
-    await target.setup(ctx);
-    const connections = await Promise.all(programs.map((_, i) => target.connect(ctx, i)));
-    const observer = await lockObserverFor(kind, server.admin, scratch.info.database);
-    try {
-      return await runSchedule({
-        target,
-        ctx,
-        programs: programs.map((args) => [{ op: 'updateTwo', args }]),
-        schedule: order,
-        connections,
-        observer,
-        ...(kills ? { kills } : {}),
-      });
-    } finally {
-      await observer.close();
-      for (const c of connections) await target.disconnect(c).catch(() => {});
-    }
-  } finally {
-    await scratch.drop();
-  }
+  const run = {
+    target: lockingTarget(kind),
+    variant: 'correct',
+    seed: 1,
+    keys: 1,
+    programs: programs.map((args) => [{ op: 'updateTwo', args }]),
+    schedule: order,
+    ...(kills ? { kills } : {}),
+  };
+  return runScheduled(run, pool, async (outcome) => outcome);
 }
 
 for (const kind of ['postgres', 'mariadb'] as const) {
