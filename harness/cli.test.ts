@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { main, parseCli } from './cli.ts';
+import { parseCli } from './cli/options.ts';
+import { main } from './cli.ts';
 import { UsageError } from './errors.ts';
 
 describe('command line', () => {

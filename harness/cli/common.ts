@@ -1,0 +1,93 @@
+/** What several commands share: the start of a results file, the reports, reading a finished run. */
+import { randomInt } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
+import { buildReportData } from '../../reports/html/report-data.ts';
+import { toJUnit } from '../../reports/junit.ts';
+import { appendStepSummary, toMarkdown } from '../../reports/markdown.ts';
+import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
+import type { Style } from '../../reports/terminal.ts';
+import type { ChaosConfig } from '../config.ts';
+import { UsageError } from '../errors.ts';
+import { errorMessage } from '../outcomes.ts';
+import type { DatabaseKind } from '../providers/types.ts';
+import { redact } from '../redact.ts';
+import { ServerPool } from '../server-pool.ts';
+import type { CliOptions } from './options.ts';
+
+export function toolVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The start of every results file a command writes; the command fills in runs and outcome. */
+export function newResults(seed: number, replay: string): SuiteResults {
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+    startedAt: new Date().toISOString(),
+    seed,
+    replay,
+    servers: [],
+    interrupted: false,
+    passed: false,
+    runs: [],
+  };
+}
+
+/** The HTML report beside results.json. A failure here never loses the results already written. */
+export async function writeReports(outDir: string, results: SuiteResults, style: Style): Promise<string[]> {
+  try {
+    const html = writeHtmlReport(reportPath(outDir), await buildReportData(results));
+    const junit = join(outDir, 'junit.xml');
+    writeFileSync(junit, toJUnit(results));
+    const markdown = toMarkdown(results);
+    writeFileSync(join(outDir, 'summary.md'), markdown);
+    const summary = appendStepSummary(markdown);
+    return [`report:  ${html}`, `junit:   ${junit}`, ...(summary ? [`summary: appended to ${summary}`] : [])];
+  } catch (error) {
+    return [
+      style.red(`report: could not be written (${redact(errorMessage(error))}); results.json is complete`),
+    ];
+  }
+}
+
+/** A results.json by its path or its run folder's. */
+export function readResultsFile(path: string, what: string): { file: string; results: SuiteResults } {
+  const resolved = resolve(path);
+  const file = resolved.endsWith('.json') ? resolved : join(resolved, 'results.json');
+  let results: SuiteResults;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read ${file}: ${errorMessage(error)}`);
+  }
+  if (results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.runs))
+    throw new UsageError(
+      `${what}: ${file} is not a results.json of schema version ${RESULTS_SCHEMA_VERSION} (found ${String(results.schemaVersion)})`,
+    );
+  return { file, results };
+}
+
+/** The run's seed: the flag's, else the config's, else a fresh one (printed with every run, for replays). */
+export function seedOf(options: CliOptions, config: ChaosConfig): number {
+  return options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
+}
+
+/** The output folder: --out, else the configured one, else chaos-report/<prefix><timestamp>. */
+export function outDirOf(options: CliOptions, prefix: string, configured?: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return resolve(options.out ?? configured ?? join('chaos-report', `${prefix}${stamp}`));
+}
+
+/** The command's servers: the provider chosen by flag or config, and the database URLs the config names. */
+export function serverPoolOf(options: CliOptions, config: ChaosConfig): ServerPool {
+  const urls: Partial<Record<DatabaseKind, string>> = {};
+  if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;
+  if (config.providers?.postgres?.url) urls.postgres = config.providers.postgres.url;
+  return new ServerPool({ preference: options.provider ?? config.providers?.default ?? 'auto', urls });
+}

@@ -1,0 +1,28 @@
+/** `report` rebuilds a finished run's reports; `gate` compares a run with a baseline run. */
+import { dirname } from 'node:path';
+import { compareRuns, DEFAULT_TOLERANCES, formatGate } from '../../reports/gate.ts';
+import type { SuiteResults } from '../../reports/results-json.ts';
+import { chooseStyle } from '../../reports/terminal.ts';
+import { ExitCode } from '../errors.ts';
+import { readResultsFile, writeReports } from './common.ts';
+import type { CliOptions } from './options.ts';
+
+/** Compare a run with the baseline; prints what regressed. */
+export function gate(current: SuiteResults, options: CliOptions): number {
+  const { results: baseline } = readResultsFile(options.baseline!, 'gate --baseline');
+  const regressions = compareRuns(baseline, current, { ...DEFAULT_TOLERANCES, ...options.tolerances });
+  console.log(formatGate(regressions, baseline.runs.length));
+  return regressions.length > 0 ? ExitCode.checksFailed : ExitCode.ok;
+}
+
+/** `gate --baseline B [DIR]`: a finished run (default: the current folder's) against the baseline. */
+export function gateCommand(options: CliOptions): number {
+  return gate(readResultsFile(options.reportDir ?? '.', 'gate').results, options);
+}
+
+/** `report [DIR]`: (re)build the reports of a finished run from its results.json and histories. */
+export async function reportCommand(options: CliOptions): Promise<number> {
+  const { file, results } = readResultsFile(options.reportDir ?? options.out ?? '.', 'report');
+  for (const line of await writeReports(dirname(file), results, chooseStyle())) console.log(line);
+  return ExitCode.ok;
+}

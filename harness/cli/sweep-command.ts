@@ -1,0 +1,76 @@
+/** `sweep`: one scenario over a grid of workers x rates, written as sweep.json and a plot. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeHtmlReport } from '../../reports/html/render.ts';
+import type { ChaosConfig } from '../config.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { type Registry, selectRuns } from '../registry.ts';
+import type { RunSettings } from '../runner.ts';
+import { runSweep, type SweepPoint } from '../sweep.ts';
+import { newResults, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import type { CliOptions } from './options.ts';
+
+export async function sweepCommand(
+  options: CliOptions,
+  config: ChaosConfig,
+  registry: Registry,
+): Promise<number> {
+  if (options.scenarios?.length !== 1) throw new UsageError('sweep needs exactly one --scenario');
+  const [run] = selectRuns(registry, {
+    scenarios: options.scenarios,
+    variants: options.variants ?? ['correct'],
+  });
+  if (!run) throw new UsageError('sweep: no such scenario/variant');
+  if (run.scenario.timingGrid)
+    throw new UsageError(`sweep: ${run.scenario.name} is a timing grid already; sweep a plain scenario`);
+  const grid = { workers: options.sweepWorkers ?? [1, 2, 4, 8], rates: options.sweepRates ?? [0] };
+  const seed = seedOf(options, config);
+  const outDir = outDirOf(options, 'sweep-');
+  const settings: RunSettings = { seed, outDir, durationMs: options.durationMs ?? 1000 };
+  const pool = serverPoolOf(options, config);
+  console.log(
+    `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
+  );
+  console.log('workers  rate  operations  conflicts  ok/s      p99 ms  verdict');
+  let points: SweepPoint[];
+  try {
+    points = await runSweep(run.scenario, run.target, run.variant, pool, settings, grid, (p) =>
+      console.log(
+        `${String(p.workers).padEnd(9)}${String(p.rate).padEnd(6)}${String(p.operations).padEnd(12)}${`${(p.conflictRate * 100).toFixed(1)}%`.padEnd(11)}${p.throughput.toFixed(0).padEnd(10)}${p.p99.toFixed(2).padEnd(8)}${p.verdict}`,
+      ),
+    );
+  } finally {
+    await pool.stopAll();
+  }
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'sweep.json');
+  writeFileSync(
+    file,
+    `${JSON.stringify({ scenario: run.scenario.name, variant: run.variant, seed, durationMs: settings.durationMs, points }, null, 2)}\n`,
+  );
+  console.log(`sweep: ${file}`);
+  const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
+  const exitCode = points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
+  const html = writeHtmlReport(join(outDir, 'sweep.html'), {
+    title: `Contention sweep: ${run.scenario.name} / ${run.variant}`,
+    generatedAt: new Date().toISOString(),
+    suite: {
+      ...newResults(
+        seed,
+        `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${settings.durationMs}ms --seed ${seed}`,
+      ),
+      passed: exitCode === ExitCode.ok,
+      exitCode,
+    },
+    runs: [],
+    sweep: {
+      scenario: run.scenario.name,
+      variant: run.variant,
+      seed,
+      durationMs: settings.durationMs ?? 0,
+      points,
+    },
+  });
+  console.log(`sweep plot: ${html}`);
+  return exitCode;
+}
