@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connectFramed, directWriter, type FrameFormat, FrameReader } from './framed-socket.ts';
 
 // A 2-byte big-endian length that counts the whole frame, then the body.
@@ -77,6 +77,7 @@ describe('directWriter', () => {
   it('delivers every buffer whole and in order, also when a large one is finished later by libuv', async () => {
     const { client, ended, close } = await connectedPair();
     const write = directWriter(client);
+    const streamWrite = vi.spyOn(client, 'write');
     const sent: Buffer[] = [];
     for (let i = 0; i < 200; i++) {
       // Every 50th buffer is 8 MB: more than the socket takes at once, so the rest is queued.
@@ -84,8 +85,25 @@ describe('directWriter', () => {
       sent.push(buffer);
       write(buffer);
     }
+    // All of it went past the stream: nothing through socket.write, nothing in the stream's queue.
+    expect(streamWrite).not.toHaveBeenCalled();
+    expect(client.writableLength).toBe(0);
     client.end();
     expect((await ended).equals(Buffer.concat(sent))).toBe(true);
+    close();
+  });
+
+  it('queues behind what socket.write has not finished, so the order holds across both', async () => {
+    const { client, ended, close } = await connectedPair();
+    const write = directWriter(client);
+    // The first write is more than the socket takes at once, so the stream holds the second one back.
+    const streamed = [Buffer.alloc(8 * 1024 * 1024, 1), Buffer.from('second')];
+    for (const buffer of streamed) client.write(buffer);
+    expect(client.writableLength).toBeGreaterThan(0);
+    const direct = [Buffer.from('third'), Buffer.alloc(1000, 3), Buffer.from('last')];
+    for (const buffer of direct) write(buffer);
+    client.end();
+    expect((await ended).equals(Buffer.concat([...streamed, ...direct]))).toBe(true);
     close();
   });
 
@@ -103,6 +121,10 @@ describe('directWriter', () => {
     expect(client.destroyed).toBe(true);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/^write (EPIPE|ECONNRESET)$/);
+    expect(errors[0]).toMatchObject({
+      syscall: 'write',
+      code: expect.stringMatching(/^(EPIPE|ECONNRESET)$/),
+    });
     close();
   });
 });

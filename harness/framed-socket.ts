@@ -83,12 +83,9 @@ export function connectFramed(
   });
 }
 
-/** What Node's stream handle needs to write a buffer: a request it fills in and calls back when a write finishes late. */
+/** What Node's stream handle needs to write a buffer: a request it calls back when it finishes a write late. */
 interface WriteRequest {
-  handle: StreamHandle;
   buffer: Buffer;
-  async: boolean;
-  bytes: number;
   oncomplete(status: number): void;
 }
 interface StreamHandle {
@@ -106,8 +103,13 @@ const WriteWrap = ((): (new () => WriteRequest) | undefined => {
   }
 })();
 
+/** The error `socket.write` would give for a libuv status. */
 const writeError = (status: number) =>
-  Object.assign(new Error(`write ${getSystemErrorName(status)}`), { code: getSystemErrorName(status) });
+  Object.assign(new Error(`write ${getSystemErrorName(status)}`), {
+    code: getSystemErrorName(status),
+    errno: status,
+    syscall: 'write',
+  });
 
 /**
  * A writer of whole buffers for a connected socket that hands each one
@@ -117,8 +119,9 @@ const writeError = (status: number) =>
  * bookkeeping is a measurable part of the client's CPU (`npm run bench`).
  * Order is kept: libuv queues a write behind any it has not finished. A failed
  * write destroys the socket with the error, as a failed `socket.write` does.
- * Until connected, or with stream writes still queued, or where Node's handle
- * is not reachable, it is plain `socket.write`.
+ * Until connected, once ended (by us or the peer: `socket.write` then fails
+ * at once), with stream writes still queued, or where Node's handle is not
+ * reachable, it is plain `socket.write`.
  */
 export function directWriter(socket: Socket): (buffer: Buffer) => void {
   const onComplete = (status: number) => {
@@ -126,15 +129,12 @@ export function directWriter(socket: Socket): (buffer: Buffer) => void {
   };
   return (buffer) => {
     const handle = (socket as unknown as { _handle: StreamHandle | null })._handle;
-    if (!WriteWrap || !handle || socket.connecting || socket.writableLength > 0) {
+    if (!WriteWrap || !handle || socket.connecting || !socket.writable || socket.writableLength > 0) {
       socket.write(buffer);
       return;
     }
     const request = new WriteWrap();
-    request.handle = handle;
     request.buffer = buffer; // kept alive until a write libuv finishes later is done
-    request.async = false;
-    request.bytes = 0;
     request.oncomplete = onComplete;
     const status = handle.writeBuffer(request, buffer);
     if (status !== 0) socket.destroy(writeError(status));
