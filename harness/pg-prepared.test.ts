@@ -23,4 +23,12 @@ describe('commandTagCount', () => {
     expect(countOf('V2')).toBe(0);
     expect(countOf('')).toBe(0);
   });
+
+  it('reads only between start and end, whatever the bytes around', () => {
+    const data = Buffer.from('9 42 7\0');
+    expect(commandTagCount(data, 2, 4)).toBe(0); // "42": digits from the start are not a word after a space
+    expect(commandTagCount(data, 0, 4)).toBe(42); // "9 42"
+    expect(commandTagCount(data, 0, 1)).toBe(0); // "9"
+    expect(commandTagCount(data, 3, 3)).toBe(0); // empty
+  });
 });
