@@ -66,6 +66,7 @@ describeWith([await postgresComponent()], 'saga properties', () => {
       let caught: string[] = [];
       const details = await fc.check(
         fc.asyncProperty(cases, async (kase) => {
+          caught = [];
           const result = await runCase(variant, kase);
           caught = violationsOf(result);
           return result.verdict === 'valid';
@@ -76,6 +77,8 @@ describeWith([await postgresComponent()], 'saga properties', () => {
         `${variant}: ${details.failed ? `caught on ${JSON.stringify(details.counterexample)}` : 'NOT caught'}\n  ${caught.join('\n  ')}`,
       );
       expect(details.failed).toBe(true);
+      // A verdict, not an exception: fast-check's error for a property that returned false.
+      expect(String(details.errorInstance)).toMatch(/Property failed by returning false/);
       expect(
         caught.some((v) => invariant.test(v)),
         caught.join('\n'),

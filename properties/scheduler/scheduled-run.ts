@@ -4,7 +4,8 @@
  * database with the target's tables, one connection per client program, the
  * lock observer, the schedule; then `inspect` reads what it needs (the final
  * state) while the database still exists, and everything is closed and
- * dropped whatever happened.
+ * dropped whatever happened. Errors while cleaning up are not reported: they
+ * would hide the run's own outcome or error.
  */
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import type { ServerPool } from '../../harness/server-pool.ts';
@@ -37,26 +38,43 @@ export async function runScheduled<Conn, T>(
   const ctx: TargetContext = { database: scratch.info, variant, seed: run.seed, keys: run.keys };
   try {
     await target.setup(ctx);
-    const connections = await Promise.all(programs.map((_, client) => target.connect(ctx, client)));
-    const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
-    let outcome: ScheduleOutcome;
-    try {
-      outcome = await runSchedule({
-        target,
-        ctx,
-        programs,
-        schedule: run.schedule,
-        connections,
-        observer,
-        ...(run.kills ? { kills: run.kills } : {}),
-      });
-    } finally {
-      await observer.close().catch(() => {});
-      await Promise.all(connections.map((c) => target.disconnect(c).catch(() => {})));
-    }
+    const outcome = await withConnections(target, ctx, programs.length, async (connections) => {
+      const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
+      try {
+        return await runSchedule({
+          target,
+          ctx,
+          programs,
+          schedule: run.schedule,
+          connections,
+          observer,
+          ...(run.kills ? { kills: run.kills } : {}),
+        });
+      } finally {
+        await observer.close().catch(() => {});
+      }
+    });
     return await inspect(outcome, ctx);
   } finally {
     if (target.teardown) await target.teardown(ctx).catch(() => {});
     await scratch.drop().catch(() => {});
+  }
+}
+
+/** One connection per client for `use`; every one that opened is closed again, also when another failed to. */
+async function withConnections<Conn, T>(
+  target: TargetDefinition<Conn>,
+  ctx: TargetContext,
+  clients: number,
+  use: (connections: Conn[]) => Promise<T>,
+): Promise<T> {
+  const opened = await Promise.allSettled(Array.from({ length: clients }, (_, c) => target.connect(ctx, c)));
+  const connections = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  try {
+    const refused = opened.find((o) => o.status === 'rejected');
+    if (refused) throw refused.reason;
+    return await use(connections);
+  } finally {
+    await Promise.all(connections.map((c) => target.disconnect(c).catch(() => {})));
   }
 }
