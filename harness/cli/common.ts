@@ -16,7 +16,7 @@ import { redact } from '../redact.ts';
 import { ServerPool } from '../server-pool.ts';
 import type { CliOptions } from './options.ts';
 
-export function toolVersion(): string {
+function toolVersion(): string {
   try {
     return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
   } catch {

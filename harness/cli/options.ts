@@ -89,7 +89,7 @@ export interface CliOptions {
 
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
 
-export function positiveInteger(text: string, flag: string, min = 1): number {
+function positiveInteger(text: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
     throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
   }

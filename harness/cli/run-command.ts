@@ -17,7 +17,7 @@ import { newResults, outDirOf, seedOf, serverPoolOf, writeReports } from './comm
 import type { CliOptions } from './options.ts';
 import { gate } from './report-commands.ts';
 
-export function replayCommand(options: CliOptions, seed: number): string {
+function replayCommand(options: CliOptions, seed: number): string {
   const parts = ['npm run chaos --'];
   if (options.engine === 'k6') parts.push(`k6 run ${options.scenarios?.[0]}`);
   else for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
