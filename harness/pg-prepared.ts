@@ -66,7 +66,11 @@ function decodeMessages(bytes: Buffer): DecodedMessage[] {
   return messages;
 }
 
-/** Bind's fixed part for one statement: unnamed portal, statement name, text parameter formats, parameter count. */
+/**
+ * Bind's fixed part for one statement: unnamed portal, statement name, text
+ * parameter formats, parameter count. Kept per statement name (a target has a
+ * few, fixed ones).
+ */
 const bindHeads = new Map<string, Buffer>();
 function bindHeadOf(statement: string, parameters: number): Buffer {
   let head = bindHeads.get(statement);
@@ -102,8 +106,7 @@ function executeMessages(statement: string, values: (string | number | null)[]):
     const value = values[i];
     const text = value === null ? null : String(value);
     texts[i] = text;
-    if (text !== null) bindLength += 4 + (isShortAscii(text) ? text.length : Buffer.byteLength(text));
-    else bindLength += 4;
+    bindLength += 4 + (text === null ? 0 : isShortAscii(text) ? text.length : Buffer.byteLength(text));
   }
   const message = Buffer.allocUnsafe(1 + bindLength + EXECUTE_AND_SYNC.length);
   message[0] = 0x42; // 'B'
