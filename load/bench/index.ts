@@ -15,7 +15,8 @@
  *
  * After one uncounted warm-up round of each, runs alternate which tool goes
  * first and the best of each is compared, so a noisy moment does not decide
- * the ratio.
+ * the ratio; each round's own ratio and their median are printed beside it,
+ * so a ratio carried by one lucky round shows.
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
  * BENCH_ROUNDS set the length.
  */
@@ -64,6 +65,8 @@ interface Measurement {
   unit: string;
   /** Every round's figures, reference and harness. */
   rounds?: { reference: number; harness: number }[];
+  /** The median of the rounds' own harness/reference ratios: how much the best-of ratio owes to a lucky round. */
+  roundRatioMedian?: number;
   /** Other tools measured on the same thing, for comparison (no bar). */
   others?: Record<string, number>;
 }
@@ -79,6 +82,9 @@ function throughputComparison(
   harness: number[],
   reference: number[],
 ): Measurement {
+  const rounds = harness.flatMap((h, i) =>
+    reference[i] === undefined ? [] : [{ reference: reference[i]!, harness: h }],
+  );
   return {
     name,
     harness: best(harness),
@@ -87,9 +93,15 @@ function throughputComparison(
     ratio: best(harness) / best(reference),
     bar: BAR,
     unit,
-    rounds: harness.map((h, i) => ({ reference: reference[i]!, harness: h })),
+    rounds,
+    roundRatioMedian: median(rounds.map((r) => r.harness / r.reference)),
   };
 }
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
@@ -441,8 +453,12 @@ async function main(): Promise<number> {
           `; ${tool} ${value.toFixed(0)} (harness/${tool} ${(m.harness / value).toFixed(2)})`,
       )
       .join('');
+    // On a noisy machine one lucky round can carry the best-of ratio: the rounds' own ratios show the spread.
+    const spread = m.rounds?.length
+      ? `; rounds' ratios ${m.rounds.map((r) => (r.harness / r.reference).toFixed(2)).join(' ')}, median ${m.roundRatioMedian!.toFixed(2)}`
+      : '';
     console.log(
-      `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}`,
+      `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}${spread}`,
     );
   }
   const outDir = resolve(process.env.BENCH_OUT ?? 'chaos-report');
