@@ -153,12 +153,18 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     },
   },
   plan: ({ rng, worker, index, keyCount }) => {
-    // Worker 0 arms the crash right after a delete commits every 20th operation: the moment an
-    // event is kept (outbox in the transaction) or lost (the broken publishing variants). Not more
-    // often: the employees service takes about a second to restart, and while it is down nothing
-    // is deleted, so nothing can be lost.
-    if (worker === 0 && index % 20 === 19) {
-      return { op: 'injectFault', args: { service: 'employees', hook: 'crashAfterCommit', count: 1 } };
+    // Every 20 operations worker 0 gives a timer to the employee it created at index 15, arms the
+    // employees service to crash right after its next delete commits, and deletes that employee:
+    // the moment an event is kept (outbox in the transaction) or lost (the broken publishing
+    // variants), with a timer left behind to show the loss. Not more often: the employees service
+    // takes about a second to restart, and while it is down nothing is deleted, so nothing is lost.
+    if (worker === 0 && index % 20 >= 17) {
+      const victim = employeeId(0, index - (index % 20) + 15);
+      if (index % 20 === 17)
+        return { op: 'createTimer', args: { id: `timer-0-${index}`, employeeId: victim } };
+      if (index % 20 === 18)
+        return { op: 'injectFault', args: { service: 'employees', hook: 'crashAfterCommit', count: 1 } };
+      return { op: 'deleteEmployee', args: { id: victim } };
     }
     if (index % EMPLOYEE_EVERY === 0)
       return { op: 'createEmployee', args: { id: employeeId(worker, index) } };
