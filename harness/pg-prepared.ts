@@ -66,22 +66,12 @@ function decodeMessages(bytes: Buffer): DecodedMessage[] {
   return messages;
 }
 
-/**
- * Bind's fixed part for one statement: unnamed portal, statement name, text
- * parameter formats, parameter count. Kept per statement name (a target has a
- * few, fixed ones).
- */
-const bindHeads = new Map<string, Buffer>();
+/** Bind's fixed part for one statement: unnamed portal, statement name, text parameter formats, parameter count. */
 function bindHeadOf(statement: string, parameters: number): Buffer {
-  let head = bindHeads.get(statement);
-  // The count is the head's last two bytes: a statement called with another count gets a new head.
-  if (!head || head.readInt16BE(head.length - 2) !== parameters) {
-    const name = Buffer.from(statement);
-    head = Buffer.alloc(1 + name.length + 1 + 2 + 2); // "" portal, name, int16 0 formats, int16 count
-    name.copy(head, 1);
-    head.writeInt16BE(parameters, head.length - 2);
-    bindHeads.set(statement, head);
-  }
+  const name = Buffer.from(statement);
+  const head = Buffer.alloc(1 + name.length + 1 + 2 + 2); // "" portal, name, int16 0 formats, int16 count
+  name.copy(head, 1);
+  head.writeInt16BE(parameters, head.length - 2);
   return head;
 }
 
@@ -97,28 +87,31 @@ function isShortAscii(text: string): boolean {
  * Bind (unnamed portal, text parameters, text results), Execute and Sync for a
  * prepared statement, built in one buffer so a query costs one allocation and one write.
  */
-function executeMessages(statement: string, values: (string | number | null)[]): Buffer {
-  const head = bindHeadOf(statement, values.length);
+function executeMessages(head: Buffer, values: (string | number | null)[]): Buffer {
   const texts: (string | null)[] = new Array(values.length);
+  /** Each text's UTF-8 length, or -1 for a short ASCII one (copied byte by byte below). */
+  const encoded: number[] = new Array(values.length);
   // 'B', int32 length (counting itself), the head, per parameter int32 length + bytes, int16 0 result formats
   let bindLength = 4 + head.length + 2;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     const text = value === null ? null : String(value);
     texts[i] = text;
-    bindLength += 4 + (text === null ? 0 : isShortAscii(text) ? text.length : Buffer.byteLength(text));
+    encoded[i] = text === null ? 0 : isShortAscii(text) ? -1 : Buffer.byteLength(text);
+    bindLength += 4 + (encoded[i] === -1 ? text!.length : encoded[i]!);
   }
   const message = Buffer.allocUnsafe(1 + bindLength + EXECUTE_AND_SYNC.length);
   message[0] = 0x42; // 'B'
   let at = message.writeInt32BE(bindLength, 1);
   at += head.copy(message, at);
-  for (const text of texts) {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i] as string | null;
     if (text === null) {
       at = message.writeInt32BE(-1, at);
       continue;
     }
     let bytes = text.length;
-    if (isShortAscii(text)) for (let c = 0; c < bytes; c++) message[at + 4 + c] = text.charCodeAt(c);
+    if (encoded[i] === -1) for (let c = 0; c < bytes; c++) message[at + 4 + c] = text.charCodeAt(c);
     else bytes = message.write(text, at + 4);
     at = message.writeInt32BE(bytes, at) + bytes;
   }
@@ -148,7 +141,8 @@ export class PreparedConnection {
   /** The server process behind this connection (pg_backend_pid), from its greeting; pg.Client has the same field. */
   processID = 0;
   private readonly pending: Pending[] = [];
-  private readonly prepared = new Set<string>();
+  /** The statements parsed on this connection, each with its Bind head (built once, at the parse). */
+  private readonly bindHeads = new Map<string, Buffer>();
   private broken: Error | undefined;
   /** Until authentication is done, messages go to this handler instead of the query queue. */
   private handshake: ((message: DecodedMessage) => void) | undefined;
@@ -290,12 +284,14 @@ export class PreparedConnection {
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
       // One buffer, one write: cheaper than a corked multi-buffer writev.
-      let messages = executeMessages(name, values);
-      if (!this.prepared.has(name)) {
-        messages = Buffer.concat([serialize.parse({ name, text, types: [] }), messages]);
-        this.prepared.add(name);
+      const head = this.bindHeads.get(name);
+      if (head) {
+        this.send(executeMessages(head, values));
+        return;
       }
-      this.send(messages);
+      const first = bindHeadOf(name, values.length);
+      this.bindHeads.set(name, first);
+      this.send(Buffer.concat([serialize.parse({ name, text, types: [] }), executeMessages(first, values)]));
     });
   }
 
