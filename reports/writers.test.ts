@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../harness/runner.ts';
 import { escapeXml, toJUnit } from './junit.ts';
 import { appendStepSummary, markdownCell, toMarkdown } from './markdown.ts';
 import { fakeRun, fakeSuite } from './testing/fake-results.ts';
@@ -50,6 +51,16 @@ describe('Markdown summary', () => {
     );
     expect(md).toContain('a\\|b&lt;script&gt;');
     expect(markdownCell('x\ny|`z`')).toBe("x y\\|'z'");
+  });
+
+  it('marks failed runs in capitals and names a threshold k6 failed on its own', () => {
+    const k6Failed = fakeRun({
+      scenario: 'saga-orders-load',
+      load: { exitCode: 99, thresholds: [] } as unknown as NonNullable<RunResult['load']>,
+    });
+    const md = toMarkdown(fakeSuite([k6Failed, fakeRun({ broken: true, verdict: 'valid' })]));
+    expect(md).toContain('| **MISSED** |');
+    expect(md).toContain("- saga-orders-load: a threshold of k6's own script (exit 99)");
   });
 
   it('is appended to $GITHUB_STEP_SUMMARY when GitHub Actions sets it, and nowhere otherwise', () => {
