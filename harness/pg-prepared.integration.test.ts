@@ -62,6 +62,16 @@ describeWith([await postgresComponent()], 'PreparedConnection', () => {
     await connection.end();
   });
 
+  it("sends the parameter count of each call, so a wrong one is the server's own error", async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const sql = 'SELECT $1::text || $2::text';
+    expect((await connection.query('pair', sql, ['a', 'b'])).rows).toEqual([['ab']]);
+    const error = await connection.query('pair', sql, ['a']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: '08P01', message: expect.stringMatching(/supplies 1 parameters/) });
+    expect((await connection.query('pair', sql, ['c', 'd'])).rows).toEqual([['cd']]);
+    await connection.end();
+  });
+
   it('rejects a SQL error as a definite failure and stays usable', async () => {
     const connection = await PreparedConnection.connect(server.admin);
     const error = await connection

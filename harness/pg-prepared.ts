@@ -104,6 +104,7 @@ function executeMessages(head: Buffer, values: (string | number | null)[]): Buff
   message[0] = 0x42; // 'B'
   let at = message.writeInt32BE(bindLength, 1);
   at += head.copy(message, at);
+  message.writeInt16BE(values.length, at - 2); // the count actually sent: a wrong one gets the server's own error
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i] as string | null;
     if (text === null) {
