@@ -71,6 +71,7 @@ describeWith([await mariadbComponent()], 'MariaDbPreparedConnection', () => {
       ['x', 'three@example.com', 'again'],
     );
     expect(again.columns).toEqual(['id', 'name']);
+    expect(again.columns).toBe(upserted.columns); // the same array: not decoded a second time
     expect(again.rows).toEqual([[3, 'again']]);
     await connection.end();
   });

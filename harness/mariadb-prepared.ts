@@ -31,10 +31,9 @@ export interface ExecuteResult {
 
 export type Value = string | number | null;
 
-/** The first row of a result keyed by column name, or undefined when there is none. */
-export function firstRow(result: ExecuteResult): Record<string, Value> | undefined {
-  const row = result.rows[0];
-  return row && Object.fromEntries(result.columns.map((name, i) => [name, row[i]!]));
+/** Column `name` of a result's first row, or undefined when there is no row (no object built per call). */
+export function firstValue(result: ExecuteResult, name: string): Value | undefined {
+  return result.rows[0]?.[result.columns.indexOf(name)];
 }
 export type Parameter = string | number | bigint | boolean | null;
 

@@ -11,7 +11,7 @@
 import type { EmployeeRow } from '../../harness/checkers/unique-alternate-key.ts';
 import { uniqueAlternateKey } from '../../harness/checkers/unique-alternate-key.ts';
 import { adminQuery, connectMariaDb } from '../../harness/db.ts';
-import { firstRow, MariaDbPreparedConnection } from '../../harness/mariadb-prepared.ts';
+import { firstValue, MariaDbPreparedConnection } from '../../harness/mariadb-prepared.ts';
 import { withRetry } from '../../harness/retry.ts';
 import { defineTarget, ok } from '../../harness/target.ts';
 
@@ -83,21 +83,21 @@ export const mariadbUpsert = defineTarget<MariaDbPreparedConnection, EmployeeRow
         const { value: result } = await withRetry(() =>
           connection.execute(UPSERT, [uuid, firstName, lastName, email, firstName, lastName]),
         );
-        const row = firstRow(result)!;
+        const version = firstValue(result, 'version');
         // The upsert bumps the version on every update, so version 1 means this call inserted.
-        return ok({ uuid: row.uuid, version: row.version, inserted: row.version === 1 });
+        return ok({ uuid: firstValue(result, 'uuid'), version, inserted: version === 1 });
       }
       const found = await connection.execute('SELECT uuid FROM employee WHERE email_address = ? LIMIT 1', [
         email,
       ]);
-      const existingUuid = firstRow(found)?.uuid as string | undefined;
+      const existingUuid = firstValue(found, 'uuid') as string | undefined;
       if (existingUuid) {
         await connection.execute(
           'UPDATE employee SET first_name = ?, last_name = ?, version = version + 1 WHERE uuid = ?',
           [firstName, lastName, existingUuid],
         );
         const after = await connection.execute('SELECT version FROM employee WHERE uuid = ?', [existingUuid]);
-        return ok({ uuid: existingUuid, version: firstRow(after)?.version ?? 0, inserted: false });
+        return ok({ uuid: existingUuid, version: firstValue(after, 'version') ?? 0, inserted: false });
       }
       await connection.execute(
         'INSERT INTO employee (uuid, first_name, last_name, email_address) VALUES (?, ?, ?, ?)',
