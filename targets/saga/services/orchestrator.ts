@@ -280,6 +280,7 @@ export function orchestratorRoutes(
       const unfinished = await log.unfinished();
       let resumed = 0;
       for (const listed of unfinished) {
+        if (inFlight.has(listed.id)) continue; // a request of this process runs it: no need to read it
         // The list may be stale: a request may have finished or moved this saga on since. Read it
         // again, then (with no await in between) skip it if a request of this process is running it.
         const record = await log.find(listed.key);
