@@ -13,7 +13,8 @@
  *   on the same endpoint is reported beside them.
  * - Memory: peak RSS while recording 1,000,000 operations.
  *
- * After one uncounted warm-up round of each, runs alternate which tool goes
+ * After an uncounted warm-up (a round of each SQL tool; for HTTP, a double
+ * length harness run that warms the services), runs alternate which tool goes
  * first and the best of each is compared, so a noisy moment does not decide
  * the ratio; each round's own ratio and their median are printed beside it,
  * so a ratio carried by one lucky round shows.
@@ -29,6 +30,7 @@ import { runScenario } from '../../harness/runner.ts';
 import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
+import { percentile } from '../../harness/stats.ts';
 import type { HttpInterface, TargetDefinition } from '../../harness/target.ts';
 import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
 import { renderHtml } from '../../reports/html/render.ts';
@@ -82,9 +84,7 @@ function throughputComparison(
   harness: number[],
   reference: number[],
 ): Measurement {
-  const rounds = harness.flatMap((h, i) =>
-    reference[i] === undefined ? [] : [{ reference: reference[i]!, harness: h }],
-  );
+  const rounds = harness.map((h, i) => ({ reference: reference[i]!, harness: h }));
   return {
     name,
     harness: best(harness),
@@ -97,11 +97,11 @@ function throughputComparison(
     roundRatioMedian: median(rounds.map((r) => r.harness / r.reference)),
   };
 }
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
