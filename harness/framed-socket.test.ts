@@ -114,11 +114,13 @@ describe('directWriter', () => {
     const errors: Error[] = [];
     client.on('error', (error) => errors.push(error));
     client.pause(); // stops reading, so it is the write that finds the connection gone
+    const streamWrite = vi.spyOn(client, 'write');
     peer.resetAndDestroy();
     await new Promise((r) => setTimeout(r, 50));
     for (let i = 0; i < 3 && !client.destroyed; i++) write(Buffer.from('after the reset'));
     await closed;
     expect(client.destroyed).toBe(true);
+    expect(streamWrite).not.toHaveBeenCalled(); // the error came from the direct write
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/^write (EPIPE|ECONNRESET)$/);
     expect(errors[0]).toMatchObject({

@@ -79,7 +79,7 @@ export async function runProperty(
 ): Promise<PropertyResult> {
   const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 });
   // The last failing case's run: fast-check reports that case as the (shrunk) counterexample.
-  let lastFailure: { kase: ConcurrencyCase; run: Awaited<ReturnType<typeof runCase>> } | undefined;
+  let lastFailure: { kase: ConcurrencyCase; run: CaseResult } | undefined;
   const property = fc.asyncProperty(cases, async (kase) => {
     const run = await runCase(target, variant, kase, pool);
     if (run.verdict === 'invalid') lastFailure = { kase, run };

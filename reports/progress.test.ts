@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProgress, wantsProgressLine } from './progress.ts';
+import { formatProgress } from './progress.ts';
+import { interactive } from './terminal.ts';
 
 describe('progress line', () => {
   it('shows the run, elapsed of total, ops/s, violations so far and the active fault', () => {
@@ -27,9 +28,9 @@ describe('progress line', () => {
 
   it('is drawn only on a terminal, and not with NO_COLOR or CI', () => {
     const tty = { isTTY: true } as NodeJS.WriteStream;
-    expect(wantsProgressLine(tty, {})).toBe(true);
-    expect(wantsProgressLine(tty, { CI: 'true' })).toBe(false);
-    expect(wantsProgressLine(tty, { NO_COLOR: '' })).toBe(false);
-    expect(wantsProgressLine({ isTTY: false } as NodeJS.WriteStream, {})).toBe(false);
+    expect(interactive(tty, {})).toBe(true);
+    expect(interactive(tty, { CI: 'true' })).toBe(false);
+    expect(interactive(tty, { NO_COLOR: '' })).toBe(false);
+    expect(interactive({ isTTY: false } as NodeJS.WriteStream, {})).toBe(false);
   });
 });

@@ -6,10 +6,6 @@
  * (those get the plain per-scenario tables only).
  */
 import type { RunProgress } from '../harness/runner.ts';
-import { interactive } from './terminal.ts';
-
-/** The progress line redraws itself, so only a person at a terminal gets it (as with colours). */
-export const wantsProgressLine = interactive;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

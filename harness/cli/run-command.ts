@@ -2,9 +2,15 @@
  * `run` (the default): the selected scenarios on their servers, a table per
  * scenario, results.json after every run, the reports, and one exit code.
  */
-import { formatProgress, ProgressLine, wantsProgressLine } from '../../reports/progress.ts';
+import { formatProgress, ProgressLine } from '../../reports/progress.ts';
 import { writeResults } from '../../reports/results-json.ts';
-import { chooseStyle, formatScenario, formatSummary, violationCount } from '../../reports/terminal.ts';
+import {
+  chooseStyle,
+  formatScenario,
+  formatSummary,
+  interactive,
+  violationCount,
+} from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
 import { parseDuration } from '../duration.ts';
 import { EnvironmentError, ExitCode } from '../errors.ts';
@@ -95,7 +101,8 @@ export async function runCommand(
   process.on('SIGTERM', onSignal);
 
   console.log(`seed ${seed}; ${runs.length} runs; report folder ${outDir}`);
-  const line = wantsProgressLine() ? new ProgressLine() : undefined;
+  // The progress line redraws itself, so only a person at a terminal gets it (as with colours).
+  const line = interactive() ? new ProgressLine() : undefined;
   let runIndex = 0;
   let violationsSoFar = 0;
   if (line)
