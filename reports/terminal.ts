@@ -52,7 +52,7 @@ export function violationCount(run: RunResult): number {
   return violationTotal(run.checks);
 }
 
-type RunStatus = 'PASS' | 'CAUGHT' | 'FAIL' | 'MISSED';
+export type RunStatus = 'PASS' | 'CAUGHT' | 'FAIL' | 'MISSED';
 
 /** What a run's outcome means: a correct variant passes or fails, a broken one is caught or missed. */
 export function statusOf(run: { passed: boolean; broken: boolean }): RunStatus {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PropertyResult, runProperty } from '../../properties/property-run.ts';
 import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
+import { propertyViews } from '../../reports/html/report-data.ts';
 import { statusOf } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
 import { ExitCode, UsageError } from '../errors.ts';
@@ -67,7 +68,7 @@ export async function propertyCommand(
       exitCode: passed ? ExitCode.ok : ExitCode.checksFailed,
     },
     runs: [],
-    properties: results,
+    properties: propertyViews(results),
   });
   console.log(`results: ${join(outDir, 'property.json')}\nreport:  ${html}`);
   return passed ? ExitCode.ok : ExitCode.checksFailed;

@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { statusOf } from '../terminal.ts';
 import type { ReportData } from './report-data.ts';
 
 const require = createRequire(import.meta.url);
@@ -59,7 +58,7 @@ table.operations td { max-width: 320px; overflow-wrap: anywhere; font-family: ui
 function summaryTable(data: ReportData): string {
   const rows = data.runs.map((run, index) => {
     const r = run.result;
-    const status = statusOf(r);
+    const { status } = run;
     const cells = [
       `<a href="#run-${index}">${escapeHtml(r.scenario)}</a>`,
       escapeHtml(r.variant),

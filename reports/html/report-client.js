@@ -49,12 +49,6 @@
     };
   }
 
-  /** As reports/terminal.ts statusOf: a correct variant passes or fails, a broken one is caught or missed. */
-  function statusOf(run) {
-    if (run.passed) return run.broken ? 'CAUGHT' : 'PASS';
-    return run.broken ? 'MISSED' : 'FAIL';
-  }
-
   function chartWidth(container) {
     return Math.max(360, Math.min(1100, container.clientWidth || 900));
   }
@@ -201,7 +195,7 @@
   function runSection(run, index) {
     const r = run.result;
     const s = r.summary;
-    const status = statusOf(r);
+    const { status } = run; // from reports/terminal.ts statusOf, on the server
     const section = el(
       'section',
       { id: `run-${index}`, class: `run ${r.passed ? 'passed' : 'failed'}` },
@@ -430,7 +424,7 @@
 
   /** A property run; its shrunk counterexample as a trace with one column per client. */
   function propertySection(p, index) {
-    const status = statusOf(p);
+    const { status } = p;
     const section = el(
       'section',
       { id: `property-${index}`, class: 'run property' },

@@ -14,6 +14,7 @@ import type { SweepPoint } from '../../harness/sweep.ts';
 import type { ThresholdResult } from '../../harness/thresholds.ts';
 import type { PropertyResult } from '../../properties/property-run.ts';
 import type { SuiteResults } from '../results-json.ts';
+import { type RunStatus, statusOf } from '../terminal.ts';
 
 /** Latency points kept per run; beyond it every k-th operation is kept, and the chart says so. */
 export const MAX_POINTS_PER_RUN = 4000;
@@ -55,6 +56,8 @@ export interface RunView {
   violationsTotal: number;
   /** Every threshold judged for the run: its load engine's and the config's. */
   thresholds: ThresholdResult[];
+  /** PASS, CAUGHT, FAIL or MISSED, from statusOf (the browser script shows it as it is). */
+  status: RunStatus;
 }
 
 export interface SweepView {
@@ -72,8 +75,8 @@ export interface ReportData {
   runs: RunView[];
   /** A contention sweep's grid, plotted when present. */
   sweep?: SweepView;
-  /** Property runs, with each counterexample as a per-client trace. */
-  properties?: PropertyResult[];
+  /** Property runs, with each counterexample as a per-client trace, and each one's status. */
+  properties?: (PropertyResult & { status: RunStatus })[];
 }
 
 const shorten = (value: unknown): string => {
@@ -216,7 +219,13 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
       })),
       violationsTotal: violationTotal(checks),
       thresholds: thresholdResultsOf(run),
+      status: statusOf(run),
     });
   }
   return { title, generatedAt: new Date().toISOString(), suite, runs: views };
+}
+
+/** Property runs as the report shows them: each with its status. */
+export function propertyViews(results: PropertyResult[]): NonNullable<ReportData['properties']> {
+  return results.map((p) => ({ ...p, status: statusOf(p) }));
 }

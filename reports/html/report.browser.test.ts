@@ -21,7 +21,7 @@ import { runProperty } from '../../properties/property-run.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
 import { fakeSuite } from '../testing/fake-results.ts';
 import { renderHtml } from './render.ts';
-import { buildReportData } from './report-data.ts';
+import { buildReportData, propertyViews } from './report-data.ts';
 
 /** Strings that would run or break the page if they were ever treated as HTML or script. */
 const HOSTILE = [
@@ -239,7 +239,9 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       ),
     };
     // A property run with its shrunk counterexample, drawn as a per-client trace.
-    data.properties = [await runProperty(postgresVersioning, 'blind-update', pool, { runs: 20, seed: 11 })];
+    data.properties = propertyViews([
+      await runProperty(postgresVersioning, 'blind-update', pool, { runs: 20, seed: 11 }),
+    ]);
     const file = join(outDir, 'sweep.html');
     (await import('node:fs')).writeFileSync(file, renderHtml(data));
     const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
@@ -280,6 +282,8 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       ]);
       const rows = await page.$$eval('#sweep table.sweep-points tbody tr', (trs) => trs.length);
       expect(rows).toBe(6);
+      // The broken variant's property failed: the section says it was caught.
+      expect(await page.textContent('#property-0 h2 .badge')).toBe('CAUGHT');
       // The counterexample: a column per client, a row per statement, each statement in its client's column.
       const trace = await page.$$eval('#property-0 table.trace tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')),
