@@ -335,6 +335,8 @@ export class MariaDbPreparedConnection {
   threadId = 0;
   private readonly pending: Pending[] = [];
   private readonly statements = new Map<string, Promise<Statement>>();
+  /** The statements whose preparation is done: executed without waiting on a settled promise. */
+  private readonly ready = new Map<string, Statement>();
   private broken: Error | undefined;
   private sequence = 0;
   private readonly send: (buffer: Buffer) => void;
@@ -516,6 +518,7 @@ export class MariaDbPreparedConnection {
       }
       if (parametersLeft > 0 || columnsLeft > 0) return undefined;
       setColumns(prepared, prepared.columns);
+      this.ready.set(sql, prepared);
       return prepared;
     });
     // A statement that failed to prepare is prepared again on its next use.
@@ -525,14 +528,27 @@ export class MariaDbPreparedConnection {
   }
 
   /** Run `sql` as a prepared statement with `values` bound to its `?` placeholders. */
-  async execute(sql: string, values: Parameter[] = []): Promise<ExecuteResult> {
-    const statement = await this.prepare(sql);
+  execute(sql: string, values: Parameter[] = []): Promise<ExecuteResult> {
+    // Once per upsert: no extra promise and microtask when the statement is already prepared.
+    const ready = this.ready.get(sql);
+    return ready
+      ? this.run(ready, values)
+      : this.prepare(sql).then((statement) => this.run(statement, values));
+  }
+
+  private run(statement: Statement, values: Parameter[]): Promise<ExecuteResult> {
+    let packet: Buffer;
+    try {
+      packet = executePacket(statement, values);
+    } catch (error) {
+      return Promise.reject(error); // a parameter it cannot send: a rejection, as from the server
+    }
     const result: ExecuteResult = { columns: statement.names, rows: [], affectedRows: 0, insertId: 0 };
     // Each result: an OK packet, or a column count, the column definitions, rows and a 0xFE packet.
     let firstResult = true;
     let columnsLeft = -1;
     let columns: Column[] = statement.columns;
-    return this.command(executePacket(statement, values), (payload) => {
+    return this.command(packet, (payload) => {
       const first = payload[0]!;
       if (first === ERR) throw serverError(payload);
       if (columnsLeft === -1) {
