@@ -66,12 +66,11 @@ function decodeMessages(bytes: Buffer): DecodedMessage[] {
   return messages;
 }
 
-/** Bind's fixed part for one statement: unnamed portal, statement name, text parameter formats, parameter count. */
-function bindHeadOf(statement: string, parameters: number): Buffer {
+/** Bind's fixed part for one statement: unnamed portal, statement name, text parameter formats. */
+function bindHeadOf(statement: string): Buffer {
   const name = Buffer.from(statement);
-  const head = Buffer.alloc(1 + name.length + 1 + 2 + 2); // "" portal, name, int16 0 formats, int16 count
+  const head = Buffer.alloc(1 + name.length + 1 + 2); // "" portal, name, int16 0: all parameters in text
   name.copy(head, 1);
-  head.writeInt16BE(parameters, head.length - 2);
   return head;
 }
 
@@ -91,8 +90,9 @@ function executeMessages(head: Buffer, values: (string | number | null)[]): Buff
   const texts: (string | null)[] = new Array(values.length);
   /** Each text's UTF-8 length, or -1 for a short ASCII one (copied byte by byte below). */
   const encoded: number[] = new Array(values.length);
-  // 'B', int32 length (counting itself), the head, per parameter int32 length + bytes, int16 0 result formats
-  let bindLength = 4 + head.length + 2;
+  // 'B', int32 length (counting itself), the head, int16 count, per parameter int32 length + bytes,
+  // int16 0 result formats
+  let bindLength = 4 + head.length + 2 + 2;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     const text = value === null ? null : String(value);
@@ -104,7 +104,7 @@ function executeMessages(head: Buffer, values: (string | number | null)[]): Buff
   message[0] = 0x42; // 'B'
   let at = message.writeInt32BE(bindLength, 1);
   at += head.copy(message, at);
-  message.writeInt16BE(values.length, at - 2); // the count actually sent: a wrong one gets the server's own error
+  at = message.writeInt16BE(values.length, at); // this call's count: a wrong one gets the server's own error
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i] as string | null;
     if (text === null) {
@@ -290,7 +290,7 @@ export class PreparedConnection {
         this.send(executeMessages(head, values));
         return;
       }
-      const first = bindHeadOf(name, values.length);
+      const first = bindHeadOf(name);
       this.bindHeads.set(name, first);
       this.send(Buffer.concat([serialize.parse({ name, text, types: [] }), executeMessages(first, values)]));
     });
