@@ -125,7 +125,10 @@ describeWith([await mariadbComponent()], 'MariaDbPreparedConnection', () => {
     await adminQuery(server.admin, [`KILL ${connection.threadId}`]);
     const error = await inFlight;
     expect(classifyError(error)).toBe('info');
+    expect(error).toMatchObject({ fatal: true });
     const after = await connection.execute('SELECT 1', []).catch((e: unknown) => e);
+    expect(after).toMatchObject({ notSent: true, message: expect.stringMatching(/^connection closed: /) });
     expect(classifyError(after)).toBe('fail'); // never sent: the connection is known to be closed
+    await connection.end(); // resolves at once on a lost connection
   });
 });

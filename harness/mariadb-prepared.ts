@@ -18,7 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { connectFramed, directWriter, type FrameFormat } from './framed-socket.ts';
+import { connectFramed, type FrameFormat } from './framed-socket.ts';
+import { handshakeWithin, LeanConnection } from './lean-connection.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 /** A statement's result: its rows (column values in order) or, for writes, the rows affected. */
@@ -330,26 +331,19 @@ function commandPacket(command: number, argument = ''): Buffer {
   return packet;
 }
 
-export class MariaDbPreparedConnection {
+export class MariaDbPreparedConnection extends LeanConnection<Pending> {
   /** The server's id of this session (for KILL, and the lock observer). */
   threadId = 0;
-  private readonly pending: Pending[] = [];
   private readonly statements = new Map<string, Promise<Statement>>();
   /** The statements whose preparation is done: executed without waiting on a settled promise. */
   private readonly ready = new Map<string, Statement>();
-  private broken: Error | undefined;
   private sequence = 0;
-  private readonly send: (buffer: Buffer) => void;
 
-  private constructor(private readonly socket: Socket) {
-    this.send = directWriter(socket);
-    const fail = (error: Error) => {
-      this.broken ??= error;
-      for (const p of this.pending.splice(0)) p.reject(error);
-    };
-    socket.on('error', (error) => fail(Object.assign(error, { fatal: true })));
-    socket.on('close', () =>
-      fail(Object.assign(new Error('Connection lost: The server closed the connection.'), { fatal: true })),
+  private constructor(socket: Socket) {
+    super(socket, (error) =>
+      Object.assign(error ?? new Error('Connection lost: The server closed the connection.'), {
+        fatal: true,
+      }),
     );
   }
 
@@ -363,18 +357,10 @@ export class MariaDbPreparedConnection {
     const socket = connectFramed(info, PACKET_FORMAT, (data, start, end) =>
       connection?.receive(data, start, end),
     );
-    connection = new MariaDbPreparedConnection(socket);
-    const opened = connection;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => fail(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', fatal: true })),
-        timeoutMs,
-      );
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(error);
-      };
+    const opened = new MariaDbPreparedConnection(socket);
+    connection = opened;
+    const timeout = () => Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT', fatal: true });
+    return handshakeWithin(socket, timeoutMs, timeout, (done, fail) => {
       let greeted = false;
       opened.pending.push({
         onPacket: (payload) => {
@@ -383,8 +369,7 @@ export class MariaDbPreparedConnection {
               greeted = true;
               opened.answerGreeting(payload, info, database);
             } else if (payload[0] === OK) {
-              clearTimeout(timer);
-              resolve(opened);
+              done(opened);
               return true;
             } else if (payload[0] === ERR) throw serverError(payload);
             else if (payload[0] === EOF) opened.answerAuthSwitch(payload, info);
@@ -467,11 +452,7 @@ export class MariaDbPreparedConnection {
 
   /** Send a command and collect its response packet by packet. */
   private command<T>(packet: Buffer, read: (payload: Buffer) => T | undefined): Promise<T> {
-    // Nothing is sent on a connection already known to be closed, so the call surely did not happen.
-    if (this.broken)
-      return Promise.reject(
-        Object.assign(new Error(`connection closed: ${this.broken.message}`), { notSent: true }),
-      );
+    if (this.broken) return this.refused();
     return new Promise((resolve, reject) => {
       this.pending.push({
         onPacket: (payload) => {
@@ -599,11 +580,7 @@ export class MariaDbPreparedConnection {
     return (status & SERVER_MORE_RESULTS_EXIST) === 0;
   }
 
-  async end(): Promise<void> {
-    if (this.broken) return;
-    await new Promise<void>((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.end(commandPacket(COM_QUIT));
-    });
+  end(): Promise<void> {
+    return this.close(commandPacket(COM_QUIT));
   }
 }

@@ -15,7 +15,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { connectFramed, directWriter, type FrameFormat } from './framed-socket.ts';
+import { connectFramed, type FrameFormat } from './framed-socket.ts';
+import { handshakeWithin, LeanConnection } from './lean-connection.ts';
 import type { ConnectionInfo } from './providers/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -138,25 +139,19 @@ export function commandTagCount(data: Buffer, start: number, end: number): numbe
   return at < end - 1 && at >= start && data[at] === 0x20 ? count : 0;
 }
 
-export class PreparedConnection {
+export class PreparedConnection extends LeanConnection<Pending> {
   /** The server process behind this connection (pg_backend_pid), from its greeting; pg.Client has the same field. */
   processID = 0;
-  private readonly pending: Pending[] = [];
   /** The statements parsed on this connection, each with its Bind head (built once, at the parse). */
   private readonly bindHeads = new Map<string, Buffer>();
-  private broken: Error | undefined;
   /** Until authentication is done, messages go to this handler instead of the query queue. */
   private handshake: ((message: DecodedMessage) => void) | undefined;
-  private readonly send: (buffer: Buffer) => void;
 
-  private constructor(private readonly socket: Socket) {
-    this.send = directWriter(socket);
-    const fail = (error: Error) => {
-      this.broken ??= error;
-      for (const p of this.pending.splice(0)) p.reject(error);
-    };
-    socket.on('error', fail);
-    socket.on('close', () => fail(Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' })));
+  private constructor(socket: Socket) {
+    super(
+      socket,
+      (error) => error ?? Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' }),
+    );
   }
 
   /** Connect and authenticate (SCRAM, MD5 or cleartext, as the server asks). */
@@ -169,19 +164,11 @@ export class PreparedConnection {
     const socket = connectFramed(info, MESSAGE_FORMAT, (data, start, end) =>
       connection?.receive(data, start, end),
     );
-    connection = new PreparedConnection(socket);
-    const opened = connection;
-    return new Promise((resolve, reject) => {
+    const opened = new PreparedConnection(socket);
+    connection = opened;
+    const timeout = () => Object.assign(new Error('timeout expired'), { code: 'ETIMEDOUT' });
+    return handshakeWithin(socket, timeoutMs, timeout, (done, fail) => {
       let session: any;
-      const timer = setTimeout(
-        () => fail(Object.assign(new Error('timeout expired'), { code: 'ETIMEDOUT' })),
-        timeoutMs,
-      );
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(error);
-      };
       const closed = () => fail(new Error('the server closed the connection during startup'));
       socket.once('error', fail);
       socket.once('close', closed);
@@ -215,11 +202,10 @@ export class PreparedConnection {
               fail(message as unknown as Error);
               break;
             case 'readyForQuery':
-              clearTimeout(timer);
               socket.removeListener('error', fail);
               socket.removeListener('close', closed);
               opened.handshake = undefined;
-              resolve(opened);
+              done(opened);
               break;
           }
         } catch (error) {
@@ -277,11 +263,7 @@ export class PreparedConnection {
 
   /** Run statement `name` (parsed on first use) with text parameters. */
   query(name: string, text: string, values: (string | number | null)[]): Promise<PreparedResult> {
-    // Nothing is sent on a connection already known to be closed, so the call surely did not happen.
-    if (this.broken)
-      return Promise.reject(
-        Object.assign(new Error(`connection closed: ${this.broken.message}`), { notSent: true }),
-      );
+    if (this.broken) return this.refused();
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
       // One buffer, one write: cheaper than a corked multi-buffer writev.
@@ -296,11 +278,7 @@ export class PreparedConnection {
     });
   }
 
-  async end(): Promise<void> {
-    if (this.broken) return;
-    await new Promise<void>((resolve) => {
-      this.socket.once('close', () => resolve());
-      this.socket.end(serialize.end());
-    });
+  end(): Promise<void> {
+    return this.close(serialize.end());
   }
 }

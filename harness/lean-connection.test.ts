@@ -1,0 +1,59 @@
+/**
+ * The lean connections' handshake deadline, against a real TCP server that
+ * accepts and never answers (a hung or paused database looks like this).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MariaDbPreparedConnection } from './mariadb-prepared.ts';
+import { PreparedConnection } from './pg-prepared.ts';
+
+let silent: Server;
+let port = 0;
+const accepted: Socket[] = [];
+
+beforeAll(async () => {
+  silent = createServer((socket) => {
+    accepted.push(socket);
+    socket.resume(); // reads (and drops) what the client says, so it sees the client close
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  port = (silent.address() as { port: number }).port;
+});
+afterAll(() => {
+  for (const socket of accepted) socket.destroy();
+  silent.close();
+});
+
+const info = (kind: 'postgres' | 'mariadb') => ({
+  kind,
+  host: '127.0.0.1',
+  port,
+  user: 'u',
+  password: 'p',
+  database: 'd',
+});
+/** Whether the client closed its end within 2 s. */
+const closedByPeer = (socket: Socket) =>
+  new Promise<boolean>((resolve) => {
+    if (socket.closed) return resolve(true);
+    socket.once('close', () => resolve(true));
+    setTimeout(() => resolve(false), 2_000);
+  });
+
+it.each([
+  ['Postgres', (ms: number) => PreparedConnection.connect(info('postgres'), 'd', ms)],
+  ['MariaDB', (ms: number) => MariaDbPreparedConnection.connect(info('postgres'), 'd', ms)],
+])(
+  'a %s server that never answers fails the connect with ETIMEDOUT and the socket is closed',
+  async (_, connect) => {
+    const before = accepted.length;
+    const started = performance.now();
+    const error = await connect(300).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(accepted.length).toBe(before + 1);
+    expect(await closedByPeer(accepted.at(-1)!)).toBe(true); // destroyed on our side, not left half open
+  },
+);
