@@ -70,40 +70,34 @@ export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer
   if (kind === 'mariadb') {
     const { MariaDbContainer } = await import('@testcontainers/mariadb');
     const container = await new MariaDbContainer(CONTAINER_IMAGES.mariadb).start();
-    registerSecret(container.getRootPassword());
-    return {
-      kind,
-      provider: 'container',
-      admin: {
-        kind,
-        host: '127.0.0.1',
-        port: container.getPort(),
-        user: 'root',
-        password: container.getRootPassword(),
-        database: 'mysql',
-      },
-      description: `MariaDB container ${CONTAINER_IMAGES.mariadb} (127.0.0.1:${container.getPort()})`,
-      control: containerControl(container),
-      async stop() {
-        await container.stop();
-      },
-    };
+    return serverIn(kind, container, {
+      user: 'root',
+      password: container.getRootPassword(),
+      database: 'mysql',
+    });
   }
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const container = await new PostgreSqlContainer(CONTAINER_IMAGES.postgres).start();
-  registerSecret(container.getPassword());
+  return serverIn(kind, container, {
+    user: container.getUsername(),
+    password: container.getPassword(),
+    database: container.getDatabase(),
+  });
+}
+
+/** A started container as a database server: its mapped port on loopback, logged in as `login`. */
+function serverIn(
+  kind: DatabaseKind,
+  container: Parameters<typeof containerControl>[0] & { getPort(): number; stop(): Promise<unknown> },
+  login: { user: string; password: string; database: string },
+): DatabaseServer {
+  registerSecret(login.password);
+  const port = container.getPort();
   return {
     kind,
     provider: 'container',
-    admin: {
-      kind,
-      host: '127.0.0.1',
-      port: container.getPort(),
-      user: container.getUsername(),
-      password: container.getPassword(),
-      database: container.getDatabase(),
-    },
-    description: `Postgres container ${CONTAINER_IMAGES.postgres} (127.0.0.1:${container.getPort()})`,
+    admin: { kind, host: '127.0.0.1', port, ...login },
+    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} container ${CONTAINER_IMAGES[kind]} (127.0.0.1:${port})`,
     control: containerControl(container),
     async stop() {
       await container.stop();
