@@ -77,26 +77,56 @@ export interface RunFacts {
   correctCoordinatedOmission: boolean;
 }
 
+/** One selection of a run's operations (all, or one op's) with its figures, each computed when first asked for. */
+class SelectedOperations {
+  private summary: HistorySummary | undefined;
+  private sorted: number[] | undefined;
+
+  constructor(
+    readonly operations: Operation[],
+    private readonly correctCoordinatedOmission: boolean,
+  ) {}
+
+  /** The same figures the run's table shows. */
+  get summarized(): HistorySummary {
+    this.summary ??= summarize(this.operations, {
+      correctCoordinatedOmission: this.correctCoordinatedOmission,
+    });
+    return this.summary;
+  }
+
+  /** Latencies in ascending order. */
+  get latencies(): number[] {
+    this.sorted ??= latenciesOf(this.operations, this.correctCoordinatedOmission);
+    return this.sorted;
+  }
+}
+
 /** The thresholds that apply to this run, judged; empty when none apply. */
 export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): ThresholdResult[] {
   const results: ThresholdResult[] = [];
+  // Keys naming the same operations (e.g. conflict_rate and throughput) share their figures.
+  const selections = new Map<string | undefined, SelectedOperations>();
+  const select = (op: string | undefined) => {
+    let selected = selections.get(op);
+    if (!selected) {
+      const operations = op === undefined ? run.operations : run.operations.filter((o) => o.op === op);
+      selected = new SelectedOperations(operations, run.correctCoordinatedOmission);
+      selections.set(op, selected);
+    }
+    return selected;
+  };
   for (const [key, expressions] of Object.entries(thresholds)) {
     const { metric, tags } = parseMetricKey(key);
     if (tags.scenario !== undefined && tags.scenario !== run.scenario) continue;
     if (tags.variant !== undefined ? tags.variant !== run.variant : run.broken) continue;
-    const operations =
-      tags.op === undefined ? run.operations : run.operations.filter((o) => o.op === tags.op);
-    // The same figures the run's table shows, of the operations the key names; computed once per key.
-    let summary: HistorySummary | undefined;
-    const summarized = () =>
-      (summary ??= summarize(operations, { correctCoordinatedOmission: run.correctCoordinatedOmission }));
-    let sorted: number[] | undefined;
+    const selected = select(tags.op);
     const values: MetricValues = (aggregation, p) => {
       switch (metric) {
         case 'violations':
           return aggregation === 'count' ? violationTotal(run.checks) : undefined;
         case 'latency': {
-          sorted ??= latenciesOf(operations, run.correctCoordinatedOmission);
+          const sorted = selected.latencies;
           if (sorted.length === 0) return undefined;
           if (p !== undefined) return percentile(sorted, p);
           if (aggregation === 'avg') return sorted.reduce((a, b) => a + b, 0) / sorted.length;
@@ -106,13 +136,13 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
           return undefined;
         }
         case 'conflict_rate':
-          return aggregation === 'rate' ? summarized().conflictRate : undefined;
+          return aggregation === 'rate' ? selected.summarized.conflictRate : undefined;
         case 'throughput':
-          return aggregation === 'rate' ? summarized().throughput : undefined;
+          return aggregation === 'rate' ? selected.summarized.throughput : undefined;
         case 'operations':
-          return aggregation === 'count' ? operations.length : undefined;
+          return aggregation === 'count' ? selected.operations.length : undefined;
         case 'info': {
-          const { counts, operations: total } = summarized();
+          const { counts, operations: total } = selected.summarized;
           if (aggregation === 'count') return counts.info;
           return aggregation === 'rate' ? (total === 0 ? 0 : counts.info / total) : undefined;
         }
