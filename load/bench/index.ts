@@ -103,6 +103,39 @@ const median = (xs: number[]) =>
     50,
   );
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+
+/** Each round's figures, harness and reference, in the order they were measured. */
+interface Rounds {
+  harness: number[];
+  reference: number[];
+}
+
+/**
+ * ROUNDS rounds of the reference tool and the harness, alternating which goes
+ * first so neither always meets the system in the same state. A tool that
+ * returns undefined (a stopped run) drops its round whole.
+ */
+async function alternateRounds(
+  names: { reference: string; harness: string; unit: string },
+  reference: () => Promise<number | undefined>,
+  harness: (round: number) => Promise<number | undefined>,
+): Promise<Rounds> {
+  const rounds: Rounds = { harness: [], reference: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ([reference, harness] as const) : ([harness, reference] as const);
+    const first = await order[0](round);
+    if (first === undefined) continue;
+    const second = await order[1](round);
+    if (second === undefined) continue;
+    const [ref, own] = round % 2 === 0 ? [first, second] : [second, first];
+    rounds.reference.push(ref);
+    rounds.harness.push(own);
+    console.log(
+      `  round ${round + 1}: ${names.reference} ${ref.toFixed(0)} ${names.unit}, ${names.harness} ${own.toFixed(0)} ${names.unit}`,
+    );
+  }
+  return rounds;
+}
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
 async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
@@ -114,14 +147,13 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     workload: { workers: WORKERS, keys: ROWS, durationMs: SECONDS * 1000 },
   };
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
-  const harness: number[] = [];
-  const reference: number[] = [];
   const pgbenchRun = async () => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [EMPLOYEE_TABLE, seedRows(ROWS)]);
     await adminQuery(server.admin, ['CHECKPOINT']); // no earlier round's writes still being flushed
-    reference.push((await runPgbench(scratch.info, { clients: WORKERS, seconds: SECONDS, rows: ROWS })).tps);
+    const { tps } = await runPgbench(scratch.info, { clients: WORKERS, seconds: SECONDS, rows: ROWS });
     await scratch.drop();
+    return tps;
   };
   // Both tools start on a freshly seeded table right after a checkpoint: the harness creates and seeds
   // its database inside the run, so its checkpoint comes after that setup, as pgbench's does.
@@ -138,28 +170,20 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
       outDir,
     });
     if (result.error) throw new Error(`harness run failed: ${result.error}`);
-    harness.push((result.summary.counts.ok + result.summary.counts.fail) / SECONDS);
+    return (result.summary.counts.ok + result.summary.counts.fail) / SECONDS;
   };
   // One round of each not counted: the harness's code is compiled by the JIT as it runs, and the
   // server's caches fill, so a first round would measure the warm-up.
-  await pgbenchRun();
-  await harnessRun(-1);
+  const warmReference = await pgbenchRun();
+  const warmHarness = await harnessRun(-1);
   console.log(
-    `  warm-up: pgbench ${reference.pop()!.toFixed(0)} tps, harness ${harness.pop()!.toFixed(0)} tps (not counted)`,
+    `  warm-up: pgbench ${warmReference.toFixed(0)} tps, harness ${warmHarness.toFixed(0)} tps (not counted)`,
   );
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which tool goes first, so neither always meets the server in the same state.
-    if (round % 2 === 0) {
-      await pgbenchRun();
-      await harnessRun(round);
-    } else {
-      await harnessRun(round);
-      await pgbenchRun();
-    }
-    console.log(
-      `  round ${round + 1}: pgbench ${reference.at(-1)!.toFixed(0)} tps, harness ${harness.at(-1)!.toFixed(0)} tps`,
-    );
-  }
+  const { harness, reference } = await alternateRounds(
+    { reference: 'pgbench', harness: 'harness', unit: 'tps' },
+    pgbenchRun,
+    harnessRun,
+  );
   return throughputComparison(
     'sql: postgres versioned update, 8 workers, history on',
     'pgbench -M prepared',
@@ -201,10 +225,8 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: UPSERTS_PER_ROUND },
   };
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
-  const harness: number[] = [];
-  const reference: number[] = [];
-  /** One mariadb-slap round; false when it ran into a deadlock storm and was stopped. */
-  const slapRun = async (): Promise<boolean> => {
+  /** One mariadb-slap round's upserts per second; undefined when it ran into a deadlock storm and was stopped. */
+  const slapRun = async (): Promise<number | undefined> => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [UPSERT_TABLE]);
     const perClient = UPSERTS_PER_ROUND / WORKERS;
@@ -221,18 +243,17 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
         console.log(
           `  mariadb-slap: stopped after ${SLAP_TIMEOUT_MS / 1000} s (a deadlock storm); round not counted`,
         );
-        return false;
+        return undefined;
       }
       // Only upserts that took effect count, as on the harness's side (which retries deadlocks):
       // each inserted a row at version 1 or added 1 to one, so the versions add up to them.
       const connection = await connectMariaDb(scratch.info);
       const [rows] = await connection.query('SELECT SUM(version) AS n FROM employee');
       await connection.end();
-      reference.push(Number((rows as { n: number }[])[0]!.n) / slap.seconds);
       console.log(
         `  mariadb-slap: ${slap.errors} of ${perClient * WORKERS} statements failed (deadlocks), not counted`,
       );
-      return true;
+      return Number((rows as { n: number }[])[0]!.n) / slap.seconds;
     } finally {
       await scratch.drop();
     }
@@ -241,28 +262,17 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     const result = await runScenario(scenario, target, 'correct', pool, { seed, outDir });
     if (result.error) throw new Error(`harness run failed: ${result.error}`);
     // Upserts that took effect per second, from the first call to the last answer.
-    harness.push(result.summary.throughput);
+    return result.summary.throughput;
   };
   // One round of each not counted (the JIT compiles the harness's code as it runs, the server's caches fill).
-  if (await slapRun()) reference.pop();
-  await harnessRun(1);
-  console.log(`  warm-up: harness ${harness.pop()!.toFixed(0)} upserts/s (not counted)`);
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which tool goes first; a round whose mariadb-slap was stopped is not counted.
-    let counted: boolean;
-    if (round % 2 === 0) {
-      counted = await slapRun();
-      if (counted) await harnessRun(round + 2);
-    } else {
-      await harnessRun(round + 2);
-      counted = await slapRun();
-      if (!counted) harness.pop();
-    }
-    if (counted)
-      console.log(
-        `  round ${round + 1}: mariadb-slap ${reference.at(-1)!.toFixed(0)} upserts/s, harness ${harness.at(-1)!.toFixed(0)} upserts/s`,
-      );
-  }
+  await slapRun();
+  console.log(`  warm-up: harness ${(await harnessRun(1)).toFixed(0)} upserts/s (not counted)`);
+  // A round whose mariadb-slap was stopped is not counted.
+  const { harness, reference } = await alternateRounds(
+    { reference: 'mariadb-slap', harness: 'harness', unit: 'upserts/s' },
+    slapRun,
+    (round) => harnessRun(round + 2),
+  );
   if (reference.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
   return throughputComparison(
@@ -311,20 +321,11 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
     // and alternate which tool goes first so neither always meets the warmer system.
     const warmed = await harnessRun(1000, SECONDS * 2);
     console.log(`  warm-up: ${warmed.toFixed(0)} req/s (not counted)`);
-    const harness: number[] = [];
-    const reference: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2 === 0) {
-        reference.push(await wrkRun());
-        harness.push(await harnessRun(round + 1, SECONDS));
-      } else {
-        harness.push(await harnessRun(round + 1, SECONDS));
-        reference.push(await wrkRun());
-      }
-      console.log(
-        `  round ${round + 1}: wrk ${reference.at(-1)!.toFixed(0)} req/s, harness (autocannon) ${harness.at(-1)!.toFixed(0)} req/s`,
-      );
-    }
+    const { harness, reference } = await alternateRounds(
+      { reference: 'wrk', harness: 'harness (autocannon)', unit: 'req/s' },
+      wrkRun,
+      (round) => harnessRun(round + 1, SECONDS),
+    );
     // k6 on the same endpoint and connections, for comparison.
     const script = join(outDir, 'bench.k6.ts');
     writeFileSync(
