@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { k6ExportCommand } from '../../harness/cli/k6-export-command.ts';
+import { parseCli } from '../../harness/cli/options.ts';
+import { ExitCode } from '../../harness/errors.ts';
+import { buildRegistry } from '../../harness/registry.ts';
 import { executionSegment } from './run.ts';
 import { k6Executor, k6Script } from './script.ts';
 import { mergeSegments, type SegmentOutput } from './summary.ts';
@@ -105,18 +112,27 @@ describe('merging k6 instances', () => {
 
 describe('the k6-operator sample', () => {
   it('runs the script `k6 export saga-orders-load` writes, split by parallelism', async () => {
-    const { readFileSync } = await import('node:fs');
     const manifest = readFileSync(new URL('./testrun.yaml', import.meta.url), 'utf8');
     expect(manifest).toMatch(/^kind: TestRun$/m);
     expect(manifest).toMatch(/^ {2}parallelism: \d+$/m);
     expect(manifest).toContain('file: saga-orders-load.k6.ts');
     expect(manifest).toContain('k6 export saga-orders-load --out saga-orders-load.k6.ts');
-    // The scenario it exports exists and is an HTTP one; every variable the manifest sets is one the script reads.
-    const { builtinScenarios } = await import('../../harness/scenarios.ts');
-    expect(builtinScenarios.find((s) => s.name === 'saga-orders-load')?.target).toBe('saga');
-    const variables = [...manifest.matchAll(/- name: (\w+)/g)].map((m) => m[1]!);
-    expect(variables).toEqual(['BASE_URL', 'SEED']);
-    const script = k6Script({ ...base, durationMs: 1000 });
-    for (const name of variables) expect(script).toContain(`__ENV.${name}`);
+    // The export the manifest's comment tells users to make: every variable the manifest sets is one it reads.
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-k6-export-'));
+    try {
+      const out = join(dir, 'saga-orders-load.k6.ts');
+      const options = parseCli(['k6', 'export', 'saga-orders-load', '--out', out]);
+      vi.spyOn(console, 'log').mockImplementation(() => {});
+      expect(k6ExportCommand(options, {}, buildRegistry({}))).toBe(ExitCode.ok);
+      const script = readFileSync(out, 'utf8');
+      expect(script).toContain('"saga-orders-load": {'); // its k6 scenario
+      expect(script).toContain('/orders'); // the saga's requests, not a template's
+      const variables = [...manifest.matchAll(/- name: (\w+)/g)].map((m) => m[1]!);
+      expect(variables).toEqual(['BASE_URL', 'SEED']);
+      for (const name of variables) expect(script).toContain(`__ENV.${name}`);
+    } finally {
+      vi.restoreAllMocks();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
