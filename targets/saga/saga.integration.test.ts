@@ -124,31 +124,17 @@ describeWith([await postgresComponent()], 'saga services', () => {
   it('expires idempotency keys: after the TTL a key can be used again, and expired records are removed', async () => {
     const ordersDb = { ...scratch.info, database: `${scratch.info.database}_orders` };
     const body = { orderId: 'order-ttl-1', customer: 'customer-1', sku: 'sku-1', qty: 1, amount: 5 };
-    expect((await send(`${urls.orders}/orders`, body, { 'idempotency-key': 'ttl-key' })).status).toBe(201);
+    const placeWithKey = async (order: typeof body) =>
+      (await send(`${urls.orders}/orders`, order, { 'idempotency-key': 'ttl-key' })).status;
+    expect(await placeWithKey(body)).toBe(201);
     // Within the TTL a different body is refused...
-    expect(
-      (
-        await send(
-          `${urls.orders}/orders`,
-          { ...body, orderId: 'order-ttl-2' },
-          { 'idempotency-key': 'ttl-key' },
-        )
-      ).status,
-    ).toBe(422);
+    expect(await placeWithKey({ ...body, orderId: 'order-ttl-2' })).toBe(422);
     const client = await connectPostgres(ordersDb);
     await client.query(
       `UPDATE idempotency SET expires_at = now() - interval '1 second' WHERE key = 'ttl-key'`,
     );
     // ...after it the key is free again.
-    expect(
-      (
-        await send(
-          `${urls.orders}/orders`,
-          { ...body, orderId: 'order-ttl-2' },
-          { 'idempotency-key': 'ttl-key' },
-        )
-      ).status,
-    ).toBe(201);
+    expect(await placeWithKey({ ...body, orderId: 'order-ttl-2' })).toBe(201);
     const stored = (
       await client.query(`SELECT response->>'orderId' AS "orderId" FROM idempotency WHERE key = 'ttl-key'`)
     ).rows;
