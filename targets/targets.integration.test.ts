@@ -47,7 +47,14 @@ describeWith(components, 'article scenarios on real databases', () => {
         });
         expect(result.error).toBeUndefined();
         expect(result.summary.operations).toBeGreaterThan(0);
-        expect(result.verdict).toBe(broken ? 'invalid' : 'valid');
+        // On a wrong verdict, say what the checkers found (or why they could not judge).
+        const findings = result.checks
+          .map(
+            (c) =>
+              `${c.checker} ${c.verdict}: ${c.violations.map((v) => v.message).join('; ') || c.reason || ''}`,
+          )
+          .join('\n');
+        expect(result.verdict, findings).toBe(broken ? 'invalid' : 'valid');
         expect(result.passed).toBe(true);
         if (broken) {
           const violations = result.checks
