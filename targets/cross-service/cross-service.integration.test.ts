@@ -9,9 +9,9 @@ import { createScratchDatabase, type ScratchDatabase } from '../../harness/scrat
 import { ServerPool } from '../../harness/server-pool.ts';
 import type { TargetContext } from '../../harness/target.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
-import { postJson } from '../shared/service-process.ts';
+import { postJson, sendJson } from '../shared/service-process.ts';
 import { crossService } from './index.ts';
-import { MAX_ATTEMPTS } from './services/employees.ts';
+import { MAX_ATTEMPTS, RETRY_WINDOW_MS } from './services/employees.ts';
 
 describeWith([await mariadbComponent(), await postgresComponent()], 'cross-service outbox', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -75,6 +75,21 @@ describeWith([await mariadbComponent(), await postgresComponent()], 'cross-servi
     expect((await postJson(`${urls.timers}/timers`, { id: 't2', employeeId: 'ann' })).body.error).toBe(
       'unknown_employee',
     );
+  });
+
+  it('keeps retrying an event for seconds: a timers service failing for 1.5 s does not lose it', async () => {
+    expect(RETRY_WINDOW_MS).toBeGreaterThan(3_000);
+    await postJson(`${urls.employees}/employees`, { id: 'cy', email: 'cy@example.com' });
+    await postJson(`${urls.timers}/_chaos`, { failNext: 1000 });
+    const deleted = await sendJson('DELETE', `${urls.employees}/employees/cy`);
+    const { eventId } = deleted.body as { eventId: string };
+    await new Promise((r) => setTimeout(r, 1_500));
+    await postJson(`${urls.timers}/_chaos`, { failNext: 0 });
+    await waitFor(async () =>
+      (await crossService.finalState(ctx)).applied.some((a) => a.eventId === eventId),
+    );
+    const { deadLetters } = await crossService.finalState(ctx);
+    expect(deadLetters.filter((d) => d.eventId === eventId)).toEqual([]);
   });
 
   it('moves an event that keeps failing to the dead-letter table after the last attempt', async () => {

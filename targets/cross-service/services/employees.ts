@@ -14,6 +14,18 @@ import { type FaultHooks, HttpError, requireFields } from '../../shared/http-ser
 const RELAY_EVERY_MS = 50;
 /** Delivery attempts before an event goes to the dead-letter table. */
 export const MAX_ATTEMPTS = 8;
+/**
+ * The wait before retrying an event that failed `attempts` times: doubling
+ * from 100 ms up to a second, so the attempts span seconds (a peer that
+ * restarts, or a burst of failures, does not use them all up) instead of the
+ * 0.4 s that retrying on every tick would take.
+ */
+export const retryDelayMs = (attempts: number) => Math.min(1000, RELAY_EVERY_MS * 2 ** attempts);
+/** How long the relay keeps trying an event before it dead-letters it. */
+export const RETRY_WINDOW_MS = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => retryDelayMs(i + 1)).reduce(
+  (a, b) => a + b,
+  0,
+);
 
 async function inTransaction<T>(pool: Pool, work: (db: PoolConnection) => Promise<T>): Promise<T> {
   const db = await pool.getConnection();
@@ -88,11 +100,13 @@ export function employeesRoutes(
   });
 }
 
-/** The relay: delivers unpublished outbox events in order, retries failures, dead-letters the hopeless. */
+/** The relay: delivers unpublished outbox events in order, retries failures with a growing delay, dead-letters the hopeless. */
 export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
   let busy = false;
+  /** No attempt before this time: the event at the head of the outbox is waiting out its retry delay. */
+  let retryAt = 0;
   const tick = async () => {
-    if (busy) return;
+    if (busy || Date.now() < retryAt) return;
     busy = true;
     try {
       const [rows] = await pool.query(
@@ -139,6 +153,7 @@ export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
             error,
             event.event_id,
           ]);
+          retryAt = Date.now() + retryDelayMs(event.attempts + 1);
           break; // keep the order: retry this event before any later one
         }
       }
