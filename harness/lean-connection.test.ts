@@ -42,7 +42,7 @@ const closedByPeer = (socket: Socket) =>
 
 it.each([
   ['Postgres', (ms: number) => PreparedConnection.connect(info('postgres'), 'd', ms)],
-  ['MariaDB', (ms: number) => MariaDbPreparedConnection.connect(info('postgres'), 'd', ms)],
+  ['MariaDB', (ms: number) => MariaDbPreparedConnection.connect(info('mariadb'), 'd', ms)],
 ])(
   'a %s server that never answers fails the connect with ETIMEDOUT and the socket is closed',
   async (_, connect) => {
