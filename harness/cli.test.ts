@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { parseCli } from './cli/options.ts';
+import { parseCli, USAGE } from './cli/options.ts';
 import { main } from './cli.ts';
 import { UsageError } from './errors.ts';
 
@@ -55,5 +58,19 @@ describe('command line', () => {
     spy.mockRestore();
     expect(code).toBe(2);
     expect(errors.join('\n')).toMatch(/unknown scenario "no-such-scenario"/);
+  });
+
+  it("README's usage block is the CLI's own help text", () => {
+    expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).toContain(
+      `\`\`\`\n${USAGE}\n\`\`\``,
+    );
+  });
+
+  it("the package's `chaos` command runs the CLI and returns its exit code", async () => {
+    const bin = new URL('./bin.mjs', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'list']);
+    expect(stdout).toMatch(/^scenarios:\n {2}concurrent-create /);
+    const usage = await promisify(execFile)(process.execPath, [bin, '--workers', 'many']).catch((e) => e);
+    expect(usage.code).toBe(2);
   });
 });

@@ -36,6 +36,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return ExitCode.ok;
     }
+    // Report and gate read a finished run's files: a broken config must not stop them.
+    if (options.command === 'report') return await reportCommand(options);
+    if (options.command === 'gate') return gateCommand(options);
     const { config } = await loadConfig(options.config);
     const registry = buildRegistry(config);
     if (options.command === 'list') {
@@ -44,8 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (options.command === 'sweep') return await sweepCommand(options, config, registry);
     if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
-    if (options.command === 'report') return await reportCommand(options);
-    if (options.command === 'gate') return gateCommand(options);
     if (options.command === 'property') return await propertyCommand(options, config, registry);
     if (options.command === 'isolation') return await isolationCommand(options, config);
     return await runCommand(options, config, registry);

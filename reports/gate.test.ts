@@ -80,6 +80,11 @@ describe('the regression gate', () => {
       expect(await main(['gate', '--baseline', baseFile, baseFile])).toBe(0);
       expect(log.mock.calls.flat().join('\n')).toMatch(/no regressions in 2 runs/);
       expect(await main(['gate', '--baseline', baseFile, worseFile, '--max-throughput-drop', '0.6'])).toBe(0);
+      // The gate reads only the two results files: a config it cannot load does not stop it.
+      writeFileSync(join(dir, 'broken.config.ts'), 'export default {{{');
+      expect(
+        await main(['gate', '--baseline', baseFile, worseFile, '--config', join(dir, 'broken.config.ts')]),
+      ).toBe(1);
     } finally {
       log.mockRestore();
     }
