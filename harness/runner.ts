@@ -136,6 +136,11 @@ export function resolveWorkload(scenario: ScenarioDefinition, settings: RunSetti
   return spec;
 }
 
+/** The per-operation deadline: the command line's, else the scenario's, else the default. */
+export function timeoutOf(scenario: ScenarioDefinition, settings: Pick<RunSettings, 'timeoutMs'>): number {
+  return settings.timeoutMs ?? scenario.workload.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
 /** A load scenario's engine, rate and thresholds after the command line's overrides. */
 export function resolveLoad(scenario: ScenarioDefinition, settings: RunSettings): LoadOptions | undefined {
   if (!scenario.load) {
@@ -319,7 +324,7 @@ export async function runScenario(
   const baseSpec = resolveWorkload(scenario, settings);
   const fileFor = (suffix = '') =>
     join(settings.outDir, 'histories', `${scenario.name}--${variant}${suffix}.ndjson`);
-  const timeoutMs = settings.timeoutMs ?? scenario.workload.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutOf(scenario, settings);
   const faults = scenario.faults ?? [];
   if (faults.length > 0 && baseSpec.durationMs === undefined) {
     throw new UsageError(

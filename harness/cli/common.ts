@@ -1,4 +1,4 @@
-/** What several commands share: the start of a results file, the reports, reading a finished run. */
+/** What several commands share: the start of a results file, the reports, the seed, output folder, run settings and servers. */
 import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,10 +9,11 @@ import { appendStepSummary, toMarkdown } from '../../reports/markdown.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
 import type { Style } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
-import { UsageError } from '../errors.ts';
+import { parseDuration } from '../duration.ts';
 import { errorMessage } from '../outcomes.ts';
 import type { DatabaseKind } from '../providers/types.ts';
 import { redact } from '../redact.ts';
+import type { RunSettings } from '../runner.ts';
 import { ServerPool } from '../server-pool.ts';
 import type { CliOptions } from './options.ts';
 
@@ -56,23 +57,6 @@ export async function writeReports(outDir: string, results: SuiteResults, style:
   }
 }
 
-/** A results.json by its path or its run folder's. */
-export function readResultsFile(path: string, what: string): { file: string; results: SuiteResults } {
-  const resolved = resolve(path);
-  const file = resolved.endsWith('.json') ? resolved : join(resolved, 'results.json');
-  let results: SuiteResults;
-  try {
-    results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
-  } catch (error) {
-    throw new UsageError(`${what}: cannot read ${file}: ${errorMessage(error)}`);
-  }
-  if (results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.runs))
-    throw new UsageError(
-      `${what}: ${file} is not a results.json of schema version ${RESULTS_SCHEMA_VERSION} (found ${String(results.schemaVersion)})`,
-    );
-  return { file, results };
-}
-
 /** The run's seed: the flag's, else the config's, else a fresh one (printed with every run, for replays). */
 export function seedOf(options: CliOptions, config: ChaosConfig): number {
   return options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
@@ -90,4 +74,29 @@ export function serverPoolOf(options: CliOptions, config: ChaosConfig): ServerPo
   if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;
   if (config.providers?.postgres?.url) urls.postgres = config.providers.postgres.url;
   return new ServerPool({ preference: options.provider ?? config.providers?.default ?? 'auto', urls });
+}
+
+/** How scenarios run: the command line's options over the config's `run` section, over `base`. */
+export function runSettingsOf(
+  options: CliOptions,
+  config: ChaosConfig,
+  base: Pick<RunSettings, 'seed' | 'outDir'> & Partial<RunSettings>,
+): RunSettings {
+  const settings: RunSettings = { ...base };
+  const configDuration = config.run?.duration === undefined ? undefined : parseDuration(config.run.duration);
+  const workers = options.workers ?? config.run?.workers;
+  const durationMs = options.durationMs ?? configDuration;
+  const timeScale = options.timeScale ?? config.run?.timeScale;
+  if (workers !== undefined) settings.workers = workers;
+  if (durationMs !== undefined) settings.durationMs = durationMs;
+  if (timeScale !== undefined) settings.timeScale = timeScale;
+  if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
+  if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs;
+  if (options.correctCoordinatedOmission === false) settings.correctCoordinatedOmission = false;
+  if (options.ratePerSecond !== undefined) settings.ratePerSecond = options.ratePerSecond;
+  if (options.engine) settings.engine = options.engine;
+  if (options.segments !== undefined) settings.segments = options.segments;
+  if (options.thresholds) settings.thresholds = options.thresholds;
+  if (config.thresholds) settings.runThresholds = config.thresholds;
+  return settings;
 }

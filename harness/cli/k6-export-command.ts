@@ -5,8 +5,8 @@ import { httpInterfaceOf, k6ScriptFor } from '../../load/drive-load.ts';
 import type { ChaosConfig } from '../config.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
-import type { RunSettings } from '../runner.ts';
-import { DEFAULT_TIMEOUT_MS, resolveLoad, resolveWorkload } from '../runner.ts';
+import { resolveLoad, resolveWorkload, timeoutOf } from '../runner.ts';
+import { runSettingsOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 
 /** `k6 export SCENARIO`: the scenario's load as a k6 script, runnable without the harness. */
@@ -15,11 +15,9 @@ export function k6ExportCommand(options: CliOptions, config: ChaosConfig, regist
   const scenario = registry.scenarios.get(name);
   if (!scenario) throw new UsageError(`unknown scenario "${name}" (see \`chaos list\`)`);
   const target = registry.targets.get(scenario.target)!;
-  const settings: RunSettings = { seed: options.seed ?? config.run?.seed ?? 1, outDir: '.', engine: 'k6' };
-  if (options.workers !== undefined) settings.workers = options.workers;
-  if (options.durationMs !== undefined) settings.durationMs = options.durationMs;
-  if (options.ratePerSecond !== undefined) settings.ratePerSecond = options.ratePerSecond;
-  if (options.thresholds) settings.thresholds = options.thresholds;
+  // The same settings `k6 run` would use, config included; the script itself is what changes.
+  const seed = options.seed ?? config.run?.seed ?? 1; // a script is reproducible by default
+  const settings = { ...runSettingsOf(options, config, { seed, outDir: '.' }), engine: 'k6' as const };
   const load = resolveLoad(scenario, settings)!;
   const file = resolve(options.out ?? join('chaos-report', 'k6', `${name}.k6.ts`));
   mkdirSync(dirname(file), { recursive: true });
@@ -30,7 +28,7 @@ export function k6ExportCommand(options: CliOptions, config: ChaosConfig, regist
       http: httpInterfaceOf(target, name),
       load,
       spec: resolveWorkload(scenario, settings),
-      timeoutMs: options.timeoutMs ?? scenario.workload.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: timeoutOf(scenario, settings),
       baseUrl: 'http://127.0.0.1:8080',
     }),
   );

@@ -1,10 +1,12 @@
 /** `report` rebuilds a finished run's reports; `gate` compares a run with a baseline run. */
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { compareRuns, DEFAULT_TOLERANCES, formatGate } from '../../reports/gate.ts';
-import type { SuiteResults } from '../../reports/results-json.ts';
+import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
 import { chooseStyle } from '../../reports/terminal.ts';
-import { ExitCode } from '../errors.ts';
-import { readResultsFile, writeReports } from './common.ts';
+import { ExitCode, UsageError } from '../errors.ts';
+import { errorMessage } from '../outcomes.ts';
+import { writeReports } from './common.ts';
 import type { CliOptions } from './options.ts';
 
 /** Compare a run with the baseline; prints what regressed. */
@@ -25,4 +27,21 @@ export async function reportCommand(options: CliOptions): Promise<number> {
   const { file, results } = readResultsFile(options.reportDir ?? options.out ?? '.', 'report');
   for (const line of await writeReports(dirname(file), results, chooseStyle())) console.log(line);
   return ExitCode.ok;
+}
+
+/** A results.json by its path or its run folder's. */
+function readResultsFile(path: string, what: string): { file: string; results: SuiteResults } {
+  const resolved = resolve(path);
+  const file = resolved.endsWith('.json') ? resolved : join(resolved, 'results.json');
+  let results: SuiteResults;
+  try {
+    results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
+  } catch (error) {
+    throw new UsageError(`${what}: cannot read ${file}: ${errorMessage(error)}`);
+  }
+  if (results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.runs))
+    throw new UsageError(
+      `${what}: ${file} is not a results.json of schema version ${RESULTS_SCHEMA_VERSION} (found ${String(results.schemaVersion)})`,
+    );
+  return { file, results };
 }

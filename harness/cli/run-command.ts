@@ -12,14 +12,13 @@ import {
   violationCount,
 } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
-import { parseDuration } from '../duration.ts';
 import { EnvironmentError, ExitCode } from '../errors.ts';
 import { type Registry, selectRuns } from '../registry.ts';
 import { anyThresholdFailed, thresholdResultsOf } from '../run-thresholds.ts';
-import type { RunResult, RunSettings } from '../runner.ts';
+import type { RunResult } from '../runner.ts';
 import { resolveLoad } from '../runner.ts';
 import { runSuite } from '../suite.ts';
-import { newResults, outDirOf, seedOf, serverPoolOf, writeReports } from './common.ts';
+import { newResults, outDirOf, runSettingsOf, seedOf, serverPoolOf, writeReports } from './common.ts';
 import type { CliOptions } from './options.ts';
 import { gate } from './report-commands.ts';
 
@@ -57,23 +56,8 @@ export async function runCommand(
   });
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, '', config.run?.out);
-  const configDuration = config.run?.duration === undefined ? undefined : parseDuration(config.run.duration);
   const abort = new AbortController();
-  const settings: RunSettings = { seed, outDir, signal: abort.signal };
-  const workers = options.workers ?? config.run?.workers;
-  const durationMs = options.durationMs ?? configDuration;
-  const timeScale = options.timeScale ?? config.run?.timeScale;
-  if (workers !== undefined) settings.workers = workers;
-  if (durationMs !== undefined) settings.durationMs = durationMs;
-  if (timeScale !== undefined) settings.timeScale = timeScale;
-  if (options.windowMs !== undefined) settings.windowMs = options.windowMs;
-  if (options.timeoutMs !== undefined) settings.timeoutMs = options.timeoutMs;
-  if (options.correctCoordinatedOmission === false) settings.correctCoordinatedOmission = false;
-  if (options.ratePerSecond !== undefined) settings.ratePerSecond = options.ratePerSecond;
-  if (options.engine) settings.engine = options.engine;
-  if (options.segments !== undefined) settings.segments = options.segments;
-  if (options.thresholds) settings.thresholds = options.thresholds;
-  if (config.thresholds) settings.runThresholds = config.thresholds;
+  const settings = runSettingsOf(options, config, { seed, outDir, signal: abort.signal });
   // A scenario the engine cannot run is a usage error before any server starts.
   for (const run of runs) resolveLoad(run.scenario, settings);
 

@@ -26,7 +26,8 @@ export async function sweepCommand(
   const grid = { workers: options.sweepWorkers ?? [1, 2, 4, 8], rates: options.sweepRates ?? [0] };
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'sweep-');
-  const settings: RunSettings = { seed, outDir, durationMs: options.durationMs ?? 1000 };
+  const durationMs = options.durationMs ?? 1000;
+  const settings: RunSettings = { seed, outDir, durationMs };
   const pool = serverPoolOf(options, config);
   console.log(
     `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
@@ -44,10 +45,8 @@ export async function sweepCommand(
   }
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'sweep.json');
-  writeFileSync(
-    file,
-    `${JSON.stringify({ scenario: run.scenario.name, variant: run.variant, seed, durationMs: settings.durationMs, points }, null, 2)}\n`,
-  );
+  const sweep = { scenario: run.scenario.name, variant: run.variant, seed, durationMs, points };
+  writeFileSync(file, `${JSON.stringify(sweep, null, 2)}\n`);
   console.log(`sweep: ${file}`);
   const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
   const exitCode = points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
@@ -57,19 +56,13 @@ export async function sweepCommand(
     suite: {
       ...newResults(
         seed,
-        `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${settings.durationMs}ms --seed ${seed}`,
+        `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${durationMs}ms --seed ${seed}`,
       ),
       passed: exitCode === ExitCode.ok,
       exitCode,
     },
     runs: [],
-    sweep: {
-      scenario: run.scenario.name,
-      variant: run.variant,
-      seed,
-      durationMs: settings.durationMs ?? 0,
-      points,
-    },
+    sweep,
   });
   console.log(`sweep plot: ${html}`);
   return exitCode;

@@ -130,6 +130,10 @@ describe('the k6-operator sample', () => {
       const variables = [...manifest.matchAll(/- name: (\w+)/g)].map((m) => m[1]!);
       expect(variables).toEqual(['BASE_URL', 'SEED']);
       for (const name of variables) expect(script).toContain(`__ENV.${name}`);
+      // The config's run settings shape the exported load, as they shape `k6 run`'s.
+      const config = { run: { workers: 3, duration: '2s' } };
+      expect(k6ExportCommand(options, config, buildRegistry(config))).toBe(ExitCode.ok);
+      expect(readFileSync(out, 'utf8')).toMatch(/"vus": 3,\s*"duration": "2s"/);
     } finally {
       vi.restoreAllMocks();
       rmSync(dir, { recursive: true, force: true });
