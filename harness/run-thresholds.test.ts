@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config.ts';
 import type { Operation } from './history.ts';
-import { evaluateRunThresholds, parseMetricKey, type RunFacts } from './run-thresholds.ts';
+import {
+  anyThresholdFailed,
+  evaluateRunThresholds,
+  K6_OWN_THRESHOLD,
+  parseMetricKey,
+  type RunFacts,
+  thresholdResultsOf,
+} from './run-thresholds.ts';
 
 const op = (id: number, name: string, latency: number, outcome: Operation['outcome'] = 'ok'): Operation => ({
   id,
@@ -80,5 +87,15 @@ describe('thresholds on a run', () => {
     expect(() => validateConfig({ thresholds: { conflict_rate: 'rate<0.3' } }, 'chaos.config.ts')).toThrow(
       /thresholds\.conflict_rate/,
     );
+  });
+
+  it("stands in for a threshold of k6's own script when k6 exits 99 and nothing the harness judged failed", () => {
+    const passed = { metric: 'latency', expression: 'p(99)<500', value: 12, passed: true };
+    const ownOnly = { load: { exitCode: 99, thresholds: [passed] } };
+    expect(thresholdResultsOf(ownOnly)).toEqual([passed, K6_OWN_THRESHOLD]);
+    expect(anyThresholdFailed(ownOnly)).toBe(true);
+    const failed = { ...passed, value: 900, passed: false };
+    expect(thresholdResultsOf({ load: { exitCode: 99, thresholds: [failed] } })).toEqual([failed]);
+    expect(anyThresholdFailed({ load: { exitCode: 0, thresholds: [passed] } })).toBe(false);
   });
 });

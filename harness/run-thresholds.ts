@@ -14,9 +14,8 @@
  * Broken variants are meant to violate invariants, so thresholds judge
  * correct variants only, unless a {variant:...} tag names a broken one.
  */
-import { type LoadResult, thresholdsFailed } from '../load/load-result.ts';
 import { type CheckResult, violationTotal } from './checkers/types.ts';
-import { UsageError } from './errors.ts';
+import { ExitCode, UsageError } from './errors.ts';
 import type { Operation } from './history.ts';
 import { type HistorySummary, latenciesOf, percentile, summarize } from './stats.ts';
 import {
@@ -154,15 +153,31 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
   return results;
 }
 
-/** Every threshold judged for a run: its load engine's and the config's. */
+/**
+ * What stands for a threshold of k6's own script that the harness did not set:
+ * k6 exited 99 while every threshold the harness judged passed.
+ */
+/** k6's exit code for a crossed threshold, which the harness's own exit code repeats. */
+const K6_THRESHOLD_EXIT = ExitCode.thresholdFailed;
+
+export const K6_OWN_THRESHOLD: ThresholdResult = {
+  metric: 'k6 script',
+  expression: `its own threshold crossed (exit ${K6_THRESHOLD_EXIT})`,
+  passed: false,
+};
+
+/** Every threshold judged for a run: its load engine's, the config's, and k6's own when only k6 saw it fail. */
 export function thresholdResultsOf(run: {
-  load?: { thresholds: ThresholdResult[] };
+  load?: { thresholds: ThresholdResult[]; exitCode?: number };
   thresholds?: ThresholdResult[];
 }): ThresholdResult[] {
-  return [...(run.load?.thresholds ?? []), ...(run.thresholds ?? [])];
+  const results = [...(run.load?.thresholds ?? []), ...(run.thresholds ?? [])];
+  if (run.load?.exitCode === K6_THRESHOLD_EXIT && results.every((t) => t.passed))
+    results.push(K6_OWN_THRESHOLD);
+  return results;
 }
 
-/** True when a run crossed a threshold (the exit code is then 99): its load engine's, k6's own, or the config's. */
-export function anyThresholdFailed(run: { load?: LoadResult; thresholds?: ThresholdResult[] }): boolean {
-  return thresholdsFailed(run.load) || (run.thresholds ?? []).some((t) => !t.passed);
+/** True when a run crossed a threshold (the exit code is then 99). */
+export function anyThresholdFailed(run: Parameters<typeof thresholdResultsOf>[0]): boolean {
+  return thresholdResultsOf(run).some((t) => !t.passed);
 }

@@ -54,7 +54,3 @@ export interface LoadResult {
   /** k6 only: its exit code (99: a threshold failed). */
   exitCode?: number;
 }
-
-/** A threshold failed: judged by the harness, or by k6 itself (its exit code 99). */
-export const thresholdsFailed = (load: LoadResult | undefined): boolean =>
-  load !== undefined && (load.thresholds.some((t) => !t.passed) || load.exitCode === 99);

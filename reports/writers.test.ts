@@ -60,7 +60,9 @@ describe('Markdown summary', () => {
     });
     const md = toMarkdown(fakeSuite([k6Failed, fakeRun({ broken: true, verdict: 'valid' })]));
     expect(md).toContain('| **MISSED** |');
-    expect(md).toContain("- saga-orders-load: a threshold of k6's own script (exit 99)");
+    expect(md).toContain(
+      '- saga-orders-load: `k6 script its own threshold crossed (exit 99)` measured nothing',
+    );
   });
 
   it('is appended to $GITHUB_STEP_SUMMARY when GitHub Actions sets it, and nowhere otherwise', () => {

@@ -157,11 +157,6 @@ export async function runCommand(
           `threshold failed: ${r.scenario} / ${r.variant}: ${t.metric} ${t.expression} (measured ${t.value ?? 'nothing'}; exit ${ExitCode.thresholdFailed})`,
         ),
       );
-    // k6 can fail a threshold of its own script that the harness did not set.
-    if (r.load?.exitCode === ExitCode.thresholdFailed && thresholdResultsOf(r).every((t) => t.passed))
-      console.log(
-        style.red(`k6 reported a failed threshold in ${r.scenario} (exit ${ExitCode.thresholdFailed})`),
-      );
   }
   console.log(`results: ${path}`);
   for (const line of reports) console.log(line);
