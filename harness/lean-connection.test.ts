@@ -2,8 +2,9 @@
  * The lean connections' handshake deadline, against a real TCP server that
  * accepts and never answers (a hung or paused database looks like this).
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { handshakeWithin } from './lean-connection.ts';
 import { MariaDbPreparedConnection } from './mariadb-prepared.ts';
 import { PreparedConnection } from './pg-prepared.ts';
 
@@ -57,3 +58,24 @@ it.each([
     expect(await closedByPeer(accepted.at(-1)!)).toBe(true); // destroyed on our side, not left half open
   },
 );
+
+it('a handshake that throws at once fails at once, with the socket closed', async () => {
+  const before = accepted.length;
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const started = performance.now();
+  const error = await handshakeWithin(
+    socket,
+    10_000,
+    () => new Error('timeout'),
+    () => {
+      throw new Error('unreadable greeting');
+    },
+  ).catch((e: unknown) => e);
+  expect(error).toMatchObject({ message: 'unreadable greeting' });
+  expect(performance.now() - started).toBeLessThan(1_000);
+  expect(socket.destroyed).toBe(true);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(accepted.length).toBe(before + 1);
+  expect(await closedByPeer(accepted.at(-1)!)).toBe(true);
+});

@@ -66,9 +66,13 @@ export function handshakeWithin<T>(
       socket.destroy();
       reject(error);
     };
-    run((value) => {
-      clearTimeout(timer);
-      resolve(value);
-    }, fail);
+    try {
+      run((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      }, fail);
+    } catch (error) {
+      fail(error as Error); // not left to the timeout, with the socket open
+    }
   });
 }

@@ -9,6 +9,7 @@ import {
   type RunFacts,
   thresholdResultsOf,
 } from './run-thresholds.ts';
+import { summarize } from './stats.ts';
 
 const op = (id: number, name: string, latency: number, outcome: Operation['outcome'] = 'ok'): Operation => ({
   id,
@@ -69,6 +70,16 @@ describe('thresholds on a run', () => {
       ['conflict_rate', 'rate<0.4', 1 / 3, true], // fail / (ok + fail), from the history
       ['conflict_rate{op:update}', 'rate<0.4', 0.5, false], // of the updates alone
     ]);
+  });
+
+  it("takes the figures of all operations from the run's own summary when given, the tagged ones from the history", () => {
+    const summary = summarize(run.operations, { correctCoordinatedOmission: true });
+    const given = { ...run, summary: { ...summary, conflictRate: 0.9 } };
+    const judged = evaluateRunThresholds(
+      { conflict_rate: ['rate<0.4'], 'conflict_rate{op:update}': ['rate<0.4'] },
+      given,
+    );
+    expect(judged.map((r) => r.value)).toEqual([0.9, 0.5]);
   });
 
   it('leaves broken variants alone unless a variant tag names them', () => {

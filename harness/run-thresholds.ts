@@ -74,6 +74,8 @@ export interface RunFacts {
   operations: Operation[];
   checks: CheckResult[];
   correctCoordinatedOmission: boolean;
+  /** The summary of all the operations, when the caller has it already (the run's table). */
+  summary?: HistorySummary;
 }
 
 /** One selection of a run's operations (all, or one op's) with its figures, each computed when first asked for. */
@@ -84,7 +86,10 @@ class SelectedOperations {
   constructor(
     readonly operations: Operation[],
     private readonly correctCoordinatedOmission: boolean,
-  ) {}
+    known?: HistorySummary,
+  ) {
+    this.summary = known;
+  }
 
   /** The same figures the run's table shows. */
   get summarized(): HistorySummary {
@@ -110,7 +115,8 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
     let selected = selections.get(op);
     if (!selected) {
       const operations = op === undefined ? run.operations : run.operations.filter((o) => o.op === op);
-      selected = new SelectedOperations(operations, run.correctCoordinatedOmission);
+      const known = op === undefined ? run.summary : undefined;
+      selected = new SelectedOperations(operations, run.correctCoordinatedOmission, known);
       selections.set(op, selected);
     }
     return selected;

@@ -445,6 +445,7 @@ export async function runScenario(
       operations,
       checks,
       correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+      summary: result.summary,
     });
     if (judged.length > 0) result.thresholds = judged;
   }

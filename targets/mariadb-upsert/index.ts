@@ -83,6 +83,8 @@ export const mariadbUpsert = defineTarget<MariaDbPreparedConnection, EmployeeRow
         const { value: result } = await withRetry(() =>
           connection.execute(UPSERT, [uuid, firstName, lastName, email, firstName, lastName]),
         );
+        // RETURNING always gives the row; without it there is nothing to judge, so it is not an ok.
+        if (result.rows.length === 0) throw new Error('upsert returned no row');
         const version = firstValue(result, 'version');
         // The upsert bumps the version on every update, so version 1 means this call inserted.
         return ok({ uuid: firstValue(result, 'uuid'), version, inserted: version === 1 });
