@@ -23,6 +23,10 @@ const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
 const QUIESCENCE_MS = 15_000;
 /** One operation in EMPLOYEE_EVERY creates an employee; the rest use employees created so far. */
 const EMPLOYEE_EVERY = 5;
+/** Worker 0's crash-and-delete cycle: its length, and the index in it of the employee deleted. */
+export const CRASH_EVERY = 20;
+/** The last employee worker 0 creates in a cycle (a multiple of EMPLOYEE_EVERY), four steps before the cycle ends. */
+const VICTIM_AT = CRASH_EVERY - EMPLOYEE_EVERY;
 /** How many of each worker's latest employees timers and deletes choose from. */
 const RECENT_EMPLOYEES = 3;
 
@@ -153,18 +157,19 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     },
   },
   plan: ({ rng, worker, index, keyCount }) => {
-    // Every 20 operations worker 0 gives a timer to the employee it created at index 15, arms the
-    // employees service to crash right after its next delete commits, and deletes that employee:
-    // the moment an event is kept (outbox in the transaction) or lost (the broken publishing
-    // variants), with a timer left behind to show the loss. Not more often: the employees service
-    // takes about a second to restart, and while it is down nothing is deleted, so nothing is lost.
-    if (worker === 0 && index % 20 >= 17) {
-      const victim = employeeId(0, index - (index % 20) + 15);
-      if (index % 20 === 17)
+    // Every CRASH_EVERY operations worker 0 gives a timer to the last employee it created before
+    // (at VICTIM_AT), arms the employees service to crash right after its next delete commits, and
+    // deletes that employee: the moment an event is kept (outbox in the transaction) or lost (the
+    // broken publishing variants), with a timer left behind to show the loss. Not more often: the
+    // employees service takes about a second to restart, and while it is down nothing is deleted.
+    const step = index % CRASH_EVERY;
+    if (worker === 0 && step > VICTIM_AT) {
+      const victim = employeeId(0, index - step + VICTIM_AT);
+      if (step === VICTIM_AT + 2)
         return { op: 'createTimer', args: { id: `timer-0-${index}`, employeeId: victim } };
-      if (index % 20 === 18)
+      if (step === VICTIM_AT + 3)
         return { op: 'injectFault', args: { service: 'employees', hook: 'crashAfterCommit', count: 1 } };
-      return { op: 'deleteEmployee', args: { id: victim } };
+      if (step === VICTIM_AT + 4) return { op: 'deleteEmployee', args: { id: victim } };
     }
     if (index % EMPLOYEE_EVERY === 0)
       return { op: 'createEmployee', args: { id: employeeId(worker, index) } };

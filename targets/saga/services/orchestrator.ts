@@ -11,6 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  cappedBackoff,
   type FaultHooks,
   HttpError,
   idempotencyKey,
@@ -101,7 +102,7 @@ export function orchestratorRoutes(
   ): Promise<CallResult> {
     let reason = '';
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt)));
+      if (attempt > 0) await new Promise((r) => setTimeout(r, cappedBackoff(attempt, 10, 200)));
       try {
         const response = await fetch(`${urls[service]}${path}`, {
           method: 'POST',
