@@ -49,11 +49,23 @@ export class WorkerClients {
     private readonly timeoutMs: number,
   ) {}
 
+  /** One client per worker; when one cannot connect, those that did are closed again and the error thrown. */
   async connectAll(): Promise<void> {
-    const clients = await Promise.all(
+    const opened = await Promise.allSettled(
       Array.from({ length: this.workers }, (_, w) => this.target.connect(this.ctx, w)),
     );
+    const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = opened.find((o) => o.status === 'rejected');
+    if (refused) {
+      await this.close(clients);
+      throw refused.reason;
+    }
     this.clients.splice(0, this.clients.length, ...clients);
+  }
+
+  /** The connected clients, worker by worker. */
+  get connections(): readonly unknown[] {
+    return this.clients;
   }
 
   /** Run one planned operation on the worker's client and classify what happened. Never throws. */
@@ -84,7 +96,7 @@ export class WorkerClients {
   }
 
   private async reconnect(worker: number): Promise<true | string> {
-    void withDeadline(this.target.disconnect(this.clients[worker]), DISCONNECT_GRACE_MS);
+    withDeadline(this.target.disconnect(this.clients[worker]), DISCONNECT_GRACE_MS).catch(() => {});
     try {
       const client = await withDeadline(this.target.connect(this.ctx, worker), this.timeoutMs);
       if (client === TIMED_OUT) throw new Error(`connect timeout after ${this.timeoutMs} ms`);
@@ -98,8 +110,13 @@ export class WorkerClients {
   }
 
   async closeAll(): Promise<void> {
+    await this.close(this.clients);
+  }
+
+  /** Disconnect each client, none waited for longer than the grace period. */
+  private async close(clients: unknown[]): Promise<void> {
     await Promise.allSettled(
-      this.clients.map((client) => withDeadline(this.target.disconnect(client), DISCONNECT_GRACE_MS)),
+      clients.map((client) => withDeadline(this.target.disconnect(client), DISCONNECT_GRACE_MS)),
     );
   }
 }

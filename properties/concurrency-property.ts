@@ -77,27 +77,23 @@ export async function runCase(
 ): Promise<CaseResult> {
   const programs = programsOf(target, kase);
   const run = { target, variant, seed: kase.seed, keys: kase.keys, programs, schedule: kase.schedule };
-  return runScheduled(
-    { ...run, ...(kase.kills ? { kills: kase.kills } : {}) },
-    pool,
-    async (outcome, ctx) => {
-      const finalState = await target.finalState(ctx);
-      // The checkers' history: logical time (statement steps) stands in for the clock.
-      const operations: Operation[] = outcome.operations.map((o, id) => ({
-        id,
-        worker: o.client,
-        op: o.op,
-        args: o.args,
-        outcome: o.outcome,
-        invokedAt: o.invokedAt,
-        completedAt: o.completedAt + 0.5,
-        ...(o.value === undefined ? {} : { value: o.value }),
-        ...(o.error === undefined ? {} : { error: o.error }),
-      }));
-      const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
-      return { verdict: combineVerdicts(checks), checks, outcome, operations };
-    },
-  );
+  return runScheduled({ ...run, kills: kase.kills }, pool, async (outcome, ctx) => {
+    const finalState = await target.finalState(ctx);
+    // The checkers' history: logical time (statement steps) stands in for the clock.
+    const operations: Operation[] = outcome.operations.map((o, id) => ({
+      id,
+      worker: o.client,
+      op: o.op,
+      args: o.args,
+      outcome: o.outcome,
+      invokedAt: o.invokedAt,
+      completedAt: o.completedAt + 0.5,
+      ...(o.value === undefined ? {} : { value: o.value }),
+      ...(o.error === undefined ? {} : { error: o.error }),
+    }));
+    const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
+    return { verdict: combineVerdicts(checks), checks, outcome, operations };
+  });
 }
 
 /** The counterexample as a person reads it: one column per client, one row per statement. */

@@ -70,7 +70,7 @@ function schedule(
     keys: 1,
     programs: programs.map((args) => [{ op: 'updateTwo', args }]),
     schedule: order,
-    ...(kills ? { kills } : {}),
+    kills,
   };
   return runScheduled(run, pool, async (outcome) => outcome);
 }

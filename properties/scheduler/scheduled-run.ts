@@ -7,9 +7,11 @@
  * dropped whatever happened. Errors while cleaning up are not reported: they
  * would hide the run's own outcome or error.
  */
+import { DEFAULT_TIMEOUT_MS } from '../../harness/runner.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import type { ServerPool } from '../../harness/server-pool.ts';
 import type { TargetContext, TargetDefinition } from '../../harness/target.ts';
+import { WorkerClients } from '../../harness/worker-clients.ts';
 import type { PlannedOperation } from '../../harness/workload.ts';
 import { runSchedule, type ScheduleOutcome } from './interleaving-scheduler.ts';
 import { lockObserverFor } from './lock-observer.ts';
@@ -38,43 +40,32 @@ export async function runScheduled<Conn, T>(
   const ctx: TargetContext = { database: scratch.info, variant, seed: run.seed, keys: run.keys };
   try {
     await target.setup(ctx);
-    const outcome = await withConnections(target, ctx, programs.length, async (connections) => {
+    // Connected through the workers' own clients: a client that cannot connect closes the others,
+    // and no disconnect is waited for longer than its grace period.
+    const clients = new WorkerClients(target, ctx, programs.length, DEFAULT_TIMEOUT_MS);
+    await clients.connectAll();
+    let outcome: ScheduleOutcome;
+    try {
       const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
       try {
-        return await runSchedule({
+        outcome = await runSchedule({
           target,
           ctx,
           programs,
           schedule: run.schedule,
-          connections,
+          connections: clients.connections as Conn[],
           observer,
-          ...(run.kills ? { kills: run.kills } : {}),
+          kills: run.kills,
         });
       } finally {
         await observer.close().catch(() => {});
       }
-    });
+    } finally {
+      await clients.closeAll();
+    }
     return await inspect(outcome, ctx);
   } finally {
     if (target.teardown) await target.teardown(ctx).catch(() => {});
     await scratch.drop().catch(() => {});
-  }
-}
-
-/** One connection per client for `use`; every one that opened is closed again, also when another failed to. */
-async function withConnections<Conn, T>(
-  target: TargetDefinition<Conn>,
-  ctx: TargetContext,
-  clients: number,
-  use: (connections: Conn[]) => Promise<T>,
-): Promise<T> {
-  const opened = await Promise.allSettled(Array.from({ length: clients }, (_, c) => target.connect(ctx, c)));
-  const connections = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-  try {
-    const refused = opened.find((o) => o.status === 'rejected');
-    if (refused) throw refused.reason;
-    return await use(connections);
-  } finally {
-    await Promise.all(connections.map((c) => target.disconnect(c).catch(() => {})));
   }
 }
