@@ -8,7 +8,7 @@ import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { driveLoad } from '../load/drive-load.ts';
 import type { LoadEngine, LoadOptions, LoadResult } from '../load/load-result.ts';
 import type { CheckResult, Verdict } from './checkers/types.ts';
-import { capViolations, combineVerdicts } from './checkers/types.ts';
+import { combineVerdicts, runCheckers } from './checkers/types.ts';
 import { EnvironmentError, UsageError } from './errors.ts';
 import { type FaultWindowResult, summarizeFaultWindows } from './fault-windows.ts';
 import { Nemesis } from './faults/nemesis.ts';
@@ -269,18 +269,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
     }
     const finalState = await target.finalState(ctx);
     const { operations, faults } = await loadHistory(historyFile);
-    const checks = target.checkers.map((checker) => {
-      try {
-        return capViolations(checker.check({ operations, finalState }));
-      } catch (error) {
-        return {
-          checker: checker.name,
-          verdict: 'unknown' as const,
-          violations: [],
-          reason: `checker crashed: ${errorMessage(error)}`,
-        };
-      }
-    });
+    const checks = runCheckers(target.checkers, { operations, finalState });
     return { operations, checks, faults, historyFile, ...(load ? { load } : {}) };
   } finally {
     if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});

@@ -8,7 +8,7 @@
  * shrunk by fast-check to a minimal interleaving, printed per client.
  */
 import fc from 'fast-check';
-import { type CheckResult, combineVerdicts, type Verdict } from '../harness/checkers/types.ts';
+import { type CheckResult, combineVerdicts, runCheckers, type Verdict } from '../harness/checkers/types.ts';
 import type { Operation } from '../harness/history.ts';
 import { Random } from '../harness/rng.ts';
 import type { ServerPool } from '../harness/server-pool.ts';
@@ -91,7 +91,7 @@ export async function runCase(
       ...(o.value === undefined ? {} : { value: o.value }),
       ...(o.error === undefined ? {} : { error: o.error }),
     }));
-    const checks = target.checkers.map((checker) => checker.check({ operations, finalState }));
+    const checks = runCheckers(target.checkers, { operations, finalState });
     return { verdict: combineVerdicts(checks), checks, outcome, operations };
   });
 }

@@ -8,6 +8,7 @@ import type { Operation, Outcome } from '../history.ts';
 import { durability } from './durability.ts';
 import { INITIAL_TOKEN, noLostUpdate } from './lost-update.ts';
 import { noOrphans } from './no-orphans.ts';
+import { type Checker, MAX_VIOLATIONS_KEPT, runCheckers, verdictOf } from './types.ts';
 import { uniqueAlternateKey } from './unique-alternate-key.ts';
 
 let nextId = 0;
@@ -212,5 +213,35 @@ describe('durability', () => {
   it('reports a write that failed but is present anyway', () => {
     const result = checker.check({ operations: [write('fail', 9)], finalState: { ids: [9] } });
     expect(result.violations[0]!.invariant).toBe('refused-write-absent');
+  });
+});
+
+describe('runCheckers', () => {
+  const finds = (n: number): Checker<null> => ({
+    name: `finds-${n}`,
+    description: 'd',
+    check: () =>
+      verdictOf(
+        `finds-${n}`,
+        Array.from({ length: n }, (_, i) => ({ invariant: 'x', message: `v${i}`, operations: [i] })),
+      ),
+  });
+  const crashes: Checker<null> = {
+    name: 'crashes',
+    description: 'd',
+    check: () => {
+      throw new Error('no such column');
+    },
+  };
+
+  it('judges with every checker: one that throws is unknown with its reason, each keeps its first violations', () => {
+    const results = runCheckers([finds(0), crashes, finds(MAX_VIOLATIONS_KEPT + 5)], {
+      operations: [],
+      finalState: null,
+    });
+    expect(results.map((r) => r.verdict)).toEqual(['valid', 'unknown', 'invalid']);
+    expect(results[1]!.reason).toBe('checker crashed: no such column');
+    expect(results[2]!.violations).toHaveLength(MAX_VIOLATIONS_KEPT);
+    expect(results[2]!.omitted).toBe(5);
   });
 });

@@ -6,6 +6,7 @@
  * `info` operation (unknown outcome) could explain what it saw.
  */
 import type { Operation } from '../history.ts';
+import { errorMessage } from '../outcomes.ts';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
 
@@ -63,4 +64,23 @@ export function combineVerdicts(results: CheckResult[]): Verdict {
   if (results.some((r) => r.verdict === 'invalid')) return 'invalid';
   if (results.some((r) => r.verdict === 'unknown')) return 'unknown';
   return 'valid';
+}
+
+/** Judge with every checker: a checker that throws is `unknown` with the reason, and each keeps its first violations. */
+export function runCheckers<State>(
+  checkers: readonly Checker<State>[],
+  input: CheckInput<State>,
+): CheckResult[] {
+  return checkers.map((checker) => {
+    try {
+      return capViolations(checker.check(input));
+    } catch (error) {
+      return {
+        checker: checker.name,
+        verdict: 'unknown',
+        violations: [],
+        reason: `checker crashed: ${errorMessage(error)}`,
+      };
+    }
+  });
 }
