@@ -73,4 +73,16 @@ describe('command line', () => {
     const usage = await promisify(execFile)(process.execPath, [bin, '--workers', 'many']).catch((e) => e);
     expect(usage.code).toBe(2);
   });
+
+  it('refuses property runs of targets whose operations are not SQL statements on one database', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await main(['property', 'saga'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/property: saga is driven over HTTP/);
+      expect(await main(['property', 'cross-service'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/property: cross-service spans several databases/);
+    } finally {
+      error.mockRestore();
+    }
+  });
 });

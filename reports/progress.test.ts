@@ -26,7 +26,7 @@ describe('progress line', () => {
     ).toBe('[1/1] s / v  0.5s  0 ops/s  0 violations so far');
   });
 
-  it('is drawn only on a terminal, and not with NO_COLOR or CI', () => {
+  it('is drawn when interactive() says so: on a terminal only, not with NO_COLOR or CI', () => {
     const tty = { isTTY: true } as NodeJS.WriteStream;
     expect(interactive(tty, {})).toBe(true);
     expect(interactive(tty, { CI: 'true' })).toBe(false);

@@ -26,6 +26,10 @@ export async function propertyCommand(
     throw new UsageError(
       `property: ${target.name} is driven over HTTP; properties interleave SQL statements`,
     );
+  if (target.extraDatabases?.length)
+    throw new UsageError(
+      `property: ${target.name} spans several databases through its services; properties interleave the SQL statements of one`,
+    );
   const variants = options.variants ?? Object.keys(target.variants);
   for (const v of variants)
     if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant "${v}"`);
