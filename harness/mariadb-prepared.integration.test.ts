@@ -90,6 +90,16 @@ describeWith([await mariadbComponent()], 'MariaDbPreparedConnection', () => {
     await connection.end();
   });
 
+  it('prepares a statement again after the server refused to prepare it', async () => {
+    const connection = await MariaDbPreparedConnection.connect(database);
+    const sql = 'SELECT COUNT(*) AS n FROM created_later';
+    const error = await connection.execute(sql, []).catch((e: unknown) => e);
+    expect(error).toMatchObject({ errno: 1146 }); // no such table
+    await adminQuery(database, ['CREATE TABLE created_later (id INT)']);
+    expect((await connection.execute(sql, [])).rows).toEqual([[0]]);
+    await connection.end();
+  });
+
   it('reassembles packets split across reads (a row larger than the read buffer, many rows)', async () => {
     const connection = await MariaDbPreparedConnection.connect(database);
     const big = await connection.execute('SELECT REPEAT(?, ?)', ['x', 200_000]);

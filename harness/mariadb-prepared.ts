@@ -334,9 +334,8 @@ function commandPacket(command: number, argument = ''): Buffer {
 export class MariaDbPreparedConnection extends LeanConnection<Pending> {
   /** The server's id of this session (for KILL, and the lock observer). */
   threadId = 0;
-  private readonly statements = new Map<string, Promise<Statement>>();
-  /** The statements whose preparation is done: executed without waiting on a settled promise. */
-  private readonly ready = new Map<string, Statement>();
+  /** Each SQL text's statement once prepared; until then, the preparation under way. */
+  private readonly statements = new Map<string, Statement | Promise<Statement>>();
   private sequence = 0;
 
   private constructor(socket: Socket) {
@@ -475,12 +474,12 @@ export class MariaDbPreparedConnection extends LeanConnection<Pending> {
 
   /** Prepare `sql` on the server (once per connection and SQL text). */
   private prepare(sql: string): Promise<Statement> {
-    let statement = this.statements.get(sql);
-    if (statement) return statement;
+    const known = this.statements.get(sql);
+    if (known) return Promise.resolve(known);
     let prepared: Statement | undefined;
     let parametersLeft = 0;
     let columnsLeft = 0;
-    statement = this.command(commandPacket(COM_STMT_PREPARE, sql), (payload) => {
+    const statement = this.command(commandPacket(COM_STMT_PREPARE, sql), (payload) => {
       if (!prepared) {
         if (payload[0] === ERR) throw serverError(payload);
         prepared = {
@@ -499,7 +498,7 @@ export class MariaDbPreparedConnection extends LeanConnection<Pending> {
       }
       if (parametersLeft > 0 || columnsLeft > 0) return undefined;
       setColumns(prepared, prepared.columns);
-      this.ready.set(sql, prepared);
+      this.statements.set(sql, prepared); // from now on executed without waiting on a promise
       return prepared;
     });
     // A statement that failed to prepare is prepared again on its next use.
@@ -511,9 +510,9 @@ export class MariaDbPreparedConnection extends LeanConnection<Pending> {
   /** Run `sql` as a prepared statement with `values` bound to its `?` placeholders. */
   execute(sql: string, values: Parameter[] = []): Promise<ExecuteResult> {
     // Once per upsert: no extra promise and microtask when the statement is already prepared.
-    const ready = this.ready.get(sql);
-    return ready
-      ? this.run(ready, values)
+    const known = this.statements.get(sql);
+    return known !== undefined && !(known instanceof Promise)
+      ? this.run(known, values)
       : this.prepare(sql).then((statement) => this.run(statement, values));
   }
 

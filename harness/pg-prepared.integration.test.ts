@@ -83,6 +83,22 @@ describeWith([await postgresComponent()], 'PreparedConnection', () => {
     await connection.end();
   });
 
+  it('parses a statement again after the server refused to parse it', async () => {
+    const connection = await PreparedConnection.connect(server.admin);
+    const sql = 'SELECT count(*) FROM created_later';
+    const error = await connection.query('later', sql, []).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: '42P01' }); // no such table: the statement was not parsed
+    await adminQuery(server.admin, ['CREATE TABLE created_later (id INT)']);
+    expect((await connection.query('later', sql, [])).rows).toEqual([['0']]);
+    // An error after a successful parse keeps the statement: it is only bound again.
+    const insert = 'INSERT INTO created_later VALUES ($1::int)';
+    expect(await connection.query('add', insert, ['x']).catch((e: unknown) => e)).toMatchObject({
+      code: '22P02',
+    });
+    expect((await connection.query('add', insert, [1])).rowCount).toBe(1);
+    await connection.end();
+  });
+
   it('refuses a wrong password', async () => {
     const error = await PreparedConnection.connect({ ...server.admin, password: 'wrong' }).catch(
       (e: unknown) => e,

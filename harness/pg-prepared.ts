@@ -38,6 +38,8 @@ interface Pending {
   rows: (string | null)[][];
   rowCount: number;
   error?: Error;
+  /** The statement this request parses, until the server says the parse is complete. */
+  parsing: string | undefined;
 }
 
 /** A backend message as pg-protocol's parser decodes it (used for the handshake and errors). */
@@ -47,6 +49,7 @@ interface DecodedMessage {
 }
 
 // Backend message types read in place (the first byte of each message).
+const PARSE_COMPLETE = 0x31; // '1'
 const DATA_ROW = 0x44; // 'D'
 const COMMAND_COMPLETE = 0x43; // 'C'
 const ERROR_RESPONSE = 0x45; // 'E'
@@ -252,12 +255,17 @@ export class PreparedConnection extends LeanConnection<Pending> {
       case ERROR_RESPONSE:
         head.error = decodeMessages(data.subarray(start, end))[0] as unknown as Error;
         break;
+      case PARSE_COMPLETE:
+        head.parsing = undefined;
+        break;
       case READY_FOR_QUERY:
         this.pending.shift();
+        // A statement the server did not parse does not exist there: parse it again on its next use.
+        if (head.parsing !== undefined) this.bindHeads.delete(head.parsing);
         if (head.error) head.reject(head.error);
         else head.resolve({ rows: head.rows, rowCount: head.rowCount });
         break;
-      // ParseComplete, BindComplete, notices, parameter changes: nothing to do.
+      // BindComplete, notices, parameter changes: nothing to do.
     }
   }
 
@@ -265,9 +273,9 @@ export class PreparedConnection extends LeanConnection<Pending> {
   query(name: string, text: string, values: (string | number | null)[]): Promise<PreparedResult> {
     if (this.broken) return this.refused();
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject, rows: [], rowCount: 0 });
-      // One buffer, one write: cheaper than a corked multi-buffer writev.
       const head = this.bindHeads.get(name);
+      this.pending.push({ resolve, reject, rows: [], rowCount: 0, parsing: head ? undefined : name });
+      // One buffer, one write: cheaper than a corked multi-buffer writev.
       if (head) {
         this.send(executeMessages(head, values));
         return;
