@@ -30,7 +30,6 @@ import { runScenario } from '../../harness/runner.ts';
 import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import { ServerPool } from '../../harness/server-pool.ts';
-import { percentile } from '../../harness/stats.ts';
 import type { HttpInterface, TargetDefinition } from '../../harness/target.ts';
 import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
 import { renderHtml } from '../../reports/html/render.ts';
@@ -66,7 +65,7 @@ interface Measurement {
   bar: number;
   unit: string;
   /** Every round's figures, reference and harness. */
-  rounds?: { reference: number; harness: number }[];
+  rounds?: Round[];
   /** The median of the rounds' own harness/reference ratios: how much the best-of ratio owes to a lucky round. */
   roundRatioMedian?: number;
   /** Other tools measured on the same thing, for comparison (no bar). */
@@ -76,39 +75,40 @@ interface Measurement {
 const best = (xs: number[]) => Math.max(...xs);
 let reportBytes = 0;
 
+/** One round's figures: the reference tool's and the harness's. */
+interface Round {
+  reference: number;
+  harness: number;
+}
+
 /** The harness's best round against the reference's best round, every round kept. */
 function throughputComparison(
   name: string,
   referenceTool: string,
   unit: string,
-  harness: number[],
-  reference: number[],
+  rounds: Round[],
 ): Measurement {
-  const rounds = harness.map((h, i) => ({ reference: reference[i]!, harness: h }));
+  const harness = best(rounds.map((r) => r.harness));
+  const reference = best(rounds.map((r) => r.reference));
   return {
     name,
-    harness: best(harness),
-    reference: best(reference),
+    harness,
+    reference,
     referenceTool,
-    ratio: best(harness) / best(reference),
+    ratio: harness / reference,
     bar: BAR,
     unit,
     rounds,
     roundRatioMedian: median(rounds.map((r) => r.harness / r.reference)),
   };
 }
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
+/** The middle value; with an even count, the mean of the two middle ones. */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
-
-/** Each round's figures, harness and reference, in the order they were measured. */
-interface Rounds {
-  harness: number[];
-  reference: number[];
-}
 
 /**
  * ROUNDS rounds of the reference tool and the harness, alternating which goes
@@ -119,19 +119,20 @@ async function alternateRounds(
   names: { reference: string; harness: string; unit: string },
   reference: () => Promise<number | undefined>,
   harness: (round: number) => Promise<number | undefined>,
-): Promise<Rounds> {
-  const rounds: Rounds = { harness: [], reference: [] };
+): Promise<Round[]> {
+  const rounds: Round[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ([reference, harness] as const) : ([harness, reference] as const);
-    const first = await order[0](round);
+    const referenceFirst = round % 2 === 0;
+    const first = await (referenceFirst ? reference() : harness(round));
     if (first === undefined) continue;
-    const second = await order[1](round);
+    const second = await (referenceFirst ? harness(round) : reference());
     if (second === undefined) continue;
-    const [ref, own] = round % 2 === 0 ? [first, second] : [second, first];
-    rounds.reference.push(ref);
-    rounds.harness.push(own);
+    const measured = referenceFirst
+      ? { reference: first, harness: second }
+      : { reference: second, harness: first };
+    rounds.push(measured);
     console.log(
-      `  round ${round + 1}: ${names.reference} ${ref.toFixed(0)} ${names.unit}, ${names.harness} ${own.toFixed(0)} ${names.unit}`,
+      `  round ${round + 1}: ${names.reference} ${measured.reference.toFixed(0)} ${names.unit}, ${names.harness} ${measured.harness.toFixed(0)} ${names.unit}`,
     );
   }
   return rounds;
@@ -179,7 +180,7 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
   console.log(
     `  warm-up: pgbench ${warmReference.toFixed(0)} tps, harness ${warmHarness.toFixed(0)} tps (not counted)`,
   );
-  const { harness, reference } = await alternateRounds(
+  const rounds = await alternateRounds(
     { reference: 'pgbench', harness: 'harness', unit: 'tps' },
     pgbenchRun,
     harnessRun,
@@ -188,8 +189,7 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     'sql: postgres versioned update, 8 workers, history on',
     'pgbench -M prepared',
     'transactions/s',
-    harness,
-    reference,
+    rounds,
   );
 }
 
@@ -268,19 +268,18 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
   await slapRun();
   console.log(`  warm-up: harness ${(await harnessRun(1)).toFixed(0)} upserts/s (not counted)`);
   // A round whose mariadb-slap was stopped is not counted.
-  const { harness, reference } = await alternateRounds(
+  const rounds = await alternateRounds(
     { reference: 'mariadb-slap', harness: 'harness', unit: 'upserts/s' },
     slapRun,
     (round) => harnessRun(round + 2),
   );
-  if (reference.length === 0)
+  if (rounds.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
   return throughputComparison(
     'sql: mariadb upsert on the alternate key, 8 workers, history on',
     'mariadb-slap',
     'statements/s',
-    harness,
-    reference,
+    rounds,
   );
 }
 
@@ -321,7 +320,7 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
     // and alternate which tool goes first so neither always meets the warmer system.
     const warmed = await harnessRun(1000, SECONDS * 2);
     console.log(`  warm-up: ${warmed.toFixed(0)} req/s (not counted)`);
-    const { harness, reference } = await alternateRounds(
+    const rounds = await alternateRounds(
       { reference: 'wrk', harness: 'harness (autocannon)', unit: 'req/s' },
       wrkRun,
       (round) => harnessRun(round + 1, SECONDS),
@@ -360,8 +359,7 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
         `http: saga POST /orders, ${HTTP_CONNECTIONS} connections, history on`,
         'wrk',
         'requests/s',
-        harness,
-        reference,
+        rounds,
       ),
       others: { k6: k6.requestsPerSecond },
     };
