@@ -5,7 +5,13 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { registerSecret } from '../redact.ts';
-import { type DatabaseKind, type DatabaseServer, ProviderUnavailable, type ServerControl } from './types.ts';
+import {
+  DATABASE_NAMES,
+  type DatabaseKind,
+  type DatabaseServer,
+  ProviderUnavailable,
+  type ServerControl,
+} from './types.ts';
 
 /**
  * Crash for a container: killed without grace and started again in one
@@ -97,7 +103,7 @@ function serverIn(
     kind,
     provider: 'container',
     admin: { kind, host: '127.0.0.1', port, ...login },
-    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} container ${CONTAINER_IMAGES[kind]} (127.0.0.1:${port})`,
+    description: `${DATABASE_NAMES[kind]} container ${CONTAINER_IMAGES[kind]} (127.0.0.1:${port})`,
     control: containerControl(container),
     async stop() {
       await container.stop();

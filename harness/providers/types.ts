@@ -5,6 +5,9 @@
  */
 
 export type DatabaseKind = 'mariadb' | 'postgres';
+
+/** How messages name each kind of database. */
+export const DATABASE_NAMES: Record<DatabaseKind, string> = { mariadb: 'MariaDB', postgres: 'Postgres' };
 export type ProviderKind = 'url' | 'process' | 'container';
 
 /**

@@ -5,7 +5,13 @@
 import { isIP } from 'node:net';
 import { adminQuery } from '../db.ts';
 import { redact, registerSecret } from '../redact.ts';
-import { type ConnectionInfo, type DatabaseKind, type DatabaseServer, ProviderUnavailable } from './types.ts';
+import {
+  type ConnectionInfo,
+  DATABASE_NAMES,
+  type DatabaseKind,
+  type DatabaseServer,
+  ProviderUnavailable,
+} from './types.ts';
 
 const SCHEMES: Record<DatabaseKind, string[]> = {
   mariadb: ['mysql:', 'mariadb:'],
@@ -79,7 +85,7 @@ export async function connectToUrl(kind: DatabaseKind, url: string): Promise<Dat
     kind,
     provider: 'url',
     admin,
-    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} at ${redact(url)}`,
+    description: `${DATABASE_NAMES[kind]} at ${redact(url)}`,
     async stop() {},
   };
 }

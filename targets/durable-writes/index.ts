@@ -11,7 +11,7 @@
 import { type DurableState, durability } from '../../harness/checkers/durability.ts';
 import { adminQuery, connectMariaDb, connectPostgres, type MariaDbConnection } from '../../harness/db.ts';
 import { PreparedConnection } from '../../harness/pg-prepared.ts';
-import type { DatabaseKind, ServerSettings } from '../../harness/providers/types.ts';
+import { DATABASE_NAMES, type DatabaseKind, type ServerSettings } from '../../harness/providers/types.ts';
 import { defineTarget, ok, type TargetDefinition } from '../../harness/target.ts';
 
 const TABLE =
@@ -72,7 +72,7 @@ export function durableWritesTarget(kind: DatabaseKind): TargetDefinition<Durabl
   const broken = BROKEN[kind];
   return defineTarget<DurableClient, DurableState>({
     name: `${kind}-durable-writes`,
-    description: `${kind === 'mariadb' ? 'MariaDB' : 'Postgres'} inserts that must survive a crash of the whole server`,
+    description: `${DATABASE_NAMES[kind]} inserts that must survive a crash of the whole server`,
     database: kind,
     variants: {
       correct: {
