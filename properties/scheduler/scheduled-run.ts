@@ -10,24 +10,17 @@
 import { DEFAULT_TIMEOUT_MS } from '../../harness/runner.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
 import type { ServerPool } from '../../harness/server-pool.ts';
-import type { TargetContext, TargetDefinition } from '../../harness/target.ts';
+import type { TargetContext } from '../../harness/target.ts';
 import { WorkerClients } from '../../harness/worker-clients.ts';
-import type { PlannedOperation } from '../../harness/workload.ts';
-import { runSchedule, type ScheduleOutcome } from './interleaving-scheduler.ts';
+import { runSchedule, type ScheduleOutcome, type ScheduleRun } from './interleaving-scheduler.ts';
 import { lockObserverFor } from './lock-observer.ts';
 
-export interface ScheduledRun<Conn> {
-  target: TargetDefinition<Conn>;
+/** A schedule to run as `runSchedule` takes it, minus what `runScheduled` makes: context, connections, observer. */
+export type ScheduledRun<Conn> = Omit<ScheduleRun<Conn>, 'ctx' | 'connections' | 'observer'> & {
   variant: string;
   seed: number;
   keys: number;
-  /** Each client's operations, in order. */
-  programs: PlannedOperation[][];
-  /** Which client may take its next statement, step by step. */
-  schedule: number[];
-  /** Steps before which that client's connection is killed. */
-  kills?: number[];
-}
+};
 
 export async function runScheduled<Conn, T>(
   run: ScheduledRun<Conn>,
@@ -48,15 +41,7 @@ export async function runScheduled<Conn, T>(
     try {
       const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
       try {
-        outcome = await runSchedule({
-          target,
-          ctx,
-          programs,
-          schedule: run.schedule,
-          connections: clients.connections as Conn[],
-          observer,
-          kills: run.kills,
-        });
+        outcome = await runSchedule({ ...run, ctx, connections: clients.connections as Conn[], observer });
       } finally {
         await observer.close().catch(() => {});
       }
