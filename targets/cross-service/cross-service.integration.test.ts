@@ -91,6 +91,20 @@ describeWith([await mariadbComponent(), await postgresComponent()], 'cross-servi
     expect(deadLetters.filter((d) => d.eventId === eventId)).toEqual([]);
   });
 
+  it('crashes right after committing the delete the hook names, and no other', async () => {
+    for (const id of ['dan', 'eve'])
+      await postJson(`${urls.employees}/employees`, { id, email: `${id}@example.com` });
+    await postJson(`${urls.employees}/_chaos`, { crashAfterCommitOf: 'dan' });
+    expect((await sendJson('DELETE', `${urls.employees}/employees/eve`)).status).toBe(200);
+    const crashed = await sendJson('DELETE', `${urls.employees}/employees/dan`).catch((e: unknown) => e);
+    expect(crashed).toBeInstanceOf(Error); // no answer: the process died
+    // The delete had committed with its outbox row: once the service is back, the event is delivered.
+    await waitFor(async () =>
+      (await crossService.finalState(ctx)).applied.some((a) => a.employeeId === 'dan'),
+    );
+    expect((await crossService.finalState(ctx)).employees).not.toContain('dan');
+  });
+
   it('moves an event that keeps failing to the dead-letter table after the last attempt', async () => {
     await postJson(`${urls.employees}/employees`, { id: 'bob', email: 'bob@example.com' });
     await postJson(`${urls.timers}/_chaos`, { failNext: 1000 });

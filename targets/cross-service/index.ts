@@ -150,16 +150,20 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     },
     async injectFault(
       services,
-      args: { service: 'employees' | 'timers'; hook: 'failNext' | 'crashAfterCommit'; count: number },
+      args: {
+        service: 'employees' | 'timers';
+        hook: 'failNext' | 'crashAfterCommit' | 'crashAfterCommitOf';
+        value: number | string;
+      },
     ) {
-      await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
+      await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.value });
       return ok();
     },
   },
   plan: ({ rng, worker, index, keyCount }) => {
     // Every CRASH_EVERY operations worker 0 gives a timer to the last employee it created before
-    // (at VICTIM_AT), arms the employees service to crash right after its next delete commits, and
-    // deletes that employee: the moment an event is kept (outbox in the transaction) or lost (the
+    // (at VICTIM_AT), arms the employees service to crash right after that employee's delete commits
+    // (no other worker's delete can use the crash up), and deletes that employee: the moment an event is kept (outbox in the transaction) or lost (the
     // broken publishing variants), with a timer left behind to show the loss. Not more often: the
     // employees service takes about a second to restart, and while it is down nothing is deleted.
     const step = index % CRASH_EVERY;
@@ -168,7 +172,10 @@ export const crossService = defineTarget<Services, CrossServiceState>({
       if (step === VICTIM_AT + 2)
         return { op: 'createTimer', args: { id: `timer-0-${index}`, employeeId: victim } };
       if (step === VICTIM_AT + 3)
-        return { op: 'injectFault', args: { service: 'employees', hook: 'crashAfterCommit', count: 1 } };
+        return {
+          op: 'injectFault',
+          args: { service: 'employees', hook: 'crashAfterCommitOf', value: victim },
+        };
       if (step === VICTIM_AT + 4) return { op: 'deleteEmployee', args: { id: victim } };
     }
     if (index % EMPLOYEE_EVERY === 0)
@@ -185,7 +192,7 @@ export const crossService = defineTarget<Services, CrossServiceState>({
       // employees' crashes come from worker 0 alone, so it is up long enough to delete).
       const service = rng.chance(0.3) ? 'timers' : 'employees';
       const hook = service === 'timers' && rng.chance(0.5) ? 'crashAfterCommit' : 'failNext';
-      return { op: 'injectFault', args: { service, hook, count: hook === 'failNext' ? 3 : 1 } };
+      return { op: 'injectFault', args: { service, hook, value: hook === 'failNext' ? 3 : 1 } };
     }
     return { op: 'createTimer', args: { id: `timer-${worker}-${index}`, employeeId: someEmployee() } };
   },

@@ -14,6 +14,11 @@ export interface FaultHooks {
   delayMs: number;
   /** Commit the next N mutating requests, then drop the connection without answering (the ambiguous case). */
   crashAfterCommit: number;
+  /**
+   * Crash right after committing a change to the entity with this id ('' for none), for services
+   * that honour it: a crash aimed at one request, which no other request can use up.
+   */
+  crashAfterCommitOf: string;
 }
 
 export class HttpError extends Error {
@@ -40,7 +45,7 @@ export function requestHash(body: unknown): string {
 
 export function createService(name: string): { app: FastifyInstance; hooks: FaultHooks } {
   const app = Fastify({ logger: false });
-  const hooks: FaultHooks = { failNext: 0, delayMs: 0, crashAfterCommit: 0 };
+  const hooks: FaultHooks = { failNext: 0, delayMs: 0, crashAfterCommit: 0, crashAfterCommitOf: '' };
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     if (error instanceof HttpError)
@@ -67,6 +72,12 @@ export function createService(name: string): { app: FastifyInstance; hooks: Faul
           throw new HttpError(400, 'bad_request', `${key} must be a non-negative integer`);
         hooks[key] = body[key]!;
       }
+    }
+    const target = body.crashAfterCommitOf;
+    if (target !== undefined) {
+      if (typeof target !== 'string' || target.length > 200)
+        throw new HttpError(400, 'bad_request', 'crashAfterCommitOf must be an id of at most 200 characters');
+      hooks.crashAfterCommitOf = target;
     }
     return hooks;
   });

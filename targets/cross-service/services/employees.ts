@@ -78,11 +78,9 @@ export function employeesRoutes(
       return affected === 1;
     });
     if (!deleted) throw new HttpError(404, 'unknown_employee', `no employee ${id}`);
-    // The crash-after-commit hook: the process dies right after the delete committed.
-    if (hooks.crashAfterCommit > 0) {
-      hooks.crashAfterCommit--;
-      process.kill(process.pid, 'SIGKILL');
-    }
+    // The crash-after-commit hooks (the next delete, or this employee's): the process dies right after
+    // the delete committed, so the variants that publish outside the transaction lose the event.
+    if (hooks.crashAfterCommit > 0 || hooks.crashAfterCommitOf === id) process.kill(process.pid, 'SIGKILL');
     if (variant === 'publish-outside-tx') await pool.query(OUTBOX_INSERT, [eventId, id]);
     if (variant === 'fire-and-forget-delete') {
       void fetch(`${timersUrl}/events`, {
