@@ -12,14 +12,15 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import { cappedBackoff, type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
 
 const RELAY_EVERY_MS = 50;
-/** Delivery attempts before an event goes to the dead-letter table. */
+/** Delivery attempts before an event may go to the dead-letter table... */
 export const MAX_ATTEMPTS = 8;
 /**
- * The wait before retrying an event that failed `attempts` times: doubling
- * from 100 ms up to a second, so the 8 attempts span about 4.5 s (a peer that
- * restarts, or a burst of failures, does not use them all up) instead of the
- * 0.4 s that retrying on every tick would take.
+ * ...and how long it must have gone undelivered first: longer than a burst of
+ * failures or a restart lasts, so only a consumer that stays broken sends
+ * events there, not a chaos run's injected faults.
  */
+export const DEAD_LETTER_AFTER_MS = 10_000;
+/** The wait before retrying an event that failed `attempts` times: doubling from 100 ms up to a second. */
 const retryDelayMs = (attempts: number) => cappedBackoff(attempts, RELAY_EVERY_MS, 1000);
 
 async function inTransaction<T>(pool: Pool, work: (db: PoolConnection) => Promise<T>): Promise<T> {
@@ -103,7 +104,9 @@ export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
     busy = true;
     try {
       const [rows] = await pool.query(
-        'SELECT event_id, type, employee_id, created_at, attempts FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT 50',
+        `SELECT event_id, type, employee_id, created_at, attempts,
+            TIMESTAMPDIFF(MICROSECOND, created_at, NOW(6)) / 1000 AS age_ms
+          FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT 50`,
       );
       for (const event of rows as {
         event_id: string;
@@ -111,6 +114,7 @@ export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
         employee_id: string;
         created_at: Date;
         attempts: number;
+        age_ms: string;
       }[]) {
         let error: string | undefined;
         try {
@@ -133,7 +137,7 @@ export function startRelay(pool: Pool, timersUrl: string): NodeJS.Timeout {
             'UPDATE outbox SET published_at = NOW(6), attempts = attempts + 1 WHERE event_id = ?',
             [event.event_id],
           );
-        } else if (event.attempts + 1 >= MAX_ATTEMPTS) {
+        } else if (event.attempts + 1 >= MAX_ATTEMPTS && Number(event.age_ms) >= DEAD_LETTER_AFTER_MS) {
           await inTransaction(pool, async (db) => {
             await db.query(
               'INSERT IGNORE INTO dead_letter (event_id, type, employee_id, created_at, attempts, last_error) VALUES (?, ?, ?, ?, ?, ?)',
