@@ -28,6 +28,41 @@ describe('history', () => {
     expect(ops[1]).toMatchObject({ id: b, outcome: 'fail', error: 'version mismatch' });
   });
 
+  it('writes each line as JSON.stringify would write the event, hostile strings and all', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'history-test-')), 'h.ndjson');
+    const history = new HistoryWriter(path);
+    const hostile = 'a "quoted"\nline\\ with \u2028 ünïcode \ud83d\ude00 and \u0000';
+    const a = history.invoke(3, hostile, { key: hostile, nested: [1, null, { x: true }] }, 12.5);
+    const b = history.invoke(4, 'mutate', undefined);
+    const c = history.invoke(5, 'mutate', () => 1); // no JSON for a function: left out, as JSON.stringify does
+    history.complete(a, 3, hostile, { outcome: 'info', error: hostile });
+    history.complete(b, 4, 'mutate', { outcome: 'ok', value: { v: hostile, n: -0.5 } });
+    history.complete(c, 5, 'mutate', { outcome: 'fail', value: undefined, error: undefined });
+    history.close();
+
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    const events = lines.map((line) => JSON.parse(line));
+    // Each line is exactly what JSON.stringify gives for the event it holds: same fields, same order.
+    expect(lines).toEqual(events.map((event) => JSON.stringify(event)));
+    expect(events.map(({ t: _t, ...rest }) => rest)).toEqual([
+      {
+        type: 'invoke',
+        id: a,
+        worker: 3,
+        op: hostile,
+        args: { key: hostile, nested: [1, null, { x: true }] },
+        intended: 12.5,
+      },
+      { type: 'invoke', id: b, worker: 4, op: 'mutate' },
+      { type: 'invoke', id: c, worker: 5, op: 'mutate' },
+      { type: 'info', id: a, worker: 3, op: hostile, error: hostile },
+      { type: 'ok', id: b, worker: 4, op: 'mutate', value: { v: hostile, n: -0.5 } },
+      { type: 'fail', id: c, worker: 5, op: 'mutate' },
+    ]);
+    // Timestamps to the microsecond.
+    for (const event of events) expect(Math.round(event.t * 1000) / 1000).toBe(event.t);
+  });
+
   it('writes to disk during the run, not only at the end', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'history-test-')), 'h.ndjson');
     const history = new HistoryWriter(path);
