@@ -34,6 +34,25 @@ const leftovers = () =>
 const serverProcesses = () =>
   spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
 
+/** Start the command, send it SIGINT once its output satisfies `ready`, and wait for its exit. */
+async function interruptWhen(args: string[], ready: (output: string) => boolean) {
+  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let sent = false;
+  const collect = (data: Buffer) => {
+    output += data;
+    if (!sent && ready(output)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  if (!sent) throw new Error(`the command ended before it was interrupted:\n${output}`);
+  return { code, output };
+}
+
 const components = [await mariadbComponent(), await postgresComponent()];
 
 describeWith(components, 'chaos command line', () => {
@@ -130,6 +149,37 @@ describeWith(components, 'chaos command line', () => {
     expect(eight!.workers).toBe(8);
     expect(eight!.conflictRate).toBeGreaterThan(0.1);
     expect(eight!.operations).toBeGreaterThan(100);
+  });
+
+  it('on Ctrl-C a sweep finishes its current point, keeps the points in sweep.json and exits 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const args = ['sweep', '--scenario', 'stale-version-mutation', '--workers', '1,2,4,8'];
+    const { code, output } = await interruptWhen(
+      [...args, '--duration', '3s', '--out', out],
+      (text) => /^1 +0 +\d+/m.test(text), // the first point's row
+    );
+    expect(output).toContain('interrupted: finishing the current run');
+    expect(code).toBe(130);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep).toMatchObject({ scenario: 'stale-version-mutation', interrupted: true });
+    expect(sweep.finishedAt).toEqual(expect.any(String));
+    // The first point whole; the one under way when interrupted, cut short; none after it.
+    expect(sweep.points[0]).toMatchObject({ workers: 1, verdict: 'valid' });
+    expect(sweep.points.length).toBeLessThanOrEqual(2);
+    expect(serverProcesses()).toBe('');
+  });
+
+  it('on Ctrl-C the isolation probes write the verdicts already probed and exit 130', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
+    const { code } = await interruptWhen(['isolation', '--out', out], (text) =>
+      text.includes('postgres read committed'),
+    );
+    expect(code).toBe(130);
+    const results = readResults(out);
+    expect(results).toMatchObject({ interrupted: true, passed: false, exitCode: 130 });
+    expect(results.isolation!.length).toBeGreaterThanOrEqual(1);
+    expect(results.isolation![0]).toMatchObject({ database: 'postgres' });
+    expect(leftovers()).toBe('');
   });
 
   it('loads an external target from a config file', () => {

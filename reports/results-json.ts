@@ -1,10 +1,11 @@
 /**
  * `results.json`: the machine-readable record of a suite run. Rewritten after
  * every scenario (atomically, via a temp file and rename) so an interrupted or
- * crashed run still leaves everything it finished on disk.
+ * crashed run still leaves everything it finished on disk. The other records
+ * (sweep.json, property.json) are written the same way.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunResult } from '../harness/runner.ts';
 import type { ProbeResult } from '../properties/isolation/run-probes.ts';
 
@@ -32,10 +33,18 @@ export interface SuiteResults {
 }
 
 export function writeResults(outDir: string, results: SuiteResults): string {
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, 'results.json');
+  return writeJsonFile(join(outDir, 'results.json'), results);
+}
+
+/**
+ * Write `value` as JSON to `path` (its folder made if needed) through a temp
+ * file and a rename, so a crash mid-write leaves the previous version whole,
+ * never half a file. Returns the path.
+ */
+export function writeJsonFile(path: string, value: unknown): string {
+  mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
   renameSync(temp, path);
   return path;
 }

@@ -10,6 +10,7 @@ import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results
 import type { Style } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
 import { parseDuration } from '../duration.ts';
+import { ExitCode } from '../errors.ts';
 import { errorMessage } from '../outcomes.ts';
 import type { DatabaseKind } from '../providers/types.ts';
 import { redact } from '../redact.ts';
@@ -99,4 +100,33 @@ export function runSettingsOf(
   if (options.thresholds) settings.thresholds = options.thresholds;
   if (config.thresholds) settings.runThresholds = config.thresholds;
   return settings;
+}
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM for a command that records as it goes.
+ * With `abort`, the first one aborts it: the command finishes its current
+ * run, writes what it recorded and stops its servers itself. Otherwise, and
+ * on a second one, `saveNow` writes what there is and the process exits 130
+ * at once (the servers' exit hook stops them). Returns the function that
+ * removes the handlers.
+ */
+export function onInterrupt(saveNow: () => void, abort?: AbortController): () => void {
+  const onSignal = () => {
+    if (abort && !abort.signal.aborted) {
+      process.stderr.write(
+        '\ninterrupted: finishing the current run, writing results, stopping servers (Ctrl-C again to stop now)\n',
+      );
+      abort.abort();
+      return;
+    }
+    process.stderr.write('\ninterrupted: writing what was recorded, stopping servers\n');
+    saveNow();
+    process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }

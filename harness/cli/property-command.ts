@@ -1,14 +1,14 @@
 /** `property TARGET`: the target's property under generated schedules, shrunk and replayable. */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PropertyResult, runProperty } from '../../properties/property-run.ts';
 import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import { propertyViews } from '../../reports/html/report-data.ts';
+import { writeJsonFile } from '../../reports/results-json.ts';
 import { statusOf } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
-import { newResults, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 
 /** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
@@ -38,6 +38,14 @@ export async function propertyCommand(
   const outDir = outDirOf(options, 'property-');
   const pool = serverPoolOf(options, config);
   const results: PropertyResult[] = [];
+  // Rewritten after every variant, so an interrupted or crashed command keeps the variants it finished.
+  const file = join(outDir, 'property.json');
+  const record = { seed, interrupted: false, results };
+  const save = () => writeJsonFile(file, record);
+  const stopHandlingInterrupts = onInterrupt(() => {
+    record.interrupted = true;
+    save();
+  });
   try {
     for (const variant of variants) {
       const result = await runProperty(target, variant, pool, {
@@ -46,6 +54,7 @@ export async function propertyCommand(
         ...(options.replay ? { replay: options.replay } : {}),
       });
       results.push(result);
+      save();
       const verdict = result.held ? 'held' : 'failed';
       console.log(
         `${target.name} / ${variant}: property ${verdict} after ${result.runs} runs (seed ${result.seed}) ${statusOf(result)}`,
@@ -59,9 +68,9 @@ export async function propertyCommand(
     }
   } finally {
     await pool.stopAll();
+    stopHandlingInterrupts();
   }
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'property.json'), `${JSON.stringify({ seed, results }, null, 2)}\n`);
+  save();
   const passed = results.every((r) => r.passed);
   const html = writeHtmlReport(reportPath(outDir), {
     title: `Properties: ${target.name}`,
@@ -74,6 +83,6 @@ export async function propertyCommand(
     runs: [],
     properties: propertyViews(results),
   });
-  console.log(`results: ${join(outDir, 'property.json')}\nreport:  ${html}`);
+  console.log(`results: ${file}\nreport:  ${html}`);
   return passed ? ExitCode.ok : ExitCode.checksFailed;
 }

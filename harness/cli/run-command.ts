@@ -18,7 +18,15 @@ import { anyThresholdFailed, thresholdResultsOf } from '../run-thresholds.ts';
 import type { RunResult } from '../runner.ts';
 import { resolveLoad } from '../runner.ts';
 import { runSuite } from '../suite.ts';
-import { newResults, outDirOf, runSettingsOf, seedOf, serverPoolOf, writeReports } from './common.ts';
+import {
+  newResults,
+  onInterrupt,
+  outDirOf,
+  runSettingsOf,
+  seedOf,
+  serverPoolOf,
+  writeReports,
+} from './common.ts';
 import type { CliOptions } from './options.ts';
 import { gate } from './report-commands.ts';
 
@@ -66,23 +74,14 @@ export async function runCommand(
   const results = newResults(seed, replayCommand(options, seed));
   const save = () => writeResults(outDir, results);
 
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts++;
+  abort.signal.addEventListener('abort', () => {
     results.interrupted = true;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\ninterrupted: finishing the current run, writing results, stopping servers (Ctrl-C again to stop now)\n',
-      );
-      abort.abort();
-    } else {
-      results.exitCode = ExitCode.interrupted;
-      save();
-      process.exit(ExitCode.interrupted); // the exit hook kills the servers we started
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  });
+  const stopHandlingInterrupts = onInterrupt(() => {
+    results.interrupted = true;
+    results.exitCode = ExitCode.interrupted;
+    save();
+  }, abort);
 
   console.log(`seed ${seed}; ${runs.length} runs; report folder ${outDir}`);
   // The progress line redraws itself, so only a person at a terminal gets it (as with colours).
@@ -120,8 +119,7 @@ export async function runCommand(
     line?.clear();
     results.servers = await pool.describe();
     await pool.stopAll();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopHandlingInterrupts();
   }
   // Scenarios cut short by an interrupt still get their table.
   for (const group of byScenario.values()) {

@@ -1,14 +1,26 @@
 /** `sweep`: one scenario over a grid of workers x rates, written as sweep.json and a plot. */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHtmlReport } from '../../reports/html/render.ts';
+import { writeJsonFile } from '../../reports/results-json.ts';
 import type { ChaosConfig } from '../config.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { type Registry, selectRuns } from '../registry.ts';
 import type { RunSettings } from '../runner.ts';
 import { runSweep, type SweepPoint } from '../sweep.ts';
-import { newResults, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
+
+/** sweep.json: the grid's points so far; `finishedAt` is set once the sweep ended (whole or interrupted). */
+interface SweepRecord {
+  scenario: string;
+  variant: string;
+  seed: number;
+  durationMs: number;
+  startedAt: string;
+  finishedAt?: string;
+  interrupted: boolean;
+  points: SweepPoint[];
+}
 
 export async function sweepCommand(
   options: CliOptions,
@@ -27,29 +39,50 @@ export async function sweepCommand(
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'sweep-');
   const durationMs = options.durationMs ?? 1000;
-  const settings: RunSettings = { seed, outDir, durationMs };
+  const abort = new AbortController();
+  const settings: RunSettings = { seed, outDir, durationMs, signal: abort.signal };
   const pool = serverPoolOf(options, config);
+  // Rewritten after every point, so an interrupted or crashed sweep keeps the points it finished.
+  const file = join(outDir, 'sweep.json');
+  const sweep: SweepRecord = {
+    scenario: run.scenario.name,
+    variant: run.variant,
+    seed,
+    durationMs,
+    startedAt: new Date().toISOString(),
+    interrupted: false,
+    points: [],
+  };
+  const save = () => writeJsonFile(file, sweep);
+  const stopHandlingInterrupts = onInterrupt(() => {
+    sweep.interrupted = true;
+    save();
+  }, abort);
   console.log(
     `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
   );
   console.log('workers  rate  operations  conflicts  ok/s      p99 ms  verdict');
-  let points: SweepPoint[];
   try {
-    points = await runSweep(run.scenario, run.target, run.variant, pool, settings, grid, (p) =>
+    await runSweep(run.scenario, run.target, run.variant, pool, settings, grid, (p) => {
+      sweep.points.push(p);
+      save();
       console.log(
         `${String(p.workers).padEnd(9)}${String(p.rate).padEnd(6)}${String(p.operations).padEnd(12)}${`${(p.conflictRate * 100).toFixed(1)}%`.padEnd(11)}${p.throughput.toFixed(0).padEnd(10)}${p.p99.toFixed(2).padEnd(8)}${p.verdict}`,
-      ),
-    );
+      );
+    });
   } finally {
     await pool.stopAll();
+    stopHandlingInterrupts();
   }
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, 'sweep.json');
-  const sweep = { scenario: run.scenario.name, variant: run.variant, seed, durationMs, points };
-  writeFileSync(file, `${JSON.stringify(sweep, null, 2)}\n`);
-  console.log(`sweep: ${file}`);
+  sweep.interrupted = abort.signal.aborted;
+  sweep.finishedAt = new Date().toISOString();
+  console.log(`sweep: ${save()}`);
   const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
-  const exitCode = points.every((p) => p.verdict === expected) ? ExitCode.ok : ExitCode.checksFailed;
+  const exitCode = sweep.interrupted
+    ? ExitCode.interrupted
+    : sweep.points.every((p) => p.verdict === expected)
+      ? ExitCode.ok
+      : ExitCode.checksFailed;
   const html = writeHtmlReport(join(outDir, 'sweep.html'), {
     title: `Contention sweep: ${run.scenario.name} / ${run.variant}`,
     generatedAt: new Date().toISOString(),

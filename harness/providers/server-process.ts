@@ -215,7 +215,8 @@ export class ServerProcess implements ServerControl {
     this.signalTree('SIGCONT');
     this.signalTree('SIGKILL');
     try {
-      rmSync(this.spec.dir, { recursive: true, force: true });
+      // The killed server may still be writing into its folder for a moment: retry what that leaves behind.
+      rmSync(this.spec.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     } catch {}
   }
 }
