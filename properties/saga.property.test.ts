@@ -15,7 +15,8 @@ import { afterAll, expect, it } from 'vitest';
 import { type RunResult, runScenario } from '../harness/runner.ts';
 import { ServerPool } from '../harness/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
-import { saga } from '../targets/saga/index.ts';
+import { quotaOf } from '../harness/workload.ts';
+import { ORCHESTRATOR_CRASH_EVERY, saga } from '../targets/saga/index.ts';
 
 describeWith([await postgresComponent()], 'saga properties', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -28,6 +29,14 @@ describeWith([await postgresComponent()], 'saga properties', () => {
     opCount: fc.integer({ min: 6, max: 48 }),
   });
   type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
+  /** Cases long enough that worker 0 reaches its orchestrator crash (every 12th of its operations). */
+  const crashingCases: fc.Arbitrary<Case> = fc.integer({ min: 2, max: 4 }).chain((workers) =>
+    fc.record({
+      seed: fc.nat(10_000),
+      workers: fc.constant(workers),
+      opCount: fc.integer({ min: ORCHESTRATOR_CRASH_EVERY * workers, max: 48 }),
+    }),
+  );
 
   const runCase = (variant: string, { seed, workers, opCount }: Case) =>
     runScenario(
@@ -45,13 +54,20 @@ describeWith([await postgresComponent()], 'saga properties', () => {
   const violationsOf = (result: RunResult) =>
     result.checks.flatMap((c) => c.violations.map((v) => `${c.checker}/${v.invariant}: ${v.message}`));
 
-  test.prop([cases], { numRuns: 3, seed: 9 })('concurrent orders keep every saga invariant', async (kase) => {
-    const result = await runCase('correct', kase);
-    expect(result.error).toBeUndefined();
-    expect(result.summary.operations).toBe(kase.opCount);
-    expect(violationsOf(result)).toEqual([]);
-    expect(result.verdict).toBe('valid');
-  });
+  test.prop([crashingCases], { numRuns: 3, seed: 9 })(
+    'concurrent orders keep every saga invariant',
+    async (kase) => {
+      const result = await runCase('correct', kase);
+      expect(result.error).toBeUndefined();
+      expect(result.summary.operations).toBe(kase.opCount);
+      // The orchestrator really crashed mid-run, once per 12 of worker 0's operations.
+      const crashes = Math.floor(quotaOf(kase.opCount, kase.workers, 0) / ORCHESTRATOR_CRASH_EVERY);
+      expect(crashes).toBeGreaterThanOrEqual(1);
+      expect(result.summary.byOperation.crashOrchestrator).toMatchObject({ ok: crashes, fail: 0, info: 0 });
+      expect(violationsOf(result)).toEqual([]);
+      expect(result.verdict).toBe('valid');
+    },
+  );
 
   // Each broken variant fails the same property on a generated case, and the invariant that catches it is the
   // one its damage breaks. The first failing case is enough: shrinking whole saga runs would cost minutes.

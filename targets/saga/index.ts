@@ -187,6 +187,9 @@ async function readState(services: RunningServices): Promise<SagaState> {
   };
 }
 
+/** Worker 0 crashes the orchestrator at every this many of its operations. */
+export const ORCHESTRATOR_CRASH_EVERY = 12;
+
 export const saga = defineTarget<RunningServices, SagaState>({
   name: 'saga',
   description:
@@ -257,7 +260,8 @@ export const saga = defineTarget<RunningServices, SagaState>({
   },
   plan: ({ rng, worker, index, seed }) => {
     // Worker 0 crashes the orchestrator every 12th operation, mid-saga for the others.
-    if (worker === 0 && index % 12 === 11) return { op: 'crashOrchestrator', args: { inMs: 20 } };
+    if (worker === 0 && index % ORCHESTRATOR_CRASH_EVERY === ORCHESTRATOR_CRASH_EVERY - 1)
+      return { op: 'crashOrchestrator', args: { inMs: 20 } };
     const roll = rng.next();
     if (roll < 0.12) {
       // Failing several times as many calls as the orchestrator makes per step lets steps of the
