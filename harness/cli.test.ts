@@ -32,6 +32,7 @@ describe('command line', () => {
       provider: 'process',
     });
     expect(parseCli(['list']).command).toBe('list');
+    expect(parseCli(['--help', '--workers', '4']).command).toBe('help'); // help prints whatever else is given
     expect(parseCli(['--no-co-correction']).correctCoordinatedOmission).toBe(false);
   });
 
@@ -44,7 +45,13 @@ describe('command line', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['destroy'], /unknown command "destroy"/],
     [['--time-scale', '0'], /--time-scale/],
-    [['--rates', '10'], /--rates belongs to the sweep command/],
+    [['--rates', '10'], /--rates does not apply to run \(its options: --scenario .*--max-p99-rise\)/],
+    [['sweep', '--rate', '10'], /--rate does not apply to sweep \(its options: .*--rates/],
+    [['isolation', '--workers', '4'], /--workers does not apply to isolation/],
+    [['report', '--seed', '1'], /--seed does not apply to report/],
+    [['--segments', '2'], /--segments does not apply to run/],
+    [['k6', 'export', 's', '--provider', 'process'], /--provider does not apply to k6 export/],
+    [['--runs', '5'], /--runs does not apply to run/],
     [['sweep', '--rates', 'fast'], /--rates: expected a whole number >= 0/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);

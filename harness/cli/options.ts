@@ -89,6 +89,38 @@ export interface CliOptions {
 
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
 
+/** How a suite run is shaped: taken by `run`, `k6 run` and `k6 export` alike. */
+const RUN_SHAPE = [
+  'workers',
+  'duration',
+  'seed',
+  'time-scale',
+  'window',
+  'timeout',
+  'no-co-correction',
+  'rate',
+  'threshold',
+];
+const GATE = ['baseline', 'max-throughput-drop', 'max-p99-rise'];
+const SERVERS = ['provider', 'config', 'out'];
+
+/**
+ * The flags each command takes (`k6 run` is its own entry): any other is a
+ * usage error, never silently ignored. --config is taken by all, as a shell
+ * alias may always pass it (report and gate do not load it).
+ */
+const FLAGS_OF: Record<string, readonly string[]> = {
+  run: ['scenario', 'target', 'variant', ...RUN_SHAPE, ...SERVERS, ...GATE],
+  'k6 run': ['variant', 'segments', ...RUN_SHAPE, ...SERVERS, ...GATE],
+  'k6 export': [...RUN_SHAPE, 'config', 'out'],
+  list: ['config'],
+  sweep: ['scenario', 'variant', 'workers', 'rates', 'duration', 'seed', ...SERVERS],
+  property: ['variant', 'runs', 'replay', 'seed', ...SERVERS],
+  isolation: SERVERS,
+  report: ['out', 'config'],
+  gate: [...GATE, 'config'],
+};
+
 function positiveInteger(text: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
     throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
@@ -167,6 +199,14 @@ export function parseCli(argv: string[]): CliOptions {
     command = first;
   }
 
+  const name = first === 'k6' ? `k6 ${positionals[1]}` : first;
+  const allowed = FLAGS_OF[name] ?? [];
+  for (const flag of Object.keys(values))
+    if (command !== 'help' && values[flag] !== undefined && !allowed.includes(flag))
+      throw new UsageError(
+        `--${flag} does not apply to ${name}${allowed.length > 0 ? ` (its options: ${allowed.map((f) => `--${f}`).join(' ')})` : ''}`,
+      );
+
   const options: CliOptions = { command };
   if ((command === 'report' || command === 'gate') && positionals[1]) options.reportDir = positionals[1];
   if (values.baseline !== undefined) options.baseline = values.baseline as string;
@@ -180,8 +220,6 @@ export function parseCli(argv: string[]): CliOptions {
         throw new UsageError((error as Error).message);
       }
     }
-  } else if (values.runs !== undefined || values.replay !== undefined) {
-    throw new UsageError('--runs and --replay belong to the property command');
   }
   if (command === 'gate' && !options.baseline)
     throw new UsageError('gate needs --baseline FILE (a results.json to compare with)');
@@ -215,7 +253,6 @@ export function parseCli(argv: string[]): CliOptions {
     options.workers = positiveInteger(values.workers as string, '--workers');
   }
   if (values.rates !== undefined) {
-    if (command !== 'sweep') throw new UsageError('--rates belongs to the sweep command');
     options.sweepRates = (values.rates as string)
       .split(',')
       .map((r) => positiveInteger(r.trim(), '--rates', 0));
@@ -245,11 +282,9 @@ export function parseCli(argv: string[]): CliOptions {
       throw new UsageError(
         `--rate: expected a positive number of operations per second, got "${values.rate}"`,
       );
-    if (command === 'sweep') throw new UsageError('sweep takes per-worker --rates, not --rate');
     options.ratePerSecond = rate;
   }
   if (values.segments !== undefined) {
-    if (!engine) throw new UsageError('--segments belongs to `k6 run`');
     options.segments = positiveInteger(values.segments as string, '--segments');
   }
   if (values.threshold !== undefined) {
