@@ -58,6 +58,25 @@ describe('command line', () => {
     expect(() => parseCli(argv)).toThrow(message);
   });
 
+  it('shows a hostile value in an error escaped and cut short: it cannot fake a line of output', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const injected = 'x\n::error::faked by a scenario name\r\u001b[2J';
+    const codes = [
+      await main(['--scenario', injected]),
+      await main(['--duration', injected]),
+      await main(['--scenario', 'y'.repeat(5000)]),
+    ];
+    spy.mockRestore();
+    expect(codes).toEqual([2, 2, 2]);
+    const [scenario, duration, long] = errors;
+    expect(scenario).toContain('unknown scenario "x\\n::error::faked by a scenario name\\r\\u001b[2J"');
+    expect(duration).toContain('--duration: "x\\n::error::');
+    for (const message of [scenario, duration]) expect(message!.split('\n')[0]).toContain('faked');
+    expect(long).toContain(`unknown scenario "${'y'.repeat(80)}…" (5000 characters)`);
+    expect(long!.length).toBeLessThan(1000);
+  });
+
   it('exits 2 with a clear message for an unknown scenario, before starting anything', async () => {
     const errors: string[] = [];
     const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));

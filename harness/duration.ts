@@ -1,4 +1,4 @@
-import { UsageError } from './errors.ts';
+import { shown, UsageError } from './errors.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -10,6 +10,6 @@ export function parseDuration(text: string | number, field = 'duration'): number
     return text;
   }
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!match) throw new UsageError(`${field}: "${text}" is not a duration (examples: 500ms, 10s, 2m)`);
+  if (!match) throw new UsageError(`${field}: ${shown(text)} is not a duration (examples: 500ms, 10s, 2m)`);
   return Number(match[1]) * UNITS[match[2] ?? 'ms']!;
 }

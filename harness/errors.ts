@@ -29,3 +29,16 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof EnvironmentError) return error.exitCode;
   return ExitCode.checksFailed;
 }
+
+const SHOWN_CHARACTERS = 80;
+
+/**
+ * A user's value inside an error message: quoted and escaped as JSON, so a
+ * newline or control character in it cannot fake a line of output (a CI log
+ * reads `::` at a line's start as a command), and cut short when long.
+ */
+export function shown(value: unknown): string {
+  const text = String(value);
+  if (text.length <= SHOWN_CHARACTERS) return JSON.stringify(text);
+  return `${JSON.stringify(`${text.slice(0, SHOWN_CHARACTERS)}…`)} (${text.length} characters)`;
+}

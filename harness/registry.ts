@@ -5,7 +5,7 @@
  */
 import { builtinTargets } from '../targets/index.ts';
 import type { ChaosConfig } from './config.ts';
-import { UsageError } from './errors.ts';
+import { shown, UsageError } from './errors.ts';
 import { validateFaults } from './faults/spec.ts';
 import { builtinScenarios, type ScenarioDefinition } from './scenarios.ts';
 import type { TargetDefinition } from './target.ts';
@@ -18,16 +18,16 @@ export interface Registry {
 export function buildRegistry(config: ChaosConfig): Registry {
   const targets = new Map<string, TargetDefinition>();
   for (const target of [...builtinTargets, ...(config.targets ?? [])]) {
-    if (targets.has(target.name)) throw new UsageError(`two targets are named "${target.name}"`);
+    if (targets.has(target.name)) throw new UsageError(`two targets are named ${shown(target.name)}`);
     targets.set(target.name, target);
   }
   const scenarios = new Map<string, ScenarioDefinition>();
   for (const scenario of [...builtinScenarios, ...(config.scenarios ?? [])]) {
-    if (scenarios.has(scenario.name)) throw new UsageError(`two scenarios are named "${scenario.name}"`);
+    if (scenarios.has(scenario.name)) throw new UsageError(`two scenarios are named ${shown(scenario.name)}`);
     const target = targets.get(scenario.target);
     if (!target)
       throw new UsageError(
-        `scenario ${scenario.name}: unknown target "${scenario.target}" (known: ${[...targets.keys()].join(', ')})`,
+        `scenario ${scenario.name}: unknown target ${shown(scenario.target)} (known: ${[...targets.keys()].join(', ')})`,
       );
     if (scenario.faults) {
       validateFaults(scenario.faults, `scenario ${scenario.name}`);
@@ -43,7 +43,9 @@ export function buildRegistry(config: ChaosConfig): Registry {
     }
     for (const variant of scenario.variants ?? []) {
       if (!target.variants[variant])
-        throw new UsageError(`scenario ${scenario.name}: target ${target.name} has no variant "${variant}"`);
+        throw new UsageError(
+          `scenario ${scenario.name}: target ${target.name} has no variant ${shown(variant)}`,
+        );
     }
     scenarios.set(scenario.name, scenario);
   }
@@ -76,7 +78,7 @@ function checkNames(kind: string, asked: string[] | undefined, known: Iterable<s
   const knownList = [...known];
   for (const name of asked ?? []) {
     if (!knownList.includes(name))
-      throw new UsageError(`unknown ${kind} "${name}" (known: ${knownList.join(', ')})`);
+      throw new UsageError(`unknown ${kind} ${shown(name)} (known: ${knownList.join(', ')})`);
   }
 }
 

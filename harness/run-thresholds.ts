@@ -15,7 +15,7 @@
  * correct variants only, unless a {variant:...} tag names a broken one.
  */
 import { type CheckResult, violationTotal } from './checkers/types.ts';
-import { ExitCode, UsageError } from './errors.ts';
+import { ExitCode, shown, UsageError } from './errors.ts';
 import type { Operation } from './history.ts';
 import { type HistorySummary, latenciesOf, percentile, summarize } from './stats.ts';
 import {
@@ -39,22 +39,26 @@ export function parseMetricKey(key: string): MetricKey {
   const match = /^([a-z_]+)(?:\{([^}]*)\})?$/.exec(key.trim());
   if (!match)
     throw new UsageError(
-      `threshold "${key}": expected a metric name, optionally with tags, e.g. latency{op:update}`,
+      `threshold ${shown(key)}: expected a metric name, optionally with tags, e.g. latency{op:update}`,
     );
   const metric = match[1]!;
   if (!(RUN_METRICS as readonly string[]).includes(metric))
-    throw new UsageError(`threshold "${key}": unknown metric ${metric} (metrics: ${RUN_METRICS.join(', ')})`);
+    throw new UsageError(
+      `threshold ${shown(key)}: unknown metric ${metric} (metrics: ${RUN_METRICS.join(', ')})`,
+    );
   const tags: MetricKey['tags'] = {};
   for (const pair of (match[2] ?? '').split(',').filter((p) => p.trim())) {
     const [name, value] = pair.split(':').map((x) => x.trim());
     if (!name || !value || !(TAGS as readonly string[]).includes(name))
       throw new UsageError(
-        `threshold "${key}": tags are op:NAME, scenario:NAME or variant:NAME, got "${pair}"`,
+        `threshold ${shown(key)}: tags are op:NAME, scenario:NAME or variant:NAME, got ${shown(pair)}`,
       );
     tags[name as (typeof TAGS)[number]] = value;
   }
   if (metric === 'violations' && tags.op !== undefined)
-    throw new UsageError(`threshold "${key}": violations belong to a run, not to one operation ({op:...})`);
+    throw new UsageError(
+      `threshold ${shown(key)}: violations belong to a run, not to one operation ({op:...})`,
+    );
   return { metric, tags };
 }
 

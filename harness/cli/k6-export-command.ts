@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { httpInterfaceOf, k6ScriptFor } from '../../load/drive-load.ts';
 import type { ChaosConfig } from '../config.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { ExitCode, shown, UsageError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { resolveLoad, resolveWorkload, timeoutOf } from '../runner.ts';
 import { runSettingsOf } from './common.ts';
@@ -13,7 +13,7 @@ import type { CliOptions } from './options.ts';
 export function k6ExportCommand(options: CliOptions, config: ChaosConfig, registry: Registry): number {
   const name = options.scenarios![0]!;
   const scenario = registry.scenarios.get(name);
-  if (!scenario) throw new UsageError(`unknown scenario "${name}" (see \`chaos list\`)`);
+  if (!scenario) throw new UsageError(`unknown scenario ${shown(name)} (see \`chaos list\`)`);
   const target = registry.targets.get(scenario.target)!;
   // The same settings `k6 run` would use, config included; the script itself is what changes.
   const seed = options.seed ?? config.run?.seed ?? 1; // a script is reproducible by default

@@ -7,7 +7,7 @@ import type { LoadEngine } from '../../load/load-result.ts';
 import { parseReplay } from '../../properties/property-run.ts';
 import type { GateTolerances } from '../../reports/gate.ts';
 import { parseDuration } from '../duration.ts';
-import { UsageError } from '../errors.ts';
+import { shown, UsageError } from '../errors.ts';
 import type { ProviderPreference } from '../providers/select.ts';
 import { type Thresholds, validateThresholds } from '../thresholds.ts';
 
@@ -123,7 +123,7 @@ const FLAGS_OF: Record<string, readonly string[]> = {
 
 function positiveInteger(text: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
+    throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${shown(text)}`);
   }
   return Number(text);
 }
@@ -173,29 +173,29 @@ export function parseCli(argv: string[]): CliOptions {
   if (first === 'k6') {
     const [, action, scenario, extra] = positionals;
     if (action !== 'export' && action !== 'run')
-      throw new UsageError(`k6: expected "export" or "run", got ${action ? `"${action}"` : 'nothing'}`);
+      throw new UsageError(`k6: expected "export" or "run", got ${action ? shown(action) : 'nothing'}`);
     if (!scenario)
       throw new UsageError(`k6 ${action}: name the scenario, e.g. k6 ${action} saga-orders-load`);
-    if (extra) throw new UsageError(`unexpected argument "${extra}"`);
+    if (extra) throw new UsageError(`unexpected argument ${shown(extra)}`);
     command = action === 'export' ? 'k6-export' : 'run';
     if (action === 'run') engine = 'k6';
     scenarios = [scenario];
   } else if (first === 'isolation') {
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument ${shown(positionals[1])}`);
     command = 'isolation';
   } else if (first === 'property') {
     if (!positionals[1]) throw new UsageError('property: name the target, e.g. property postgres-versioning');
-    if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
+    if (positionals.length > 2) throw new UsageError(`unexpected argument ${shown(positionals[2])}`);
     command = 'property';
   } else if (first === 'report' || first === 'gate') {
-    if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
+    if (positionals.length > 2) throw new UsageError(`unexpected argument ${shown(positionals[2])}`);
     command = first;
   } else {
     if (first !== 'run' && first !== 'list' && first !== 'sweep' && first !== 'help')
       throw new UsageError(
-        `unknown command "${first}" (commands: run, list, sweep, k6, report, gate, property, isolation)`,
+        `unknown command ${shown(first)} (commands: run, list, sweep, k6, report, gate, property, isolation)`,
       );
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument ${shown(positionals[1])}`);
     command = first;
   }
 
@@ -226,7 +226,7 @@ export function parseCli(argv: string[]): CliOptions {
   const fraction = (flag: string, text: unknown) => {
     const x = Number(text);
     if (!(x >= 0) || !Number.isFinite(x))
-      throw new UsageError(`${flag}: expected a fraction such as 0.2, got "${text}"`);
+      throw new UsageError(`${flag}: expected a fraction such as 0.2, got ${shown(text)}`);
     return x;
   };
   if (values['max-throughput-drop'] !== undefined)
@@ -263,7 +263,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (values.provider !== undefined) {
     const provider = values.provider as string;
     if (!(PROVIDERS as readonly string[]).includes(provider))
-      throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got "${provider}"`);
+      throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got ${shown(provider)}`);
     options.provider = provider as ProviderPreference;
   }
   if (values.out !== undefined) options.out = values.out as string;
@@ -271,7 +271,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (values['time-scale'] !== undefined) {
     const scale = Number(values['time-scale']);
     if (!(scale > 0) || !Number.isFinite(scale))
-      throw new UsageError(`--time-scale: expected a positive number, got "${values['time-scale']}"`);
+      throw new UsageError(`--time-scale: expected a positive number, got ${shown(values['time-scale'])}`);
     options.timeScale = scale;
   }
   if (values.window !== undefined) options.windowMs = parseDuration(values.window as string, '--window');
@@ -280,7 +280,7 @@ export function parseCli(argv: string[]): CliOptions {
     const rate = Number(values.rate);
     if (!(rate > 0) || !Number.isFinite(rate))
       throw new UsageError(
-        `--rate: expected a positive number of operations per second, got "${values.rate}"`,
+        `--rate: expected a positive number of operations per second, got ${shown(values.rate)}`,
       );
     options.ratePerSecond = rate;
   }
@@ -293,7 +293,7 @@ export function parseCli(argv: string[]): CliOptions {
       const at = text.indexOf('=');
       if (at <= 0)
         throw new UsageError(
-          `--threshold: expected METRIC=EXPRESSION, e.g. latency=p(99)<500, got "${text}"`,
+          `--threshold: expected METRIC=EXPRESSION, e.g. latency=p(99)<500, got ${shown(text)}`,
         );
       const metric = text.slice(0, at).trim();
       thresholds[metric] = [...(thresholds[metric] ?? []), text.slice(at + 1).trim()];

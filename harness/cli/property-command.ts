@@ -6,7 +6,7 @@ import { propertyViews } from '../../reports/html/report-data.ts';
 import { writeJsonFile } from '../../reports/results-json.ts';
 import { statusOf } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config.ts';
-import { ExitCode, UsageError } from '../errors.ts';
+import { ExitCode, shown, UsageError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
@@ -32,7 +32,7 @@ export async function propertyCommand(
     );
   const variants = options.variants ?? Object.keys(target.variants);
   for (const v of variants)
-    if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant "${v}"`);
+    if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant ${shown(v)}`);
   if (options.replay && variants.length !== 1) throw new UsageError('--replay needs one --variant');
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'property-');
