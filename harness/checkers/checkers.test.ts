@@ -60,6 +60,23 @@ describe('unique-alternate-key', () => {
     ]);
   });
 
+  it('names the create that made each duplicate row by the uuid it sent, even one with an unknown outcome', () => {
+    // #a's insert committed although its call timed out; #b inserted a second row; #c updated #a's row.
+    const a = op('create', 'info', { email: 'a@x', uuid: 'u1' });
+    const b = op('create', 'ok', { email: 'a@x', uuid: 'u2' }, { uuid: 'u2', version: 1, inserted: true });
+    const c = op('create', 'ok', { email: 'a@x', uuid: 'u3' }, { uuid: 'u1', version: 2, inserted: false });
+    const result = checker.check({
+      operations: [a, b, c],
+      finalState: [
+        { email: 'a@x', uuid: 'u1', version: 2 },
+        { email: 'a@x', uuid: 'u2', version: 1 },
+      ],
+    });
+    const duplicate = result.violations.find((v) => v.invariant === 'one-row-per-email')!;
+    expect(duplicate.operations).toEqual([a.id, b.id]);
+    expect(duplicate.message).toContain(`creates #${a.id}, #${b.id} each made their own`);
+  });
+
   it('lets an unknown-outcome create explain one extra version bump, but not two', () => {
     const ops = [create('ok', 'u1', 1, true), create('info', '', 0, false), create('ok', 'u1', 3, false)];
     const ok = checker.check({ operations: ops, finalState: [{ email: 'a@x', uuid: 'u1', version: 3 }] });
@@ -90,6 +107,22 @@ describe('no-lost-update', () => {
       { key: 0, token },
       outcome === 'ok' ? { readVersion, readToken, wroteVersion } : { readVersion },
     );
+
+  it('still reports lost updates, and the missing row, when a key has no row in the final state', () => {
+    const first = mutate('ok', 't1', 1, INITIAL_TOKEN, 2);
+    const second = mutate('ok', 't2', 1, INITIAL_TOKEN, 2);
+    const result = checker.check({ operations: [first, second], finalState: [] });
+    expect(result.verdict).toBe('invalid');
+    expect(result.violations.map((v) => [v.invariant, v.operations])).toEqual(
+      expect.arrayContaining([
+        ['unique-versions', [first.id, second.id]],
+        ['final-version', [first.id, second.id]],
+      ]),
+    );
+    // A key whose every update failed has nothing to lose: no row is no violation.
+    const refused = mutate('fail', 't3', 1, INITIAL_TOKEN, 0);
+    expect(checker.check({ operations: [refused], finalState: [] }).verdict).toBe('valid');
+  });
 
   it('accepts a chain where each update read the one before it, with conflicts failing', () => {
     const ops = [

@@ -51,8 +51,11 @@ export function noLostUpdate(op = 'mutate'): Checker<VersionedRow[]> {
         operations.filter((o) => o.op === op),
         (o) => (o.args as MutateArgs).key,
       );
-      for (const row of finalState) {
-        const keyOps = byKey.get(row.key) ?? [];
+      const rows = new Map(finalState.map((row) => [row.key, row]));
+      // Every key with a row or an operation: the history alone proves some violations, row or not.
+      for (const key of new Set([...rows.keys(), ...byKey.keys()])) {
+        const row = rows.get(key);
+        const keyOps = byKey.get(key) ?? [];
         const acknowledged = keyOps.filter((o) => o.outcome === 'ok');
         const unknown = keyOps.filter((o) => o.outcome === 'info').length;
         const byVersion = new Map<number, Operation>();
@@ -62,7 +65,7 @@ export function noLostUpdate(op = 'mutate'): Checker<VersionedRow[]> {
           if (earlier) {
             violations.push({
               invariant: 'unique-versions',
-              message: `key ${row.key}: #${earlier.id} and #${o.id} both produced version ${value.wroteVersion}; one overwrote the other (lost update)`,
+              message: `key ${key}: #${earlier.id} and #${o.id} both produced version ${value.wroteVersion}; one overwrote the other (lost update)`,
               operations: [earlier.id, o.id],
             });
           } else {
@@ -75,7 +78,7 @@ export function noLostUpdate(op = 'mutate'): Checker<VersionedRow[]> {
             const overwritten = byVersion.get(value.wroteVersion - 1);
             violations.push({
               invariant: 'read-before-write',
-              message: `key ${row.key}: #${o.id} read version ${value.readVersion} but produced version ${value.wroteVersion}${overwritten ? `, overwriting #${overwritten.id}'s write it never read (lost update)` : ' (lost update)'}`,
+              message: `key ${key}: #${o.id} read version ${value.readVersion} but produced version ${value.wroteVersion}${overwritten ? `, overwriting #${overwritten.id}'s write it never read (lost update)` : ' (lost update)'}`,
               operations: overwritten ? [overwritten.id, o.id] : [o.id],
             });
             continue;
@@ -86,16 +89,25 @@ export function noLostUpdate(op = 'mutate'): Checker<VersionedRow[]> {
           if (expectedToken !== undefined && value.readToken !== expectedToken) {
             violations.push({
               invariant: 'read-what-was-written',
-              message: `key ${row.key}: #${o.id} read version ${value.readVersion} with token ${value.readToken}, but that version was written with token ${expectedToken}`,
+              message: `key ${key}: #${o.id} read version ${value.readVersion} with token ${value.readToken}, but that version was written with token ${expectedToken}`,
               operations: predecessor ? [predecessor.id, o.id] : [o.id],
             });
           }
+        }
+        if (!row) {
+          if (acknowledged.length > 0)
+            violations.push({
+              invariant: 'final-version',
+              message: `key ${key}: no row in the final state, but ${acknowledged.length} acknowledged updates wrote to it`,
+              operations: acknowledged.slice(0, 5).map((o) => o.id),
+            });
+          continue;
         }
         const least = 1 + acknowledged.length;
         if (row.version < least || row.version > least + unknown) {
           violations.push({
             invariant: 'final-version',
-            message: `key ${row.key}: final version ${row.version}, but ${acknowledged.length} acknowledged updates and ${unknown} unknown outcomes allow only ${least}..${least + unknown}`,
+            message: `key ${key}: final version ${row.version}, but ${acknowledged.length} acknowledged updates and ${unknown} unknown outcomes allow only ${least}..${least + unknown}`,
             operations: acknowledged.slice(-5).map((o) => o.id),
           });
         }

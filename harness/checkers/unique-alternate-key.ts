@@ -49,12 +49,19 @@ export function uniqueAlternateKey(op = 'create'): Checker<EmployeeRow[]> {
         const emailOps = byEmail.get(email) ?? [];
         const acknowledged = emailOps.filter((o) => o.outcome === 'ok');
         if (rows.length > 1) {
-          const uuids = new Set(rows.map((r) => r.uuid));
-          const provers = acknowledged.filter((o) => uuids.has((o.value as CreateValue).uuid));
+          const uuids = rows.map((r) => r.uuid);
+          // Each row was made by the create that sent its uuid, whatever that create was told (ok or
+          // unknown); failing that, by the first acknowledged create that returned it.
+          const makers = uuids.flatMap((uuid) => {
+            const maker =
+              emailOps.find((o) => (o.args as CreateArgs).uuid === uuid) ??
+              acknowledged.find((o) => (o.value as CreateValue).uuid === uuid);
+            return maker ? [maker.id] : [];
+          });
           violations.push({
             invariant: 'one-row-per-email',
-            message: `email ${email} has ${rows.length} rows (uuids ${[...uuids].join(', ')}); creates ${ids(firstPerUuid(provers))} each made their own`,
-            operations: ids(firstPerUuid(provers)),
+            message: `email ${email} has ${rows.length} rows (uuids ${uuids.join(', ')}); creates ${makers.map((id) => `#${id}`).join(', ')} each made their own`,
+            operations: makers,
           });
         }
 
