@@ -158,7 +158,8 @@ export function resolveLoad(scenario: ScenarioDefinition, settings: RunSettings)
   return load;
 }
 
-interface SingleRun {
+/** One workload run of a scenario and what it recorded (a timing grid has one per point). */
+export interface SingleRun {
   operations: Operation[];
   load?: LoadResult;
   checks: CheckResult[];
@@ -279,7 +280,12 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
   }
 }
 
-function firstEvidence(runs: SingleRun[]): number | undefined {
+/**
+ * When the first violation was proven (ms into the run): a violation is proven
+ * once the last of its operations has completed; one naming no operation (the
+ * final state's) at the end of the run.
+ */
+export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]): number | undefined {
   let first: number | undefined;
   for (const run of runs) {
     const violations = run.checks.flatMap((c) => c.violations);
@@ -288,7 +294,7 @@ function firstEvidence(runs: SingleRun[]): number | undefined {
     const end = run.operations.reduce((t, o) => Math.max(t, o.completedAt), 0);
     for (const v of violations) {
       const times = v.operations.map((id) => completedAt.get(id)).filter((t): t is number => t !== undefined);
-      const at = times.length > 0 ? Math.min(...times) : end;
+      const at = times.length > 0 ? Math.max(...times) : end;
       first = first === undefined ? at : Math.min(first, at);
     }
   }
@@ -399,6 +405,15 @@ export async function runScenario(
       })),
     });
   }
+  // A run that recorded no operation (interrupted before its first, a grid with no point run) tested
+  // nothing: no checker can call it valid. Load engines outside the process record no history.
+  if (!error && operations.length === 0 && !runs.some((r) => r.load))
+    checks.push({
+      checker: 'history',
+      verdict: 'unknown',
+      violations: [],
+      reason: 'no operation was recorded: the run tested nothing',
+    });
   const expected: Verdict = info.broken ? 'invalid' : 'valid';
   const verdict: Verdict = error ? 'unknown' : combineVerdicts(checks);
   const { seed: _seed, ...workload } = baseSpec;

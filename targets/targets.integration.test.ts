@@ -78,4 +78,21 @@ describeWith(components, 'article scenarios on real databases', () => {
       });
     }
   }
+
+  it('a run interrupted before its first operation tested nothing: unknown, never valid', async () => {
+    const registry = buildRegistry({});
+    for (const name of ['stale-version-mutation', 'timing-grid']) {
+      const scenario = registry.scenarios.get(name)!;
+      const result = await runScenario(scenario, registry.targets.get(scenario.target)!, 'correct', pool, {
+        seed: 1,
+        outDir,
+        timeScale: 0.05,
+        signal: AbortSignal.abort(),
+      });
+      expect(result.summary.operations).toBe(0);
+      expect(result.verdict).toBe('unknown');
+      expect(result.passed).toBe(false);
+      expect(result.checks.find((c) => c.checker === 'history')?.reason).toMatch(/tested nothing/);
+    }
+  });
 });
