@@ -12,11 +12,12 @@ import { freePort } from './providers/ports.ts';
 import { describeWith, mariadbComponent, postgresComponent } from './testing/components.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'harness', 'cli.ts');
+// As `npm run chaos` starts it: one Node process with tsx's loader, so signals reach the harness itself.
+const NODE_TS = ['--import', 'tsx'];
 
 function chaos(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(TSX, [CLI, ...args], {
+  const result = spawnSync(process.execPath, [...NODE_TS, CLI, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -36,7 +37,10 @@ const serverProcesses = () =>
 
 /** Start the command, send it SIGINT once its output satisfies `ready`, and wait for its exit. */
 async function interruptWhen(args: string[], ready: (output: string) => boolean) {
-  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_TS, CLI, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let sent = false;
   const collect = (data: Buffer) => {
@@ -74,8 +78,8 @@ describeWith(components, 'chaos command line', () => {
   it('on Ctrl-C during a pause fault heals it, stops every server and Toxiproxy, and exits 130', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
     const child = spawn(
-      TSX,
-      [CLI, '--scenario', 'stale-version-mutation-faults', '--variant', 'correct', '--out', out],
+      process.execPath,
+      [...NODE_TS, CLI, '--scenario', 'stale-version-mutation-faults', '--variant', 'correct', '--out', out],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -254,7 +258,7 @@ export default {
 
   it('on Ctrl-C finishes the current run, writes results, stops its servers and exits 130', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
-    const child = spawn(TSX, [CLI, '--duration', '4s', '--out', out], {
+    const child = spawn(process.execPath, [...NODE_TS, CLI, '--duration', '4s', '--out', out], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

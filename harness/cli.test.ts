@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
+import { onInterrupt } from './cli/common.ts';
 import { parseCli, USAGE } from './cli/options.ts';
 import { main } from './cli.ts';
 import { UsageError } from './errors.ts';
@@ -56,6 +57,28 @@ describe('command line', () => {
   ])('rejects %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
+  });
+
+  it('takes signals a few milliseconds apart as one Ctrl-C; a later one stops at once, after saving', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const abort = new AbortController();
+    let saved = 0;
+    const stop = onInterrupt(() => saved++, abort);
+    try {
+      process.emit('SIGINT'); // from the terminal
+      process.emit('SIGINT'); // the same Ctrl-C, relayed by a wrapper
+      expect(abort.signal.aborted).toBe(true);
+      expect([saved, exit.mock.calls.length]).toEqual([0, 0]);
+      await new Promise((r) => setTimeout(r, 350));
+      process.emit('SIGTERM'); // a second, separate interrupt
+      expect(saved).toBe(1);
+      expect(exit).toHaveBeenCalledWith(130);
+    } finally {
+      stop();
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
   });
 
   it('shows a hostile value in an error escaped and cut short: it cannot fake a line of output', async () => {

@@ -103,6 +103,14 @@ export function runSettingsOf(
 }
 
 /**
+ * One Ctrl-C can reach the harness more than once within milliseconds: from
+ * the terminal (the whole foreground process group) and again from a wrapper
+ * that relays signals to its child (the tsx CLI does). Signals this close
+ * after the first are that same Ctrl-C.
+ */
+const SAME_INTERRUPT_MS = 300;
+
+/**
  * Ctrl-C (SIGINT) and SIGTERM for a command that records as it goes.
  * With `abort`, the first one aborts it: the command finishes its current
  * run, writes what it recorded and stops its servers itself. Otherwise, and
@@ -111,8 +119,12 @@ export function runSettingsOf(
  * removes the handlers.
  */
 export function onInterrupt(saveNow: () => void, abort?: AbortController): () => void {
+  let firstAt: number | undefined;
   const onSignal = () => {
-    if (abort && !abort.signal.aborted) {
+    const now = performance.now();
+    if (firstAt !== undefined && now - firstAt < SAME_INTERRUPT_MS) return;
+    if (abort && firstAt === undefined) {
+      firstAt = now;
       process.stderr.write(
         '\ninterrupted: finishing the current run, writing results, stopping servers (Ctrl-C again to stop now)\n',
       );
