@@ -14,6 +14,24 @@ describe('redact', () => {
     expect(redact('auth failed for password hunter2-long-secret')).toBe('auth failed for password ****');
   });
 
+  it('masks a password holding an unescaped @ whole, known or not', () => {
+    const url = 'postgres://app:Sup3r@Secr3t@127.0.0.1/db';
+    expect(redact(url)).toBe('postgres://app:****@127.0.0.1/db');
+    registerSecret('Sup3r@Secr3t'); // as parseDatabaseUrl does with the password it reads
+    expect(redact(`${url} failed; password Sup3r@Secr3t`)).toBe(
+      'postgres://app:****@127.0.0.1/db failed; password ****',
+    );
+  });
+
+  it('masks password parameters of URLs and key=value connection strings', () => {
+    expect(redact('postgres://127.0.0.1/db?user=app&password=hunter3&sslmode=off')).toBe(
+      'postgres://127.0.0.1/db?user=app&password=****&sslmode=off',
+    );
+    expect(redact('host=127.0.0.1 password=hunter4 dbname=x sslpassword=k3y')).toBe(
+      'host=127.0.0.1 password=**** dbname=x sslpassword=****',
+    );
+  });
+
   it('leaves text without secrets alone', () => {
     expect(redact('postgres://127.0.0.1:5432/db')).toBe('postgres://127.0.0.1:5432/db');
   });

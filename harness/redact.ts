@@ -13,9 +13,17 @@ export function registerSecret(secret: string | undefined): void {
 
 const MASK = '****';
 
-/** Mask `user:password@` in URLs and every registered secret in free text. */
+/**
+ * Mask every registered secret, then `user:password@` in URLs (up to the
+ * last `@`: a password may hold an unescaped one) and `password=` parameters
+ * (`?password=`, libpq's `password=`, `sslpassword=`). Secrets go first, so
+ * masking a URL's userinfo cannot cut a known password in two and leave its
+ * tail readable.
+ */
 export function redact(text: string): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):([^@\s]*)@/gi, `$1:${MASK}@`);
+  let out = text;
   for (const secret of knownSecrets) out = out.split(secret).join(MASK);
-  return out;
+  return out
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@/gi, `$1:${MASK}@`)
+    .replace(/\b((?:ssl)?password=)[^&\s]*/gi, `$1${MASK}`);
 }
