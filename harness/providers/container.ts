@@ -2,6 +2,7 @@
  * Databases in containers via testcontainers, for machines with a Docker
  * engine. Loaded lazily so machines without Docker never pay for it.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { registerSecret } from '../redact.ts';
@@ -12,6 +13,7 @@ import {
   ProviderUnavailable,
   type ServerControl,
 } from './types.ts';
+import { isLoopbackHost } from './url.ts';
 
 /**
  * Crash for a container: killed without grace and started again in one
@@ -34,13 +36,25 @@ export const CONTAINER_IMAGES: Record<DatabaseKind, string> = {
   postgres: 'postgres:18',
 };
 
-/** Where a Docker engine would answer: DOCKER_HOST (unix or tcp) or the default socket. */
+/**
+ * The host of a DOCKER_HOST engine on another machine. Its containers' ports
+ * would not be on this machine's loopback, and the harness targets nothing else.
+ */
+export function remoteDockerHost(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dockerHost = env.DOCKER_HOST;
+  if (!dockerHost?.startsWith('tcp://')) return undefined;
+  const host = new URL(dockerHost.replace('tcp://', 'http://')).hostname;
+  return isLoopbackHost(host) ? undefined : host;
+}
+
+/** Where a local Docker engine would answer: DOCKER_HOST (unix, or tcp on loopback) or the default socket. */
 export function dockerEndpoint(
   env: NodeJS.ProcessEnv = process.env,
 ): { socketPath: string } | { host: string; port: number } | undefined {
   const dockerHost = env.DOCKER_HOST;
   if (dockerHost?.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
   if (dockerHost?.startsWith('tcp://')) {
+    if (remoteDockerHost(env)) return undefined;
     const url = new URL(dockerHost.replace('tcp://', 'http://'));
     return { host: url.hostname, port: Number(url.port || 2375) };
   }
@@ -66,6 +80,14 @@ export function dockerReachable(env: NodeJS.ProcessEnv = process.env): Promise<b
 }
 
 export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer> {
+  const remote = remoteDockerHost();
+  if (remote) {
+    throw new ProviderUnavailable(
+      'container',
+      `DOCKER_HOST points at a Docker engine on ${remote}, not this machine; the harness only targets loopback`,
+      'unset DOCKER_HOST to use the local engine, or use --provider process',
+    );
+  }
   if (!(await dockerReachable())) {
     throw new ProviderUnavailable(
       'container',
@@ -73,9 +95,15 @@ export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer
       'start Docker or set DOCKER_HOST, or use --provider process',
     );
   }
+  // A password of its own, not the modules' default ("test"): Docker publishes the port on every
+  // interface, and a registered secret that common is masked all over the output.
+  const password = randomBytes(12).toString('hex');
   if (kind === 'mariadb') {
     const { MariaDbContainer } = await import('@testcontainers/mariadb');
-    const container = await new MariaDbContainer(CONTAINER_IMAGES.mariadb).start();
+    const container = await new MariaDbContainer(CONTAINER_IMAGES.mariadb)
+      .withRootPassword(password)
+      .withUserPassword(password)
+      .start();
     return serverIn(kind, container, {
       user: 'root',
       password: container.getRootPassword(),
@@ -83,7 +111,7 @@ export async function startContainer(kind: DatabaseKind): Promise<DatabaseServer
     });
   }
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const container = await new PostgreSqlContainer(CONTAINER_IMAGES.postgres).start();
+  const container = await new PostgreSqlContainer(CONTAINER_IMAGES.postgres).withPassword(password).start();
   return serverIn(kind, container, {
     user: container.getUsername(),
     password: container.getPassword(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerEndpoint } from './container.ts';
+import { dockerEndpoint, remoteDockerHost, startContainer } from './container.ts';
 import { chooseProvider } from './select.ts';
 
 const none = { processBinariesFound: false, dockerReachable: false };
@@ -72,6 +72,23 @@ describe('dockerEndpoint', () => {
       host: '127.0.0.1',
       port: 2376,
     });
+  });
+
+  it('takes no engine on another machine: its ports would not be on loopback', async () => {
+    const remote = { DOCKER_HOST: 'tcp://10.0.0.5:2375' };
+    expect(dockerEndpoint(remote)).toBeUndefined();
+    expect(remoteDockerHost(remote)).toBe('10.0.0.5');
+    expect(remoteDockerHost({ DOCKER_HOST: 'tcp://[::1]:2375' })).toBeUndefined();
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = remote.DOCKER_HOST;
+    try {
+      await expect(startContainer('postgres')).rejects.toThrow(
+        /DOCKER_HOST points at a Docker engine on 10\.0\.0\.5, not this machine/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
   });
 });
 
