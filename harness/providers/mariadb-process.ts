@@ -5,14 +5,13 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess, serverTempDir } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const run = promisify(execFile);
@@ -44,7 +43,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
       'install it with `apt-get install -y mariadb-server` (or run `npm run setup`)',
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-mariadb-'));
+  const dir = serverTempDir('chaos-mariadb-');
   const dataDir = join(dir, 'data');
   const socket = join(dir, 'mariadb.sock');
   const userArgs = isRoot ? ['--user=root'] : [];
@@ -101,12 +100,18 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
 
   const password = randomBytes(12).toString('hex');
   registerSecret(password);
-  const root = await asRootOverSocket();
-  await root.query(`CREATE USER 'chaos'@'127.0.0.1' IDENTIFIED BY '${password}'`);
-  await root.query(`GRANT ALL PRIVILEGES ON *.* TO 'chaos'@'127.0.0.1' WITH GRANT OPTION`);
-  const [rows] = await root.query('SELECT VERSION() AS version');
-  await root.end();
-  const version = (rows as { version: string }[])[0]?.version ?? 'unknown';
+  let version: string;
+  try {
+    version = await createHarnessUser(await asRootOverSocket(), password);
+  } catch (error) {
+    // The server is up but of no use: stop it here, nobody else holds it yet.
+    await server.stop(1000);
+    throw new ProviderUnavailable(
+      'process',
+      `MariaDB started but creating its user failed: ${(error as Error).message.split('\n')[0]}`,
+      'check the MariaDB error above',
+    );
+  }
 
   return {
     kind: 'mariadb',
@@ -116,4 +121,16 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
     control: server,
     stop: () => server.stop(),
   };
+}
+
+/** The TCP user the harness logs in as; returns the server's version. */
+async function createHarnessUser(root: mysql.Connection, password: string): Promise<string> {
+  try {
+    await root.query(`CREATE USER 'chaos'@'127.0.0.1' IDENTIFIED BY '${password}'`);
+    await root.query(`GRANT ALL PRIVILEGES ON *.* TO 'chaos'@'127.0.0.1' WITH GRANT OPTION`);
+    const [rows] = await root.query('SELECT VERSION() AS version');
+    return (rows as { version: string }[])[0]?.version ?? 'unknown';
+  } finally {
+    await root.end().catch(() => root.destroy());
+  }
 }

@@ -6,23 +6,13 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess, serverTempDir } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const run = promisify(execFile);
@@ -95,7 +85,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     );
   }
   const identity = serviceIdentity();
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-postgres-'));
+  const dir = serverTempDir('chaos-postgres-');
   chmodSync(dir, 0o755); // the service user must reach the data dir inside
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { mode: 0o700 });

@@ -3,7 +3,9 @@
  * behind: no process, no temp directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
@@ -50,5 +52,44 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
     await server.stop();
     expect(existsSync(row.dir)).toBe(false);
     expect(listening(server.admin.port)).toBe('');
+  });
+});
+
+/**
+ * A child process starts a server in its own TMPDIR and exits (as a second
+ * Ctrl-C does) once the server's temp directory exists, while its data
+ * directory is still being initialised; returns what is left in that TMPDIR.
+ */
+function exitDuringInitialisation(module: string, start: string): string[] {
+  const temp = mkdtempSync(join(tmpdir(), 'provider-exit-'));
+  const script = join(temp, 'start.mts');
+  writeFileSync(
+    script,
+    `import { readdirSync } from 'node:fs';
+     import { ${start} } from ${JSON.stringify(join(import.meta.dirname, module))};
+     const made = setInterval(() => {
+       if (readdirSync(process.env.TMPDIR).some((name) => name.startsWith('chaos-'))) process.exit(130);
+     }, 5);
+     await ${start}();
+     clearInterval(made);
+     console.log('started before the exit');
+     process.exit(0);\n`,
+  );
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, TMPDIR: temp },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(child.stdout).not.toContain('started before the exit');
+  expect(child.status).toBe(130);
+  const left = readdirSync(temp).filter((name) => name.startsWith('chaos-'));
+  rmSync(temp, { recursive: true, force: true });
+  return left;
+}
+
+describeWith([await mariadbComponent(), await postgresComponent()], 'an exit mid-start', () => {
+  it('leaves no temp directory behind while mariadb-install-db or initdb runs', () => {
+    expect(exitDuringInitialisation('mariadb-process.ts', 'startMariaDbProcess')).toEqual([]);
+    expect(exitDuringInitialisation('postgres-process.ts', 'startPostgresProcess')).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@
  * temporary directory, so nothing is left running.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerControl } from './types.ts';
 
@@ -55,11 +57,40 @@ export function processTree(root: number): number[] {
   }
   return tree;
 }
+/** Temp directories made for servers, removed on exit even when no server was started in them yet. */
+const ownedDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function killAllNow(): void {
   for (const server of owned) server.killNow();
   owned.clear();
+  for (const dir of ownedDirs) removeDir(dir);
+  ownedDirs.clear();
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', killAllNow);
+}
+
+function removeDir(dir: string): void {
+  try {
+    // A killed server may still be writing into its folder for a moment: retry what that leaves behind.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  } catch {}
+}
+
+/**
+ * A new temp directory for a server (data directory, socket, logs), removed
+ * when the harness exits by any path, so an exit while the data directory is
+ * still being initialised (initdb, mariadb-install-db) leaves nothing behind.
+ */
+export function serverTempDir(prefix: string): string {
+  installExitHook();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  ownedDirs.add(dir);
+  return dir;
 }
 
 /** Wait until none of `pids` exists any more (the kernel reaps killed children of killed parents). */
@@ -87,10 +118,7 @@ export class ServerProcess implements ServerControl {
   private ending = false;
 
   constructor(private readonly spec: ServerProcessSpec) {
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.once('exit', killAllNow);
-    }
+    installExitHook();
     owned.add(this);
   }
 
@@ -206,6 +234,7 @@ export class ServerProcess implements ServerControl {
       clearTimeout(timer);
     }
     rmSync(this.spec.dir, { recursive: true, force: true });
+    ownedDirs.delete(this.spec.dir);
     owned.delete(this);
   }
 
@@ -214,9 +243,6 @@ export class ServerProcess implements ServerControl {
     this.ending = true;
     this.signalTree('SIGCONT');
     this.signalTree('SIGKILL');
-    try {
-      // The killed server may still be writing into its folder for a moment: retry what that leaves behind.
-      rmSync(this.spec.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-    } catch {}
+    removeDir(this.spec.dir);
   }
 }
