@@ -57,6 +57,10 @@ export function processTree(root: number): number[] {
   }
   return tree;
 }
+/** A supervised process that died is started again up to this many times, after 50, 100, 200... ms. */
+const SUPERVISED_STARTS = 5;
+const SUPERVISED_FIRST_DELAY_MS = 50;
+
 /** Temp directories made for servers, removed on exit even when no server was started in them yet. */
 const ownedDirs = new Set<string>();
 let exitHookInstalled = false;
@@ -137,10 +141,11 @@ export class ServerProcess implements ServerControl {
     this.child = child;
     this.paused = false;
     this.ending = false;
+    let ready = false;
+    // Supervised: a process that was serving and then died is started again. One that dies while
+    // starting is not (this start fails instead), so a broken service cannot loop forever.
     child.once('exit', () => {
-      if (this.spec.restartOnExit && !this.ending && this.child === child) {
-        void this.start().catch(() => {});
-      }
+      if (this.spec.restartOnExit && ready && !this.ending && this.child === child) void this.supervise();
     });
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString('utf8')).slice(-4000);
@@ -154,7 +159,10 @@ export class ServerProcess implements ServerControl {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`${this.spec.name} exited during start-up: ${this.lastOutput()}`);
       }
-      if (await this.spec.isReady().catch(() => false)) return;
+      if (await this.spec.isReady().catch(() => false)) {
+        ready = true;
+        return;
+      }
       if (Date.now() > deadline) {
         this.killNow();
         throw new Error(
@@ -162,6 +170,20 @@ export class ServerProcess implements ServerControl {
         );
       }
       await sleep(50);
+    }
+  }
+
+  /** Start a supervised process again after it died, a few times, waiting longer after each failed start. */
+  private async supervise(): Promise<void> {
+    for (let attempt = 0; attempt < SUPERVISED_STARTS; attempt++) {
+      await sleep(SUPERVISED_FIRST_DELAY_MS * 2 ** attempt);
+      if (this.ending) return;
+      try {
+        await this.start();
+        return;
+      } catch {
+        // Died again while starting: wait longer, then try again.
+      }
     }
   }
 
@@ -245,4 +267,13 @@ export class ServerProcess implements ServerControl {
     this.signalTree('SIGKILL');
     removeDir(this.spec.dir);
   }
+}
+
+/** Start every process; when one cannot start, stop the others and throw its error (nothing is left running). */
+export async function startAll(processes: ServerProcess[]): Promise<void> {
+  const started = await Promise.allSettled(processes.map((p) => p.start()));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (!failed) return;
+  await Promise.all(processes.map((p) => p.stop(1000).catch(() => {})));
+  throw failed.reason;
 }

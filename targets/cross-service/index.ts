@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/db.ts';
 import { freePort } from '../../harness/providers/ports.ts';
-import type { ServerProcess } from '../../harness/providers/server-process.ts';
+import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
 import { postJson, sendJson, serviceProcess } from '../shared/service-process.ts';
@@ -105,7 +105,7 @@ export const crossService = defineTarget<Services, CrossServiceState>({
         TIMERS_ON_DELETE: process.env.TIMERS_ON_DELETE ?? 'delete',
       }),
     };
-    await Promise.all([processes.employees.start(), processes.timers.start()]);
+    await startAll([processes.employees, processes.timers]);
     running.set(ctx.database.database, { urls, processes, employeesDb, timersDb: ctx.database });
   },
   async teardown(ctx) {

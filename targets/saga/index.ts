@@ -13,7 +13,7 @@
 import { fileURLToPath } from 'node:url';
 import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/db.ts';
 import { freePort } from '../../harness/providers/ports.ts';
-import type { ServerProcess } from '../../harness/providers/server-process.ts';
+import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { Random } from '../../harness/rng.ts';
 import { defineTarget, fail, type OperationReturn, ok, type TargetContext } from '../../harness/target.ts';
@@ -64,7 +64,7 @@ async function startServices(ctx: TargetContext): Promise<RunningServices> {
       }),
     });
   }
-  await Promise.all(SERVICES.map((s) => processes[s].start()));
+  await startAll(SERVICES.map((s) => processes[s]));
   return { urls, processes, databases };
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The supervision of server processes, with a shell script as the "server":
+ * one that dies while starting is not restarted in a loop, one that dies
+ * after it was serving is started again, and startAll leaves nothing running
+ * when one of its processes cannot start.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { ServerProcess, startAll } from './server-process.ts';
+
+/** A "server" that writes a line per start to a log, then runs `then` (shell). */
+function scripted(then: string, ready: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'server-process-test-'));
+  const log = join(dir, 'starts.log');
+  const server = new ServerProcess({
+    name: 'scripted',
+    command: 'sh',
+    args: ['-c', `echo start >> ${log}; ${then}`],
+    dir,
+    stopSignal: 'SIGTERM',
+    isReady: async () => ready,
+    readyTimeoutMs: 2000,
+    restartOnExit: true,
+  });
+  const starts = () => {
+    try {
+      return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    } catch {
+      return 0;
+    }
+  };
+  return { server, starts };
+}
+
+describe('ServerProcess supervision', () => {
+  it('does not restart a process that dies while starting: the start fails once', async () => {
+    const { server, starts } = scripted('exit 1', false);
+    await expect(server.start()).rejects.toThrow(/scripted exited during start-up/);
+    await sleep(500);
+    expect(starts()).toBe(1);
+    await server.stop(100);
+  });
+
+  it('starts a process again after it died while serving, until stopped', async () => {
+    const { server, starts } = scripted('sleep 0.2; exit 1', true);
+    await server.start();
+    await sleep(900);
+    expect(starts()).toBeGreaterThanOrEqual(3);
+    await server.stop(100);
+    const stopped = starts();
+    await sleep(400);
+    expect(starts()).toBe(stopped);
+  });
+
+  it('startAll stops the others when one cannot start', async () => {
+    const healthy = scripted('sleep 30', true);
+    const broken = scripted('exit 1', false);
+    await expect(startAll([healthy.server, broken.server])).rejects.toThrow(/exited during start-up/);
+    expect(healthy.server.running).toBe(false);
+  });
+});
