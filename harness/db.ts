@@ -23,7 +23,7 @@ export async function connectMariaDb(
     user: info.user,
     password: info.password,
     database,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    connectTimeout: info.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     flags: ['-FOUND_ROWS'],
     // Keep BIGINT ids as numbers when they fit and never lose precision silently.
     supportBigNumbers: true,
@@ -43,7 +43,7 @@ export async function connectPostgres(
     user: info.user,
     password: info.password,
     database,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: info.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
   });
   // An error on an idle client (server killed, connection terminated) must not crash the run;
   // the next query on it fails and the operation is recorded as `info`.

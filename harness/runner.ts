@@ -203,7 +203,8 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
       proxy = await toxiproxy.client.createProxy({
         name: scratch.info.database,
         listen: `127.0.0.1:${port}`,
-        upstream: `${server.admin.host}:${server.admin.port}`,
+        // An IPv6 host (a ::1 URL) in brackets, as a host:port address needs it.
+        upstream: `${server.admin.host.includes(':') ? `[${server.admin.host}]` : server.admin.host}:${server.admin.port}`,
       });
       database = { ...scratch.info, host: '127.0.0.1', port };
     }

@@ -28,6 +28,8 @@ export interface ConnectionInfo {
   user: string;
   password: string;
   database: string;
+  /** How long a connection may take to open; the drivers' default is CONNECT_TIMEOUT_MS (db.ts). */
+  connectTimeoutMs?: number;
 }
 
 export interface DatabaseServer {

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './ports.ts';
 import { ProviderUnavailable } from './types.ts';
@@ -52,5 +53,25 @@ describe('database URLs', () => {
     expect((error as Error).message).toMatch(/unreachable \(ECONNREFUSED\)/);
     expect((error as Error).message).not.toContain('hunter2secret');
     expect((error as Error).message).toContain('app:****@');
+  });
+
+  it('gives up on a server that accepts connections but never answers within 10 s, for both kinds', async () => {
+    const silent = createServer(() => {}); // accepts, never says a word
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const errors = await Promise.all([
+        connectToUrl('postgres', `postgres://app:pw12345@127.0.0.1:${port}/db`).catch((e: Error) => e),
+        connectToUrl('mariadb', `mysql://app:pw12345@127.0.0.1:${port}/db`).catch((e: Error) => e),
+      ]);
+      expect(Date.now() - started).toBeLessThan(8000);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(ProviderUnavailable);
+        expect((error as Error).message).toMatch(/is unreachable/);
+      }
+    } finally {
+      silent.close();
+    }
   });
 });

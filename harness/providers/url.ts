@@ -68,11 +68,14 @@ export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInf
   };
 }
 
-/** Connect once (bounded by the driver's 10 s connect timeout) to prove the server is there. */
+/** How long proving a URL's server is there may take: its error must come within 10 s, exit included. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/** Connect once to prove the server is there; a server that accepts but never answers fails after 5 s. */
 export async function connectToUrl(kind: DatabaseKind, url: string): Promise<DatabaseServer> {
   const admin = parseDatabaseUrl(kind, url);
   try {
-    await adminQuery(admin, ['SELECT 1']);
+    await adminQuery({ ...admin, connectTimeoutMs: PROBE_TIMEOUT_MS }, ['SELECT 1']);
   } catch (error) {
     const reason = (error as { code?: string }).code ?? (error as Error).message;
     throw new ProviderUnavailable(
