@@ -71,7 +71,7 @@ describe('command line', () => {
       expect(abort.signal.aborted).toBe(true);
       expect([saved, exit.mock.calls.length]).toEqual([0, 0]);
       await new Promise((r) => setTimeout(r, 350));
-      process.emit('SIGTERM'); // a second, separate interrupt
+      process.emit('SIGHUP'); // a second, separate interrupt: the terminal closed
       expect(saved).toBe(1);
       expect(exit).toHaveBeenCalledWith(130);
     } finally {

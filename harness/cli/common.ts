@@ -111,7 +111,7 @@ export function runSettingsOf(
 const SAME_INTERRUPT_MS = 300;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM for a command that records as it goes.
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP (its terminal closed) for a command that records as it goes.
  * With `abort`, the first one aborts it: the command finishes its current
  * run, writes what it recorded and stops its servers itself. Otherwise, and
  * on a second one, `saveNow` writes what there is and the process exits 130
@@ -135,10 +135,9 @@ export function onInterrupt(saveNow: () => void, abort?: AbortController): () =>
     saveNow();
     process.exit(ExitCode.interrupted);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   };
 }
