@@ -235,6 +235,19 @@ describe('durability', () => {
     expect(checker.check({ operations: ops, finalState: { ids: [1, 2, 3] } }).verdict).toBe('valid');
   });
 
+  it('is unknown, not valid, when no write was acknowledged: nothing was shown to survive', () => {
+    const result = checker.check({
+      operations: [write('info', 1), write('fail', 2), write('info', 3)],
+      finalState: { ids: [1] },
+    });
+    expect(result.verdict).toBe('unknown');
+    expect(result.reason).toMatch(/no write was acknowledged/);
+    // A refused write that appeared is still a violation, acknowledged writes or not.
+    expect(checker.check({ operations: [write('fail', 2)], finalState: { ids: [2] } }).verdict).toBe(
+      'invalid',
+    );
+  });
+
   it('reports acknowledged writes lost in a crash, naming them', () => {
     const lost = write('ok', 2);
     const result = checker.check({ operations: [write('ok', 1), lost], finalState: { ids: [1] } });

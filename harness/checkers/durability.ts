@@ -46,6 +46,14 @@ export function durability(op = 'write'): Checker<DurableState> {
           operations: phantom.slice(0, LISTED).map((o) => o.id),
         });
       }
+      // Without one acknowledged write, nothing was shown to survive: the run cannot vouch for durability.
+      if (violations.length === 0 && !writes.some((o) => o.outcome === 'ok'))
+        return {
+          checker: 'durability',
+          verdict: 'unknown',
+          violations,
+          reason: 'no write was acknowledged, so none could be shown to survive',
+        };
       return verdictOf('durability', violations);
     },
   };
