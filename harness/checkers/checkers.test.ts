@@ -190,6 +190,24 @@ describe('no-orphans', () => {
     expect(result.verdict).toBe('valid');
   });
 
+  it('reports a create that failed but left its timer: it did not fail cleanly', () => {
+    const failed = op('createTimer', 'fail', { employeeUuid: 'e1', timerUuid: 't5' }, undefined, 10);
+    const unknown = op('createTimer', 'info', { employeeUuid: 'e1', timerUuid: 't6' }, undefined, 20);
+    const result = checker.check({
+      operations: [failed, unknown],
+      finalState: {
+        timers: [
+          { uuid: 't5', employeeId: 1 },
+          { uuid: 't6', employeeId: 1 }, // an unknown outcome may have happened: no violation
+        ],
+        employees,
+      },
+    });
+    expect(result.violations).toEqual([
+      expect.objectContaining({ invariant: 'refused-create-absent', operations: [failed.id] }),
+    ]);
+  });
+
   it('reports an orphan timer, naming its create and the delete of its employee', () => {
     const created = op('createTimer', 'ok', { employeeUuid: 'e3', timerUuid: 't9' }, { employeeId: 3 }, 10);
     const del = op('deleteEmployee', 'ok', { employeeUuid: 'e3' }, { employeeId: 3 }, 20);

@@ -11,6 +11,8 @@
  * - create-after-delete-fails: a create invoked after the delete of its
  *   employee was acknowledged must not succeed.
  * - acknowledged-timer-exists: every acknowledged create left its timer.
+ * - refused-create-absent: a create that failed (for a missing employee, say)
+ *   failed cleanly and left no timer.
  */
 import type { Operation } from '../history.ts';
 import { type Checker, type Violation, verdictOf } from './types.ts';
@@ -76,6 +78,17 @@ export function noOrphans(): Checker<TimerState> {
             operations: [create.id],
           });
         }
+      }
+      // A create that failed must have failed cleanly: its timer is not there.
+      for (const create of creates) {
+        if (create.outcome !== 'fail') continue;
+        const { timerUuid } = create.args as { timerUuid: string };
+        if (timerUuids.has(timerUuid))
+          violations.push({
+            invariant: 'refused-create-absent',
+            message: `#${create.id} failed (${create.error ?? 'no error'}) but timer ${timerUuid} exists`,
+            operations: [create.id],
+          });
       }
       return verdictOf('no-orphans', violations);
     },
