@@ -137,6 +137,14 @@ async function alternateRounds(
   }
   return rounds;
 }
+/** The runs' folders (histories, results): scratch, removed when the bench ends (bench.json is its output). */
+const scratchDirs: string[] = [];
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
 async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
@@ -147,7 +155,7 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     target: postgresVersioning.name,
     workload: { workers: WORKERS, keys: ROWS, durationMs: SECONDS * 1000 },
   };
-  const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
+  const outDir = scratchDir('chaos-bench-');
   const pgbenchRun = async () => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [EMPLOYEE_TABLE, seedRows(ROWS)]);
@@ -224,7 +232,7 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     target: target.name,
     workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: UPSERTS_PER_ROUND },
   };
-  const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-'));
+  const outDir = scratchDir('chaos-bench-');
   /** One mariadb-slap round's upserts per second; undefined when it ran into a deadlock storm and was stopped. */
   const slapRun = async (): Promise<number | undefined> => {
     const scratch = await createScratchDatabase(server);
@@ -288,7 +296,7 @@ const HTTP_CONNECTIONS = 16;
 async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
   const scratch = await createScratchDatabase(await pool.get('postgres'));
   const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
-  const outDir = mkdtempSync(join(tmpdir(), 'chaos-bench-http-'));
+  const outDir = scratchDir('chaos-bench-http-');
   await saga.setup(ctx);
   try {
     // Every request a new order, as wrk's are: no repeated keys (a repeat is a cheap replay).
@@ -366,7 +374,6 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
   } finally {
     await saga.teardown?.(ctx);
     await scratch.drop();
-    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
@@ -441,6 +448,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await pool.stopAll();
+    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
   }
   let failed = false;
   for (const m of measurements) {
