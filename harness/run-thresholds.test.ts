@@ -108,5 +108,12 @@ describe('thresholds on a run', () => {
     const failed = { ...passed, value: 900, passed: false };
     expect(thresholdResultsOf({ load: { exitCode: 99, thresholds: [failed] } })).toEqual([failed]);
     expect(anyThresholdFailed({ load: { exitCode: 0, thresholds: [passed] } })).toBe(false);
+    // A failed config threshold does not explain k6's exit: k6's own still stands beside it.
+    const config = { metric: 'conflict_rate', expression: 'rate<0.1', value: 0.5, passed: false };
+    expect(thresholdResultsOf({ ...ownOnly, thresholds: [config] })).toEqual([
+      passed,
+      config,
+      K6_OWN_THRESHOLD,
+    ]);
   });
 });

@@ -15,7 +15,7 @@
  * correct variants only, unless a {variant:...} tag names a broken one.
  */
 import { type CheckResult, violationTotal } from './checkers/types.ts';
-import { ExitCode, shown, UsageError } from './errors.ts';
+import { shown, UsageError } from './errors.ts';
 import type { Operation } from './history.ts';
 import { type HistorySummary, latenciesOf, percentile, summarize } from './stats.ts';
 import {
@@ -84,16 +84,14 @@ export interface RunFacts {
 
 /** One selection of a run's operations (all, or one op's) with its figures, each computed when first asked for. */
 class SelectedOperations {
-  private summary: HistorySummary | undefined;
   private sorted: number[] | undefined;
 
   constructor(
     readonly operations: Operation[],
     private readonly correctCoordinatedOmission: boolean,
-    known?: HistorySummary,
-  ) {
-    this.summary = known;
-  }
+    /** The summary, when the caller has it already; else computed when first asked for. */
+    private summary?: HistorySummary,
+  ) {}
 
   /** The same figures the run's table shows. */
   get summarized(): HistorySummary {
@@ -163,13 +161,13 @@ export function evaluateRunThresholds(thresholds: Thresholds, run: RunFacts): Th
   return results;
 }
 
+/** k6's exit code for a crossed threshold (k6's own number, which the harness's exit code happens to share). */
+const K6_THRESHOLD_EXIT = 99;
+
 /**
  * What stands for a threshold of k6's own script that the harness did not set:
- * k6 exited 99 while every threshold the harness judged passed.
+ * k6 exited 99 while every threshold of the load that the harness judged passed.
  */
-/** k6's exit code for a crossed threshold, which the harness's own exit code repeats. */
-const K6_THRESHOLD_EXIT = ExitCode.thresholdFailed;
-
 export const K6_OWN_THRESHOLD: ThresholdResult = {
   metric: 'k6 script',
   expression: `its own threshold crossed (exit ${K6_THRESHOLD_EXIT})`,
@@ -181,10 +179,10 @@ export function thresholdResultsOf(run: {
   load?: { thresholds: ThresholdResult[]; exitCode?: number };
   thresholds?: ThresholdResult[];
 }): ThresholdResult[] {
-  const results = [...(run.load?.thresholds ?? []), ...(run.thresholds ?? [])];
-  if (run.load?.exitCode === K6_THRESHOLD_EXIT && results.every((t) => t.passed))
-    results.push(K6_OWN_THRESHOLD);
-  return results;
+  const load = run.load?.thresholds ?? [];
+  // Only the load's thresholds explain k6's exit: a failed config threshold does not.
+  const k6Own = run.load?.exitCode === K6_THRESHOLD_EXIT && load.every((t) => t.passed);
+  return [...load, ...(run.thresholds ?? []), ...(k6Own ? [K6_OWN_THRESHOLD] : [])];
 }
 
 /** True when a run crossed a threshold (the exit code is then 99). */
