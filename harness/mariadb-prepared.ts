@@ -472,10 +472,8 @@ export class MariaDbPreparedConnection extends LeanConnection<Pending> {
     });
   }
 
-  /** Prepare `sql` on the server (once per connection and SQL text). */
+  /** Prepare `sql` on the server; `execute` asks once per connection and SQL text. */
   private prepare(sql: string): Promise<Statement> {
-    const known = this.statements.get(sql);
-    if (known) return Promise.resolve(known);
     let prepared: Statement | undefined;
     let parametersLeft = 0;
     let columnsLeft = 0;
@@ -510,10 +508,10 @@ export class MariaDbPreparedConnection extends LeanConnection<Pending> {
   /** Run `sql` as a prepared statement with `values` bound to its `?` placeholders. */
   execute(sql: string, values: Parameter[] = []): Promise<ExecuteResult> {
     // Once per upsert: no extra promise and microtask when the statement is already prepared.
-    const known = this.statements.get(sql);
-    return known !== undefined && !(known instanceof Promise)
-      ? this.run(known, values)
-      : this.prepare(sql).then((statement) => this.run(statement, values));
+    const statement = this.statements.get(sql) ?? this.prepare(sql);
+    return statement instanceof Promise
+      ? statement.then((prepared) => this.run(prepared, values))
+      : this.run(statement, values);
   }
 
   private run(statement: Statement, values: Parameter[]): Promise<ExecuteResult> {
