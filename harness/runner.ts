@@ -16,6 +16,7 @@ import { type FaultWindow, planFaultWindows } from './faults/spec.ts';
 import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
 import { errorMessage } from './outcomes.ts';
 import { freePort } from './providers/ports.ts';
+import { hostPort } from './providers/types.ts';
 import { redact } from './redact.ts';
 import { evaluateRunThresholds } from './run-thresholds.ts';
 import type { ScenarioDefinition, TimingPoint } from './scenarios.ts';
@@ -203,8 +204,7 @@ async function runOnce(plan: RunPlan, pool: ServerPool): Promise<SingleRun> {
       proxy = await toxiproxy.client.createProxy({
         name: scratch.info.database,
         listen: `127.0.0.1:${port}`,
-        // An IPv6 host (a ::1 URL) in brackets, as a host:port address needs it.
-        upstream: `${server.admin.host.includes(':') ? `[${server.admin.host}]` : server.admin.host}:${server.admin.port}`,
+        upstream: hostPort(server.admin.host, server.admin.port),
       });
       database = { ...scratch.info, host: '127.0.0.1', port };
     }

@@ -61,10 +61,15 @@ export interface ServerControl {
   readonly isPaused: boolean;
 }
 
+/** `host:port` as an address or URL needs it: an IPv6 host (::1) in brackets. */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function connectionUrl(info: ConnectionInfo, database = info.database): string {
   const scheme = info.kind === 'mariadb' ? 'mysql' : 'postgres';
   const auth = `${encodeURIComponent(info.user)}:${encodeURIComponent(info.password)}`;
-  return `${scheme}://${auth}@${info.host}:${info.port}/${encodeURIComponent(database)}`;
+  return `${scheme}://${auth}@${hostPort(info.host, info.port)}/${encodeURIComponent(database)}`;
 }
 
 /** A provider could not bring the server up; `hint` tells the user how to fix it. */

@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './ports.ts';
-import { ProviderUnavailable } from './types.ts';
+import { connectionUrl, hostPort, ProviderUnavailable } from './types.ts';
 import { connectToUrl, isLoopbackHost, parseDatabaseUrl } from './url.ts';
 
 describe('database URLs', () => {
@@ -15,6 +15,14 @@ describe('database URLs', () => {
       database: 'shop',
     });
     expect(parseDatabaseUrl('mariadb', 'mysql://root:pw@localhost').port).toBe(3306);
+  });
+
+  it('writes an IPv6 loopback host in brackets in addresses and URLs, so a ::1 URL round-trips', () => {
+    expect(hostPort('::1', 5432)).toBe('[::1]:5432');
+    expect(hostPort('127.0.0.1', 5432)).toBe('127.0.0.1:5432');
+    const info = parseDatabaseUrl('postgres', 'postgres://app:pw@[::1]:6543/shop');
+    expect(info.host).toBe('::1');
+    expect(parseDatabaseUrl('postgres', connectionUrl(info))).toEqual(info);
   });
 
   it('only accepts loopback hosts', () => {
