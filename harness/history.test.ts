@@ -59,6 +59,51 @@ describe('history', () => {
       { type: 'ok', id: b, worker: 4, op: 'mutate', value: { v: hostile, n: -0.5 } },
       { type: 'fail', id: c, worker: 5, op: 'mutate' },
     ]);
+    // Byte for byte, in the field order the writer has always used (args before intended).
+    const t = events.map((event) => event.t);
+    const invoke = (
+      i: number,
+      id: number,
+      worker: number,
+      op: string,
+      args?: unknown,
+      intended?: number,
+    ) => ({
+      type: 'invoke',
+      id,
+      worker,
+      op,
+      t: t[i],
+      args,
+      intended,
+    });
+    const completion = (
+      i: number,
+      type: string,
+      id: number,
+      worker: number,
+      op: string,
+      value?: unknown,
+      error?: string,
+    ) => ({
+      type,
+      id,
+      worker,
+      op,
+      t: t[i],
+      value,
+      error,
+    });
+    expect(lines).toEqual(
+      [
+        invoke(0, a, 3, hostile, { key: hostile, nested: [1, null, { x: true }] }, 12.5),
+        invoke(1, b, 4, 'mutate'),
+        invoke(2, c, 5, 'mutate'),
+        completion(3, 'info', a, 3, hostile, undefined, hostile),
+        completion(4, 'ok', b, 4, 'mutate', { v: hostile, n: -0.5 }),
+        completion(5, 'fail', c, 5, 'mutate'),
+      ].map((event) => JSON.stringify(event)),
+    );
     // Timestamps to the microsecond.
     for (const event of events) expect(Math.round(event.t * 1000) / 1000).toBe(event.t);
   });
