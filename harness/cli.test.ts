@@ -53,6 +53,7 @@ describe('command line', () => {
     [['--segments', '2'], /--segments does not apply to run/],
     [['k6', 'export', 's', '--provider', 'process'], /--provider does not apply to k6 export/],
     [['--runs', '5'], /--runs does not apply to run/],
+    [['k6', 'export', 's', '--time-scale', '2'], /--time-scale does not apply to k6 export/],
     [['sweep', '--rates', 'fast'], /--rates: expected a whole number >= 0/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
@@ -89,13 +90,14 @@ describe('command line', () => {
       await main(['--scenario', injected]),
       await main(['--duration', injected]),
       await main(['--scenario', 'y'.repeat(5000)]),
+      await main(['property', injected]),
     ];
     spy.mockRestore();
-    expect(codes).toEqual([2, 2, 2]);
-    const [scenario, duration, long] = errors;
+    expect(codes).toEqual([2, 2, 2, 2]);
+    const [scenario, duration, long, property] = errors;
     expect(scenario).toContain('unknown scenario "x\\n::error::faked by a scenario name\\r\\u001b[2J"');
     expect(duration).toContain('--duration: "x\\n::error::');
-    for (const message of [scenario, duration]) expect(message!.split('\n')[0]).toContain('faked');
+    for (const message of [scenario, duration, property]) expect(message!.split('\n')[0]).toContain('faked');
     expect(long).toContain(`unknown scenario "${'y'.repeat(80)}…" (5000 characters)`);
     expect(long!.length).toBeLessThan(1000);
   });

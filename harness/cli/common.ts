@@ -105,8 +105,9 @@ export function runSettingsOf(
 /**
  * One Ctrl-C can reach the harness more than once within milliseconds: from
  * the terminal (the whole foreground process group) and again from a wrapper
- * that relays signals to its child (the tsx CLI does). Signals this close
- * after the first are that same Ctrl-C.
+ * that relays signals to its child (the tsx CLI does; `npm run chaos` starts
+ * Node directly for that reason, but a user's own wrapper may relay too).
+ * Signals this close after the first are that same Ctrl-C.
  */
 const SAME_INTERRUPT_MS = 300;
 

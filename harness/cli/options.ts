@@ -89,7 +89,7 @@ export interface CliOptions {
 
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
 
-/** How a suite run is shaped: taken by `run`, `k6 run` and `k6 export` alike. */
+/** How a suite run is shaped: taken by `run` and `k6 run`. */
 const RUN_SHAPE = [
   'workers',
   'duration',
@@ -112,7 +112,8 @@ const SERVERS = ['provider', 'config', 'out'];
 const FLAGS_OF: Record<string, readonly string[]> = {
   run: ['scenario', 'target', 'variant', ...RUN_SHAPE, ...SERVERS, ...GATE],
   'k6 run': ['variant', 'segments', ...RUN_SHAPE, ...SERVERS, ...GATE],
-  'k6 export': [...RUN_SHAPE, 'config', 'out'],
+  // The script's own shape only: timing grids and the harness's latency correction are not in it.
+  'k6 export': ['workers', 'duration', 'seed', 'timeout', 'rate', 'threshold', 'config', 'out'],
   list: ['config'],
   sweep: ['scenario', 'variant', 'workers', 'rates', 'duration', 'seed', ...SERVERS],
   property: ['variant', 'runs', 'replay', 'seed', ...SERVERS],

@@ -20,7 +20,7 @@ export async function propertyCommand(
   const target = registry.targets.get(options.propertyTarget!);
   if (!target)
     throw new UsageError(
-      `property: unknown target "${options.propertyTarget}" (targets: ${[...registry.targets.keys()].join(', ')})`,
+      `property: unknown target ${shown(options.propertyTarget)} (targets: ${[...registry.targets.keys()].join(', ')})`,
     );
   if (target.http)
     throw new UsageError(
@@ -70,7 +70,6 @@ export async function propertyCommand(
     await pool.stopAll();
     stopHandlingInterrupts();
   }
-  save();
   const passed = results.every((r) => r.passed);
   const html = writeHtmlReport(reportPath(outDir), {
     title: `Properties: ${target.name}`,

@@ -78,7 +78,6 @@ export async function runCommand(
     results.interrupted = true;
   });
   const stopHandlingInterrupts = onInterrupt(() => {
-    results.interrupted = true;
     results.exitCode = ExitCode.interrupted;
     save();
   }, abort);

@@ -1,25 +1,21 @@
 /** `sweep`: one scenario over a grid of workers x rates, written as sweep.json and a plot. */
 import { join } from 'node:path';
 import { writeHtmlReport } from '../../reports/html/render.ts';
+import type { SweepView } from '../../reports/html/report-data.ts';
 import { writeJsonFile } from '../../reports/results-json.ts';
 import type { ChaosConfig } from '../config.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { type Registry, selectRuns } from '../registry.ts';
 import type { RunSettings } from '../runner.ts';
-import { runSweep, type SweepPoint } from '../sweep.ts';
+import { runSweep } from '../sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 
 /** sweep.json: the grid's points so far; `finishedAt` is set once the sweep ended (whole or interrupted). */
-interface SweepRecord {
-  scenario: string;
-  variant: string;
-  seed: number;
-  durationMs: number;
+interface SweepRecord extends SweepView {
   startedAt: string;
   finishedAt?: string;
   interrupted: boolean;
-  points: SweepPoint[];
 }
 
 export async function sweepCommand(
@@ -54,10 +50,10 @@ export async function sweepCommand(
     points: [],
   };
   const save = () => writeJsonFile(file, sweep);
-  const stopHandlingInterrupts = onInterrupt(() => {
+  abort.signal.addEventListener('abort', () => {
     sweep.interrupted = true;
-    save();
-  }, abort);
+  });
+  const stopHandlingInterrupts = onInterrupt(save, abort);
   console.log(
     `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
   );
@@ -74,7 +70,6 @@ export async function sweepCommand(
     await pool.stopAll();
     stopHandlingInterrupts();
   }
-  sweep.interrupted = abort.signal.aborted;
   sweep.finishedAt = new Date().toISOString();
   console.log(`sweep: ${save()}`);
   const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
