@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryable, withRetry } from './retry.ts';
+import { backoffDelay, cappedBackoff, isRetryable, withRetry } from './retry.ts';
 
 const deadlock = () => Object.assign(new Error('Deadlock found'), { errno: 1213 });
 const policy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50 };
@@ -19,6 +19,10 @@ describe('retry policy', () => {
     expect(backoffDelay(2, policy, () => 0.999)).toBeCloseTo(39.96, 1);
     expect(backoffDelay(10, policy, () => 0.999)).toBeLessThan(50);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
+    // Without jitter (the services' relays and retries): 100, 200, 400, ... up to the cap.
+    expect([0, 1, 2, 3, 4].map((retry) => cappedBackoff(retry, 100, 1000))).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
   });
 
   it('runs the whole transaction again until it succeeds', async () => {

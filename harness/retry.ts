@@ -22,9 +22,14 @@ export function isRetryable(error: unknown): boolean {
   return e?.errno === 1213 || e?.errno === 1205 || e?.code === '40001' || e?.code === '40P01';
 }
 
-/** Full jitter: uniform in [0, min(max, base * 2^retry)). */
+/** A retry's wait without jitter: `baseMs` doubled for every retry so far, at most `maxMs`. */
+export function cappedBackoff(retry: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** retry);
+}
+
+/** Full jitter: uniform in [0, cappedBackoff). */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  return random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return random() * cappedBackoff(retry, policy.baseDelayMs, policy.maxDelayMs);
 }
 
 export interface Retried<T> {

@@ -33,10 +33,6 @@ export class HttpError extends Error {
 
 const IDEMPOTENCY_TTL = '10 minutes';
 
-/** A retry's wait: `baseMs` doubled for every attempt so far, at most `maxMs`. */
-export const cappedBackoff = (attempt: number, baseMs: number, maxMs: number) =>
-  Math.min(maxMs, baseMs * 2 ** attempt);
-
 export function requestHash(body: unknown): string {
   return createHash('sha256')
     .update(JSON.stringify(body ?? null))

@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { cappedBackoff, type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
+import { cappedBackoff } from '../../../harness/retry.ts';
+import { type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
 
 const RELAY_EVERY_MS = 50;
 /** Delivery attempts before an event may go to the dead-letter table... */

@@ -10,8 +10,8 @@
  * compensating; `no-saga-log` keeps the log in memory.
  */
 import type { FastifyInstance } from 'fastify';
+import { cappedBackoff } from '../../../harness/retry.ts';
 import {
-  cappedBackoff,
   type FaultHooks,
   HttpError,
   idempotencyKey,
