@@ -88,10 +88,24 @@ export function createService(name: string): { app: FastifyInstance; hooks: Faul
   return { app, hooks };
 }
 
-/** After the effect has committed: maybe drop the connection instead of answering (crash-after-commit hook). */
-export function maybeCrashAfterCommit(hooks: FaultHooks, reply: FastifyReply): boolean {
+/**
+ * Whether the crash-after-commit hooks call for a crash now, after the effect
+ * on `entityId` committed: the next effect (`crashAfterCommit`, counted down)
+ * or this entity's (`crashAfterCommitOf`).
+ */
+export function crashDueAfterCommit(hooks: FaultHooks, entityId: string): boolean {
+  if (hooks.crashAfterCommitOf !== '' && hooks.crashAfterCommitOf === entityId) {
+    hooks.crashAfterCommitOf = '';
+    return true;
+  }
   if (hooks.crashAfterCommit <= 0) return false;
   hooks.crashAfterCommit--;
+  return true;
+}
+
+/** After the effect on `entityId` has committed: maybe drop the connection instead of answering. */
+export function maybeCrashAfterCommit(hooks: FaultHooks, reply: FastifyReply, entityId: string): boolean {
+  if (!crashDueAfterCommit(hooks, entityId)) return false;
   reply.hijack();
   reply.raw.socket?.destroy();
   return true;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { cappedBackoff } from '../../../harness/retry.ts';
-import { type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
+import { crashDueAfterCommit, type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
 
 const RELAY_EVERY_MS = 50;
 /** Delivery attempts before an event may go to the dead-letter table... */
@@ -82,7 +82,7 @@ export function employeesRoutes(
     if (!deleted) throw new HttpError(404, 'unknown_employee', `no employee ${id}`);
     // The crash-after-commit hooks (the next delete, or this employee's): the process dies right after
     // the delete committed, so the variants that publish outside the transaction lose the event.
-    if (hooks.crashAfterCommit > 0 || hooks.crashAfterCommitOf === id) process.kill(process.pid, 'SIGKILL');
+    if (crashDueAfterCommit(hooks, id)) process.kill(process.pid, 'SIGKILL');
     if (variant === 'publish-outside-tx') await pool.query(OUTBOX_INSERT, [eventId, id]);
     if (variant === 'fire-and-forget-delete') {
       void fetch(`${timersUrl}/events`, {

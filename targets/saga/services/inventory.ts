@@ -44,7 +44,7 @@ export function inventoryRoutes(app: FastifyInstance, hooks: FaultHooks, pool: p
         throw new HttpError(409, 'already_reserved', `order ${orderId} already has a reservation`);
       return { status: 201, body: { orderId, sku, qty, status: 'RESERVED' } };
     });
-    if (maybeCrashAfterCommit(hooks, reply)) return;
+    if (maybeCrashAfterCommit(hooks, reply, orderId)) return;
     return reply.status(result.status).send(result.body);
   });
 

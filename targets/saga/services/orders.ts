@@ -50,7 +50,7 @@ export function ordersRoutes(app: FastifyInstance, hooks: FaultHooks, pool: pg.P
       if (inserted.rowCount === 0) throw new HttpError(409, 'order_exists', `order ${order.orderId} exists`);
       return { status: 201, body: { orderId: order.orderId, status: 'PENDING' } };
     });
-    if (maybeCrashAfterCommit(hooks, reply)) return;
+    if (maybeCrashAfterCommit(hooks, reply, order.orderId)) return;
     return reply.status(result.status).send(result.body);
   });
 

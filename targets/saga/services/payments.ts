@@ -64,7 +64,7 @@ export function paymentsRoutes(
     } else {
       result = await idempotent(pool, key, request.body, (db) => charge(db, body, key));
     }
-    if (maybeCrashAfterCommit(hooks, reply)) return;
+    if (maybeCrashAfterCommit(hooks, reply, body.orderId)) return;
     return reply.status(result.status).send(result.body);
   });
 
