@@ -26,7 +26,7 @@ const EMPLOYEE_EVERY = 5;
 /** Worker 0's crash-and-delete cycle: its length, and the index in it of the employee deleted. */
 export const CRASH_EVERY = 20;
 /** The last employee worker 0 creates in a cycle (a multiple of EMPLOYEE_EVERY), four steps before the cycle ends. */
-const VICTIM_AT = CRASH_EVERY - EMPLOYEE_EVERY;
+export const VICTIM_AT = CRASH_EVERY - EMPLOYEE_EVERY;
 /** How many of each worker's latest employees timers and deletes choose from. */
 const RECENT_EMPLOYEES = 3;
 
