@@ -383,7 +383,7 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
  * must stay under the bar.
  */
 async function memoryOfOneMillionOperations(): Promise<Measurement> {
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-bench-memory-'));
+  const dir = scratchDir('chaos-bench-memory-');
   const history = new HistoryWriter(join(dir, 'history.ndjson'));
   const spec: WorkloadSpec = {
     workers: 8,
@@ -414,7 +414,6 @@ async function memoryOfOneMillionOperations(): Promise<Measurement> {
   );
   reportBytes = Buffer.byteLength(report);
   console.log(`  HTML report of the 1,000,000 operations: ${(reportBytes / 1e6).toFixed(2)} MB (bar 5 MB)`);
-  rmSync(dir, { recursive: true, force: true });
   return {
     name: 'memory: peak RSS while recording 1,000,000 operations',
     harness: megabytes,
