@@ -84,6 +84,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
       ...(options.serverArgs ?? []),
     ],
     dir,
+    batchScheduling: true,
     stopSignal: 'SIGTERM',
     isReady: async () => {
       const root = await asRootOverSocket();

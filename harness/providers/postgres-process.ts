@@ -153,6 +153,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     dir,
     spawnOptions: { ...identity },
     // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
+    batchScheduling: true,
     stopSignal: 'SIGINT',
     isReady: async () => {
       const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1000 });

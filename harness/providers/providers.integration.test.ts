@@ -3,7 +3,7 @@
  * behind: no process, no temp directory.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -14,6 +14,14 @@ import { startPostgresProcess } from './postgres-process.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
+
+const SCHED_BATCH = 3;
+/** The scheduling policy of a process or thread: field 41 of its /proc stat (0 is SCHED_OTHER). */
+function schedulingPolicy(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
+  // Fields after the command name's closing parenthesis start at field 3.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+}
 
 describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
   it('starts mariadbd on a loopback port with a password, then removes it completely', async () => {
@@ -32,6 +40,29 @@ describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
     await server.stop();
     expect(listening(server.admin.port)).toBe('');
     expect(spawnSync('pgrep', ['-f', `mariadbd.*port=${server.admin.port}`]).status).toBe(1);
+  });
+
+  it('runs every thread of mariadbd, connections included, under SCHED_BATCH', async () => {
+    const server = await startMariaDbProcess();
+    try {
+      const connection = await connectMariaDb(server.admin);
+      const [rows] = await connection.query(
+        'SELECT TID AS tid FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()',
+      );
+      const pid = spawnSync('pgrep', ['-f', `mariadbd.*port=${server.admin.port}`], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
+      expect(pid).toHaveLength(1);
+      const connectionThread = (rows as { tid: number }[])[0]!.tid;
+      expect(schedulingPolicy(`/proc/${pid[0]}/task/${connectionThread}/stat`)).toBe(SCHED_BATCH);
+      await connection.end();
+      const threads = readdirSync(`/proc/${pid[0]}/task`);
+      expect(threads.length).toBeGreaterThan(1);
+      for (const tid of threads)
+        expect(schedulingPolicy(`/proc/${pid[0]}/task/${tid}/stat`)).toBe(SCHED_BATCH);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -52,6 +83,21 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
     await server.stop();
     expect(existsSync(row.dir)).toBe(false);
     expect(listening(server.admin.port)).toBe('');
+  });
+
+  it("runs the postmaster and each connection's backend under SCHED_BATCH", async () => {
+    const server = await startPostgresProcess();
+    try {
+      const client = await connectPostgres(server.admin);
+      const backend = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const postmaster = (await client.query("SELECT pg_read_file('postmaster.pid') AS text")).rows[0].text;
+      // Read while the connection is open: its backend exits with it.
+      expect(schedulingPolicy(`/proc/${backend}/stat`)).toBe(SCHED_BATCH);
+      await client.end();
+      expect(schedulingPolicy(`/proc/${Number(postmaster.split('\n')[0])}/stat`)).toBe(SCHED_BATCH);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

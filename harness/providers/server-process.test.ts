@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ServerProcess, startAll } from './server-process.ts';
 
 /** A "server" that writes a line per start to a log, then runs `then` (shell). */
-function scripted(then: string, ready: boolean) {
+function scripted(then: string, ready: boolean, batchScheduling = false) {
   const dir = mkdtempSync(join(tmpdir(), 'server-process-test-'));
   const log = join(dir, 'starts.log');
   const server = new ServerProcess({
@@ -24,6 +24,7 @@ function scripted(then: string, ready: boolean) {
     isReady: async () => ready,
     readyTimeoutMs: 2000,
     restartOnExit: true,
+    batchScheduling,
   });
   const starts = () => {
     try {
@@ -60,5 +61,31 @@ describe('ServerProcess supervision', () => {
     const broken = scripted('exit 1', false);
     await expect(startAll([healthy.server, broken.server])).rejects.toThrow(/exited during start-up/);
     expect(healthy.server.running).toBe(false);
+  });
+});
+
+describe('ServerProcess scheduling', () => {
+  /** The policy the started "server" runs under, as chrt reports it for its own shell. */
+  async function policyOf(batchScheduling: boolean): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'server-process-policy-'));
+    const report = join(dir, 'policy');
+    const { server } = scripted(`chrt -p $$ > ${report}; sleep 30`, true, batchScheduling);
+    await server.start();
+    try {
+      for (
+        let waited = 0;
+        waited < 2000 && !readFileSync(report, { flag: 'a+' }).includes('\n');
+        waited += 20
+      )
+        await sleep(20);
+      return readFileSync(report, 'utf8');
+    } finally {
+      await server.stop(100);
+    }
+  }
+
+  it('runs a batch-scheduled server under SCHED_BATCH, and others under the normal policy', async () => {
+    expect(await policyOf(true)).toMatch(/policy: SCHED_BATCH/);
+    expect(await policyOf(false)).toMatch(/policy: SCHED_OTHER/);
   });
 });
