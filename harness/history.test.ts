@@ -117,6 +117,44 @@ describe('history', () => {
     history.close();
   });
 
+  it('stamps each event when it is recorded, though it is serialized later in a batch', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'history-test-')), 'h.ndjson');
+    const history = new HistoryWriter(path);
+    const id = history.invoke(0, 'op', { key: 1 });
+    const invokedBefore = history.now();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    history.complete(id, 0, 'op', { outcome: 'ok' });
+    history.flush();
+    const [invoke, completion] = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(invoke.t).toBeLessThanOrEqual(invokedBefore);
+    expect(completion.t - invoke.t).toBeGreaterThanOrEqual(25);
+    history.close();
+  });
+
+  it('flush() puts every recorded event on disk, in order, mid-batch and across batches', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'history-test-')), 'h.ndjson');
+    const history = new HistoryWriter(path);
+    const lines = () => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
+    const first = history.invoke(0, 'op', { key: 0 });
+    history.flush();
+    expect(lines()).toHaveLength(1);
+    history.complete(first, 0, 'op', { outcome: 'ok', value: 0 });
+    for (let i = 1; i < 1000; i++)
+      history.complete(history.invoke(i % 8, 'op', { key: i }), i % 8, 'op', { outcome: 'ok', value: i });
+    history.fault('fault-start', 'crash');
+    history.flush();
+    const events = lines().map((line) => JSON.parse(line));
+    expect(events).toHaveLength(2001);
+    expect(events.slice(0, 2000).map((e) => (e.type === 'invoke' ? e.args.key : e.value))).toEqual(
+      Array.from({ length: 2000 }, (_, i) => Math.floor(i / 2)),
+    );
+    expect(events[2000].type).toBe('fault-start');
+    history.close();
+  });
+
   it('turns an invocation without completion into info', () => {
     const ops = pairOperations([
       { type: 'invoke', id: 0, worker: 0, op: 'create', t: 1 },
