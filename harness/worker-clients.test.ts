@@ -53,3 +53,41 @@ it('does not wait on a disconnect that hangs for longer than the grace period', 
   expect(disconnected.sort()).toEqual([0, 1]);
   expect(performance.now() - started).toBeLessThan(3_000);
 });
+
+it('gives up on a call past its deadline (info, the client replaced) but not on one within it', async () => {
+  let connects = 0;
+  const target = defineTarget<number, null>({
+    ...targetWith(undefined, []),
+    connect: async (_ctx, worker) => {
+      connects++;
+      return worker;
+    },
+    operations: {
+      hang: () => new Promise(() => {}),
+      slow: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        return ok('in time');
+      },
+    },
+  });
+  const clients = new WorkerClients(target, ctx, 2, 200);
+  await clients.connectAll();
+  expect(connects).toBe(2);
+  const started = performance.now();
+  const [hung, slow] = await Promise.all([
+    clients.execute(0, { op: 'hang', args: {} }),
+    clients.execute(1, { op: 'slow', args: {} }),
+  ]);
+  const waited = performance.now() - started;
+  expect(hung).toEqual({ outcome: 'info', error: 'client timeout after 200 ms' });
+  expect(slow).toEqual({ outcome: 'ok', value: 'in time' });
+  // Given up after the deadline, and at most a tenth of it late (plus the event loop's slack).
+  expect(waited).toBeGreaterThanOrEqual(200);
+  expect(waited).toBeLessThan(300);
+  // The timed-out worker's next call first replaces its client; the other worker's is kept.
+  expect(await clients.execute(1, { op: 'slow', args: {} })).toEqual({ outcome: 'ok', value: 'in time' });
+  expect(connects).toBe(2);
+  expect(await clients.execute(0, { op: 'slow', args: {} })).toEqual({ outcome: 'ok', value: 'in time' });
+  expect(connects).toBe(3);
+  await clients.closeAll();
+});
