@@ -78,7 +78,7 @@ function field(name: string, value: unknown): string {
   return json === undefined ? '' : `,"${name}":${json}`;
 }
 
-/** What an operation event carries until it is serialized: the completion's result or the invocation's args. */
+/** The kind of a recorded operation event, the first of its values in `unwritten`. */
 const INVOKE = 0;
 const COMPLETE = 1;
 /** Fields per recorded operation event in `unwritten`: kind, id, worker, op, t, args or result, intended. */

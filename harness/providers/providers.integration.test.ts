@@ -2,10 +2,19 @@
  * The process providers start real servers on loopback and leave nothing
  * behind: no process, no temp directory.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
@@ -137,5 +146,47 @@ describeWith([await mariadbComponent(), await postgresComponent()], 'an exit mid
   it('leaves no temp directory behind while mariadb-install-db or initdb runs', () => {
     expect(exitDuringInitialisation('mariadb-process.ts', 'startMariaDbProcess')).toEqual([]);
     expect(exitDuringInitialisation('postgres-process.ts', 'startPostgresProcess')).toEqual([]);
+  });
+});
+
+/**
+ * A child process (the "harness") starts a server and is then SIGKILLed, as
+ * the OOM killer would: no exit hook runs. Returns whether the server's port
+ * was still listening 10 s later.
+ */
+async function serverOutlivesKilledHarness(module: string, start: string): Promise<boolean> {
+  // The servers' own temp directories go in here too: nobody is left to remove them.
+  const temp = mkdtempSync(join(tmpdir(), 'provider-killed-'));
+  chmodSync(temp, 0o755); // Postgres runs as its own user when we are root
+  const script = join(temp, 'start.mts');
+  writeFileSync(
+    script,
+    `import { ${start} } from ${JSON.stringify(join(import.meta.dirname, module))};
+     const server = await ${start}();
+     console.log('port ' + server.admin.port);
+     setInterval(() => {}, 1000);\n`,
+  );
+  const harness = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    harness.stdout.on('data', (chunk) => {
+      const found = /port (\d+)/.exec(String(chunk));
+      if (found) resolve(Number(found[1]));
+    });
+    harness.once('exit', () => reject(new Error('the harness exited before its server started')));
+  });
+  expect(listening(port)).not.toBe('');
+  harness.kill('SIGKILL');
+  for (let waited = 0; waited < 10_000 && listening(port) !== ''; waited += 100) await sleep(100);
+  const outlived = listening(port) !== '';
+  rmSync(temp, { recursive: true, force: true });
+  return outlived;
+}
+
+describeWith([await mariadbComponent(), await postgresComponent()], 'a harness killed outright', () => {
+  it('takes its MariaDB and Postgres servers with it (parent-death signal)', async () => {
+    expect(await serverOutlivesKilledHarness('mariadb-process.ts', 'startMariaDbProcess')).toBe(false);
+    expect(await serverOutlivesKilledHarness('postgres-process.ts', 'startPostgresProcess')).toBe(false);
   });
 });

@@ -4,7 +4,8 @@
  * after it was serving is started again, and startAll leaves nothing running
  * when one of its processes cannot start.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,5 +88,50 @@ describe('ServerProcess scheduling', () => {
   it('runs a batch-scheduled server under SCHED_BATCH, and others under the normal policy', async () => {
     expect(await policyOf(true)).toMatch(/policy: SCHED_BATCH/);
     expect(await policyOf(false)).toMatch(/policy: SCHED_OTHER/);
+  });
+});
+
+/** Whether a process exists and is not a zombie (a zombie has released everything). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('ServerProcess and the harness dying', () => {
+  it('stops a server when the process that started it is SIGKILLed (no exit hook runs then)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'server-process-orphan-'));
+    const pidFile = join(dir, 'server.pid');
+    const script = join(dir, 'harness.mts');
+    writeFileSync(
+      script,
+      `import { ServerProcess } from ${JSON.stringify(join(import.meta.dirname, 'server-process.ts'))};
+       const server = new ServerProcess({
+         name: 'sleeper', command: 'sh', args: ['-c', 'echo $$ > ${pidFile}; exec sleep 60'],
+         dir: ${JSON.stringify(dir)}, stopSignal: 'SIGTERM', isReady: async () => true, batchScheduling: true,
+       });
+       await server.start();
+       console.log('started');
+       setInterval(() => {}, 1000);
+`,
+    );
+    const harness = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) =>
+      harness.stdout.on('data', (chunk) => String(chunk).includes('started') && resolve()),
+    );
+    let pid = 0;
+    for (let waited = 0; waited < 2000 && !pid; waited += 20) {
+      pid = Number(readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).trim());
+      if (!pid) await sleep(20);
+    }
+    expect(alive(pid)).toBe(true);
+    harness.kill('SIGKILL');
+    for (let waited = 0; waited < 3000 && alive(pid); waited += 20) await sleep(20);
+    expect(alive(pid)).toBe(false);
   });
 });

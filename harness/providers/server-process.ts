@@ -4,7 +4,9 @@
  * calls setsid(), so a process-group signal would miss them): crash (SIGKILL
  * the whole tree, then restart on the same data directory and port), pause
  * (SIGSTOP) and resume (SIGCONT). Every exit path of the harness kills the group and removes its
- * temporary directory, so nothing is left running.
+ * temporary directory, so nothing is left running; a harness killed outright (SIGKILL, the OOM
+ * killer) still takes its servers with it through their parent-death signal, though their
+ * temporary directories then stay.
  */
 import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,32 +31,55 @@ export interface ServerProcessSpec {
   /** Start it again when it dies unexpectedly (not by stop() or crash()), as a supervisor would. */
   restartOnExit?: boolean;
   /**
-   * Run it under SCHED_BATCH (see `batchScheduled`): for a database server, whose clients,
+   * Run it under SCHED_BATCH (see `launchCommand`): for a database server, whose clients,
    * the harness's workers, share the machine's cores with it.
    */
   batchScheduling?: boolean;
 }
 
-/**
- * The command line that runs `command` under Linux's SCHED_BATCH policy,
- * with `chrt`, or undefined where that cannot be done (no `chrt`, not Linux,
- * or a sandbox that refuses the policy), and then the server runs as usual.
- *
- * Why: a database server's process wakes each time a client's query arrives,
- * and under the normal policy a woken process preempts the one running on
- * its core, which is often the client that just sent the query. The client
- * then waits, its other connections' answers unread, while their server
- * processes idle. SCHED_BATCH keeps the server's fair share of the CPU
- * (unlike `nice`) but never preempts on wakeup, so a client on the same
- * machine keeps its pace. No privilege is needed: any process may lower its
- * own policy. Measured with `npm run bench` on 2 cores: pgbench and the
- * harness both gain about 10%, and each round's figures vary far less.
- */
-export function batchScheduled(command: string, args: string[]): [string, string[]] | undefined {
-  batchSchedulingWorks ??= spawnSync('chrt', ['--batch', '0', 'true'], { stdio: 'ignore' }).status === 0;
-  return batchSchedulingWorks ? ['chrt', ['--batch', '0', command, ...args]] : undefined;
+/** Whether a wrapper command works here, tried once per wrapper (`args` run `true` through it). */
+const wrapperWorks = new Map<string, boolean>();
+function works(wrapper: string, args: string[]): boolean {
+  let ok = wrapperWorks.get(wrapper);
+  if (ok === undefined) {
+    ok = spawnSync(wrapper, [...args, 'true'], { stdio: 'ignore' }).status === 0;
+    wrapperWorks.set(wrapper, ok);
+  }
+  return ok;
 }
-let batchSchedulingWorks: boolean | undefined;
+
+/**
+ * The command line that starts a server: the server's own, run through
+ * wrappers that each exec the next, so the pid, and the process tree below
+ * it, are the server's. A wrapper the system lacks or refuses is left out,
+ * and the server runs without what it adds.
+ *
+ * - `setpriv --pdeathsig`: the server gets its stop signal when the harness
+ *   dies, even by SIGKILL or the OOM killer, when no exit hook of ours runs.
+ *   Servers are detached (a Ctrl-C must reach the harness first), so nothing
+ *   else would stop them.
+ * - `chrt --batch` (when `batchScheduling`): Linux's SCHED_BATCH policy. A
+ *   database server's process wakes each time a client's query arrives, and
+ *   under the normal policy a woken process preempts the one running on its
+ *   core, which is often the client that just sent the query. The client then
+ *   waits, its other connections' answers unread, while their server processes
+ *   idle. SCHED_BATCH keeps the server's fair share of the CPU (unlike `nice`)
+ *   but never preempts on wakeup, so a client on the same machine keeps its
+ *   pace. Measured with `npm run bench` on 2 cores: pgbench and the harness
+ *   both gain about 10%, and each round's figures vary far less.
+ *
+ * Neither needs a privilege: a process may lower its own policy and choose
+ * its own parent-death signal.
+ */
+export function launchCommand(spec: ServerProcessSpec): [string, string[]] {
+  let line: [string, string[]] = [spec.command, spec.args];
+  if (spec.batchScheduling && works('chrt', ['--batch', '0']))
+    line = ['chrt', ['--batch', '0', ...line.flat()]];
+  if (works('setpriv', ['--pdeathsig', 'SIGTERM'])) {
+    line = ['setpriv', ['--pdeathsig', spec.stopSignal, ...line.flat()]];
+  }
+  return line;
+}
 
 const owned = new Set<ServerProcess>();
 
@@ -159,9 +184,7 @@ export class ServerProcess implements ServerControl {
 
   /** Start (or restart after a crash) and wait until it accepts connections. */
   async start(): Promise<void> {
-    // chrt execs the server in its own process: the pid, and the process tree below it, are the server's.
-    const [command, args] = (this.spec.batchScheduling &&
-      batchScheduled(this.spec.command, this.spec.args)) || [this.spec.command, this.spec.args];
+    const [command, args] = launchCommand(this.spec);
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // not in our process group: a Ctrl-C reaches the harness, which then stops the server cleanly
