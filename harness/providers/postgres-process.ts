@@ -152,8 +152,8 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     args,
     dir,
     spawnOptions: { ...identity },
-    // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
     batchScheduling: true,
+    // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
     stopSignal: 'SIGINT',
     isReady: async () => {
       const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1000 });

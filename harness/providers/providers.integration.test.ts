@@ -167,6 +167,7 @@ async function serverOutlivesKilledHarness(module: string, start: string): Promi
      setInterval(() => {}, 1000);\n`,
   );
   const harness = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, TMPDIR: temp },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -180,7 +181,10 @@ async function serverOutlivesKilledHarness(module: string, start: string): Promi
   harness.kill('SIGKILL');
   for (let waited = 0; waited < 10_000 && listening(port) !== ''; waited += 100) await sleep(100);
   const outlived = listening(port) !== '';
-  rmSync(temp, { recursive: true, force: true });
+  // A server that stopped listening may still be shutting down, writing its last files.
+  const running = () => spawnSync('pgrep', ['-f', temp]).status === 0;
+  for (let waited = 0; waited < 10_000 && running(); waited += 100) await sleep(100);
+  rmSync(temp, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   return outlived;
 }
 

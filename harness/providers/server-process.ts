@@ -72,13 +72,11 @@ function works(wrapper: string, args: string[]): boolean {
  * its own parent-death signal.
  */
 export function launchCommand(spec: ServerProcessSpec): [string, string[]] {
-  let line: [string, string[]] = [spec.command, spec.args];
-  if (spec.batchScheduling && works('chrt', ['--batch', '0']))
-    line = ['chrt', ['--batch', '0', ...line.flat()]];
-  if (works('setpriv', ['--pdeathsig', 'SIGTERM'])) {
-    line = ['setpriv', ['--pdeathsig', spec.stopSignal, ...line.flat()]];
-  }
-  return line;
+  let argv = [spec.command, ...spec.args];
+  if (spec.batchScheduling && works('chrt', ['--batch', '0'])) argv = ['chrt', '--batch', '0', ...argv];
+  if (works('setpriv', ['--pdeathsig', 'SIGTERM']))
+    argv = ['setpriv', '--pdeathsig', spec.stopSignal, ...argv];
+  return [argv[0]!, argv.slice(1)];
 }
 
 const owned = new Set<ServerProcess>();
