@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // One temp directory per run, removed at its end (see the file).
+    globalSetup: ['./harness/testing/temp-dir.global-setup.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'chaos-report/vitest.json' },
   },
