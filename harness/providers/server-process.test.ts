@@ -2,7 +2,9 @@
  * The supervision of server processes, with a shell script as the "server":
  * one that dies while starting is not restarted in a loop, one that dies
  * after it was serving is started again, and startAll leaves nothing running
- * when one of its processes cannot start.
+ * when one of its processes cannot start. Also what every server is started
+ * with: the SCHED_BATCH policy when asked, and a parent-death signal, so it
+ * does not outlive a harness killed outright.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
