@@ -3,15 +3,7 @@
  * behind: no process, no temp directory.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,17 +12,14 @@ import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
 import { startMariaDbProcess } from './mariadb-process.ts';
 import { startPostgresProcess } from './postgres-process.ts';
+import { procStatField } from './server-process.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
 
 const SCHED_BATCH = 3;
 /** The scheduling policy of a process or thread: field 41 of its /proc stat (0 is SCHED_OTHER). */
-function schedulingPolicy(statPath: string): number {
-  const stat = readFileSync(statPath, 'utf8');
-  // Fields after the command name's closing parenthesis start at field 3.
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
-}
+const schedulingPolicy = (statPath: string) => Number(procStatField(statPath, 41));
 
 describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
   it('starts mariadbd on a loopback port with a password, then removes it completely', async () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ServerProcess, startAll } from './server-process.ts';
+import { isAlive, ServerProcess, startAll } from './server-process.ts';
 
 /** A "server" that writes a line per start to a log, then runs `then` (shell). */
 function scripted(then: string, ready: boolean, batchScheduling = false) {
@@ -93,16 +93,6 @@ describe('ServerProcess scheduling', () => {
   });
 });
 
-/** Whether a process exists and is not a zombie (a zombie has released everything). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describe('ServerProcess and the harness dying', () => {
   it('stops a server when the process that started it is SIGKILLed (no exit hook runs then)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'server-process-orphan-'));
@@ -131,9 +121,9 @@ describe('ServerProcess and the harness dying', () => {
       pid = Number(readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).trim());
       if (!pid) await sleep(20);
     }
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     harness.kill('SIGKILL');
-    for (let waited = 0; waited < 3000 && alive(pid); waited += 20) await sleep(20);
-    expect(alive(pid)).toBe(false);
+    for (let waited = 0; waited < 3000 && isAlive(pid); waited += 20) await sleep(20);
+    expect(isAlive(pid)).toBe(false);
   });
 });

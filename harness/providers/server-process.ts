@@ -81,21 +81,37 @@ export function launchCommand(spec: ServerProcessSpec): [string, string[]] {
 
 const owned = new Set<ServerProcess>();
 
+/**
+ * Field `n` (counted from 1, as in proc(5)) of a process's or thread's
+ * `/proc/.../stat`, given the path; undefined once it has ended. The command
+ * name (field 2) may contain spaces, so fields are counted from after its
+ * closing parenthesis.
+ */
+export function procStatField(statPath: string, n: number): string | undefined {
+  try {
+    const stat = readFileSync(statPath, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process exists and is not a zombie (state Z: it has released everything, it only waits to be reaped). */
+export function isAlive(pid: number): boolean {
+  const state = procStatField(`/proc/${pid}/stat`, 3);
+  return state !== undefined && state !== 'Z';
+}
+
 /** The pid and every descendant of it, from /proc (parent pid is field 4 of /proc/<pid>/stat). */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(parent) ?? [];
-      list.push(Number(entry));
-      children.set(parent, list);
-    } catch {
-      // the process ended while we were reading
-    }
+    const parent = procStatField(`/proc/${entry}/stat`, 4);
+    if (parent === undefined) continue; // the process ended while we were reading
+    const list = children.get(Number(parent)) ?? [];
+    list.push(Number(entry));
+    children.set(Number(parent), list);
   }
   const tree: number[] = [];
   const queue = [root];
@@ -149,16 +165,7 @@ export function serverTempDir(prefix: string): string {
 /** Wait until none of `pids` exists any more (the kernel reaps killed children of killed parents). */
 async function waitUntilGone(pids: number[], timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  // A zombie (state Z) has released everything; it only waits to be reaped.
-  const alive = (pid: number) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-    } catch {
-      return false;
-    }
-  };
-  while (pids.some(alive) && Date.now() < deadline) await sleep(10);
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(10);
 }
 
 export class ServerProcess implements ServerControl {
