@@ -59,6 +59,30 @@ describe('ServerProcess supervision', () => {
     expect(starts()).toBe(stopped);
   });
 
+  it('keeps restarting a supervised process after a restart that timed out waiting for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'server-process-test-'));
+    const log = join(dir, 'starts.log');
+    const starts = () =>
+      readFileSync(log, { encoding: 'utf8', flag: 'a+' }).split('\n').filter(Boolean).length;
+    const server = new ServerProcess({
+      name: 'flaky',
+      command: 'sh',
+      // The first start serves briefly, then dies; the later ones keep running.
+      args: ['-c', `echo start >> ${log}; [ "$(wc -l < ${log})" -eq 1 ] && { sleep 0.3; exit 1; }; sleep 30`],
+      dir,
+      stopSignal: 'SIGTERM',
+      // The second start never gets ready: it times out and is killed.
+      isReady: async () => starts() !== 2,
+      readyTimeoutMs: 300,
+      restartOnExit: true,
+    });
+    await server.start();
+    for (let waited = 0; waited < 3000 && !(starts() === 3 && server.running); waited += 50) await sleep(50);
+    expect(starts()).toBe(3);
+    expect(server.running).toBe(true);
+    await server.stop(100);
+  });
+
   it('startAll stops the others when one cannot start', async () => {
     const healthy = scripted('sleep 30', true);
     const broken = scripted('exit 1', false);

@@ -13,6 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cappedBackoff } from '../retry.ts';
 import type { ServerControl } from './types.ts';
 
 export interface ServerProcessSpec {
@@ -125,6 +126,7 @@ export function processTree(root: number): number[] {
 /** A supervised process that died is started again up to this many times, after 50, 100, 200... ms. */
 const SUPERVISED_STARTS = 5;
 const SUPERVISED_FIRST_DELAY_MS = 50;
+const SUPERVISED_MAX_DELAY_MS = 800;
 
 /** Temp directories made for servers, removed on exit even when no server was started in them yet. */
 const ownedDirs = new Set<string>();
@@ -221,7 +223,9 @@ export class ServerProcess implements ServerControl {
         return;
       }
       if (Date.now() > deadline) {
-        this.killNow();
+        // Not killNow(): that ends the server for good (its folder too), and a supervised or
+        // crash-healing restart must be able to try again.
+        this.killTree();
         throw new Error(
           `${this.spec.name} did not accept connections within ${(this.spec.readyTimeoutMs ?? 30_000) / 1000} s: ${this.lastOutput()}`,
         );
@@ -233,7 +237,7 @@ export class ServerProcess implements ServerControl {
   /** Start a supervised process again after it died, a few times, waiting longer after each failed start. */
   private async supervise(): Promise<void> {
     for (let attempt = 0; attempt < SUPERVISED_STARTS; attempt++) {
-      await sleep(SUPERVISED_FIRST_DELAY_MS * 2 ** attempt);
+      await sleep(cappedBackoff(attempt, SUPERVISED_FIRST_DELAY_MS, SUPERVISED_MAX_DELAY_MS));
       if (this.ending) return;
       try {
         await this.start();
@@ -320,9 +324,14 @@ export class ServerProcess implements ServerControl {
   /** Synchronous last resort for exit paths: kill the group, remove the directory. */
   killNow(): void {
     this.ending = true;
+    this.killTree();
+    removeDir(this.spec.dir);
+  }
+
+  /** SIGKILL every process of the server, a paused one too. */
+  private killTree(): void {
     this.signalTree('SIGCONT');
     this.signalTree('SIGKILL');
-    removeDir(this.spec.dir);
   }
 }
 
