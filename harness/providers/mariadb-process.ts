@@ -3,18 +3,15 @@
  * directory in a temp dir, a free loopback port, a generated password, and
  * everything removed when the run ends.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { ServerProcess, serverTempDir } from './server-process.ts';
+import { runSetupCommand, ServerProcess, serverTempDir } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
-const run = promisify(execFile);
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
 const isRoot = process.getuid?.() === 0;
 
@@ -48,7 +45,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
   const socket = join(dir, 'mariadb.sock');
   const userArgs = isRoot ? ['--user=root'] : [];
   try {
-    await run(binaries.installDb, [
+    await runSetupCommand(binaries.installDb, [
       '--no-defaults',
       `--datadir=${dataDir}`,
       ...userArgs,

@@ -4,18 +4,16 @@
  * missing). Postgres refuses to run as root, so when the harness is root the
  * server runs as the unprivileged `postgres` user (created if absent).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { ServerProcess, serverTempDir } from './server-process.ts';
+import { runSetupCommand, ServerProcess, serverTempDir } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
-const run = promisify(execFile);
 const SERVICE_USER = 'postgres';
 
 export async function postgresBinaries(): Promise<{ postgres: string; initdb: string } | undefined> {
@@ -99,7 +97,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
   }
 
   try {
-    await run(
+    await runSetupCommand(
       binaries.initdb,
       [
         `--pgdata=${dataDir}`,

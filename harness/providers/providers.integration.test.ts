@@ -126,6 +126,12 @@ function exitDuringInitialisation(module: string, start: string): string[] {
   });
   expect(child.stdout).not.toContain('started before the exit');
   expect(child.status).toBe(130);
+  // A set-up command left running (and its bootstrap server) would go on writing in there: give it
+  // the time to, and require that none is left.
+  const leftRunning = () => spawnSync('pgrep', ['-f', temp]).status === 0;
+  for (let waited = 0; waited < 3000 && leftRunning(); waited += 100) spawnSync('sleep', ['0.1']);
+  expect(leftRunning()).toBe(false);
+  spawnSync('sleep', ['1']);
   const left = readdirSync(temp).filter((name) => name.startsWith('chaos-'));
   rmSync(temp, { recursive: true, force: true });
   return left;

@@ -75,9 +75,13 @@ function works(wrapper: string, args: string[]): boolean {
 export function launchCommand(spec: ServerProcessSpec): [string, string[]] {
   let argv = [spec.command, ...spec.args];
   if (spec.batchScheduling && works('chrt', ['--batch', '0'])) argv = ['chrt', '--batch', '0', ...argv];
-  if (works('setpriv', ['--pdeathsig', 'SIGTERM']))
-    argv = ['setpriv', '--pdeathsig', spec.stopSignal, ...argv];
+  argv = withParentDeathSignal(argv, spec.stopSignal);
   return [argv[0]!, argv.slice(1)];
+}
+
+/** `argv` run through `setpriv --pdeathsig signal` where it works: it gets `signal` when the harness dies. */
+function withParentDeathSignal(argv: string[], signal: string): string[] {
+  return works('setpriv', ['--pdeathsig', 'SIGTERM']) ? ['setpriv', '--pdeathsig', signal, ...argv] : argv;
 }
 
 const owned = new Set<ServerProcess>();
@@ -135,6 +139,13 @@ let exitHookInstalled = false;
 function killAllNow(): void {
   for (const server of owned) server.killNow();
   owned.clear();
+  // Set-up commands first: left running, they would go on filling the folders removed below.
+  for (const group of setupGroups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {}
+  }
+  setupGroups.clear();
   for (const dir of ownedDirs) removeDir(dir);
   ownedDirs.clear();
 }
@@ -162,6 +173,44 @@ export function serverTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   ownedDirs.add(dir);
   return dir;
+}
+
+/** Process groups of set-up commands still running (initdb, mariadb-install-db and their children). */
+const setupGroups = new Set<number>();
+
+/**
+ * Run a server's set-up command (initdb, mariadb-install-db) to completion,
+ * like `execFile`, but owned: it runs in a process group of its own, which
+ * every exit path of the harness kills with all its children (these scripts
+ * start a bootstrap server of their own), and it gets SIGKILL when the
+ * harness is killed outright. Rejects with its output when it fails.
+ */
+export function runSetupCommand(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+  installExitHook();
+  const [launched, ...launchedArgs] = withParentDeathSignal([command, ...args], 'SIGKILL');
+  return new Promise((resolve, reject) => {
+    const child = spawn(launched!, launchedArgs, {
+      ...options,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (child.pid !== undefined) setupGroups.add(child.pid);
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (child.pid !== undefined) setupGroups.delete(child.pid);
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(`${command} ${signal ? `killed by ${signal}` : `exited with ${code}`}\n${output.trim()}`),
+        );
+    });
+  });
 }
 
 /** Wait until none of `pids` exists any more (the kernel reaps killed children of killed parents). */
