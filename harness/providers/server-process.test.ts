@@ -7,7 +7,7 @@
  * does not outlive a harness killed outright.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,22 +62,28 @@ describe('ServerProcess supervision', () => {
   it('keeps restarting a supervised process after a restart that timed out waiting for it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'server-process-test-'));
     const log = join(dir, 'starts.log');
+    const ready = join(dir, 'ready');
     const starts = () =>
       readFileSync(log, { encoding: 'utf8', flag: 'a+' }).split('\n').filter(Boolean).length;
+    // The first start serves briefly, then dies; the second never gets ready (it times out and is
+    // killed); the third serves.
+    const script = `echo start >> ${log}; n=$(wc -l < ${log})
+      if [ "$n" -eq 1 ]; then touch ${ready}; sleep 0.3; rm ${ready}; exit 1; fi
+      if [ "$n" -ge 3 ]; then touch ${ready}; fi
+      sleep 30`;
     const server = new ServerProcess({
       name: 'flaky',
       command: 'sh',
-      // The first start serves briefly, then dies; the later ones keep running.
-      args: ['-c', `echo start >> ${log}; [ "$(wc -l < ${log})" -eq 1 ] && { sleep 0.3; exit 1; }; sleep 30`],
+      args: ['-c', script],
       dir,
       stopSignal: 'SIGTERM',
-      // The second start never gets ready: it times out and is killed.
-      isReady: async () => starts() !== 2,
+      isReady: async () => existsSync(ready),
       readyTimeoutMs: 300,
       restartOnExit: true,
     });
     await server.start();
-    for (let waited = 0; waited < 3000 && !(starts() === 3 && server.running); waited += 50) await sleep(50);
+    for (let waited = 0; waited < 3000 && !(starts() === 3 && existsSync(ready)); waited += 50)
+      await sleep(50);
     expect(starts()).toBe(3);
     expect(server.running).toBe(true);
     await server.stop(100);
