@@ -129,7 +129,8 @@ describe('history', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(invoke.t).toBeLessThanOrEqual(invokedBefore);
+    // Stamps are rounded to the microsecond, so the invoke's may round up past the unrounded now().
+    expect(invoke.t).toBeLessThanOrEqual(invokedBefore + 0.001);
     expect(completion.t - invoke.t).toBeGreaterThanOrEqual(25);
     history.close();
   });
@@ -153,6 +154,27 @@ describe('history', () => {
     );
     expect(events[2000].type).toBe('fault-start');
     history.close();
+  });
+
+  it('records an arg or result JSON cannot hold as unserializable, keeping the rest of its batch', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'history-test-')), 'h.ndjson');
+    const history = new HistoryWriter(path);
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    const a = history.invoke(0, 'op', { big: 1n });
+    const b = history.invoke(1, 'op', { key: 2 });
+    history.complete(b, 1, 'op', { outcome: 'ok', value: cyclic });
+    history.complete(a, 0, 'op', { outcome: 'ok', value: 3 });
+    history.close();
+    const events = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.map((e) => e.id)).toEqual([a, b, b, a]);
+    expect(events[0].args).toMatch(/^unserializable: .*BigInt/);
+    expect(events[1].args).toEqual({ key: 2 });
+    expect(events[2].value).toMatch(/^unserializable: .*circular/i);
+    expect(events[3].value).toBe(3);
   });
 
   it('turns an invocation without completion into info', () => {

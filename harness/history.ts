@@ -74,7 +74,14 @@ const FLUSH_BYTES = 64 * 1024;
 /** `,"name":<JSON>` for a field with a value; nothing when JSON has none for it (undefined), as JSON.stringify skips it. */
 function field(name: string, value: unknown): string {
   if (value === undefined) return '';
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    // A BigInt or a cycle in a target's args or result: recorded as such, never lost with the
+    // rest of its batch (serialization runs later, also from the periodic flush).
+    json = JSON.stringify(`unserializable: ${(error as Error).message}`);
+  }
   return json === undefined ? '' : `,"${name}":${json}`;
 }
 

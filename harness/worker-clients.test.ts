@@ -81,8 +81,8 @@ it('gives up on a call past its deadline (info, the client replaced) but not on 
   const waited = performance.now() - started;
   expect(hung).toEqual({ outcome: 'info', error: 'client timeout after 200 ms' });
   expect(slow).toEqual({ outcome: 'ok', value: 'in time' });
-  // Given up after the deadline, and at most a tenth of it late (plus the event loop's slack).
-  expect(waited).toBeGreaterThanOrEqual(200);
+  // Given up at the deadline (a timer may fire up to a millisecond early), not long after it.
+  expect(waited).toBeGreaterThanOrEqual(199);
   expect(waited).toBeLessThan(300);
   // The timed-out worker's next call first replaces its client; the other worker's is kept.
   expect(await clients.execute(1, { op: 'slow', args: {} })).toEqual({ outcome: 'ok', value: 'in time' });
