@@ -23,13 +23,8 @@ describeWith([await postgresComponent()], 'saga properties', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'chaos-saga-property-'));
   afterAll(() => pool.stopAll());
 
-  const cases = fc.record({
-    seed: fc.nat(10_000),
-    workers: fc.integer({ min: 2, max: 4 }),
-    opCount: fc.integer({ min: 6, max: 48 }),
-  });
-  type Case = typeof cases extends fc.Arbitrary<infer T> ? T : never;
-  /** Cases long enough that worker 0 reaches its orchestrator crash (every 12th of its operations). */
+  type Case = { seed: number; workers: number; opCount: number };
+  /** Cases long enough that worker 0 reaches its orchestrator crash (every ORCHESTRATOR_CRASH_EVERY-th of its operations). */
   const crashingCases: fc.Arbitrary<Case> = fc.integer({ min: 2, max: 4 }).chain((workers) =>
     fc.record({
       seed: fc.nat(10_000),
@@ -60,10 +55,14 @@ describeWith([await postgresComponent()], 'saga properties', () => {
       const result = await runCase('correct', kase);
       expect(result.error).toBeUndefined();
       expect(result.summary.operations).toBe(kase.opCount);
-      // The orchestrator really crashed mid-run, once per 12 of worker 0's operations.
+      // Worker 0 asked for an orchestrator crash mid-run, once per ORCHESTRATOR_CRASH_EVERY of its
+      // operations, and it was accepted at least once. A later request may find the orchestrator
+      // still restarting: refused before it was sent, it is a fail, never unknown.
       const crashes = Math.floor(quotaOf(kase.opCount, kase.workers, 0) / ORCHESTRATOR_CRASH_EVERY);
-      expect(crashes).toBeGreaterThanOrEqual(1);
-      expect(result.summary.byOperation.crashOrchestrator).toMatchObject({ ok: crashes, fail: 0, info: 0 });
+      const requested = result.summary.byOperation.crashOrchestrator;
+      expect(requested).toMatchObject({ info: 0 });
+      expect(requested!.ok + requested!.fail).toBe(crashes);
+      expect(requested!.ok).toBeGreaterThanOrEqual(1);
       expect(violationsOf(result)).toEqual([]);
       expect(result.verdict).toBe('valid');
     },

@@ -150,10 +150,11 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     },
     async injectFault(
       services,
-      args:
-        | { service: 'employees' | 'timers'; hook: 'failNext' | 'crashAfterCommit'; value: number }
-        // Only the employees service takes an aimed crash: right after the delete of this employee commits.
-        | { service: 'employees'; hook: 'crashAfterCommitOf'; value: string },
+      args: { service: 'employees' | 'timers' } & (
+        | { hook: 'failNext' | 'crashAfterCommit'; value: number }
+        // A crash aimed at the change of one employee (its delete, its timers' creation).
+        | { hook: 'crashAfterCommitOf'; value: string }
+      ),
     ) {
       await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.value });
       return ok();

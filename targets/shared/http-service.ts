@@ -15,8 +15,8 @@ export interface FaultHooks {
   /** Commit the next N mutating requests, then drop the connection without answering (the ambiguous case). */
   crashAfterCommit: number;
   /**
-   * Crash right after committing a change to the entity with this id ('' for none), for services
-   * that honour it: a crash aimed at one request, which no other request can use up.
+   * Crash right after committing a change to the entity with this id ('' for none): a crash aimed
+   * at one request, which no other request can use up.
    */
   crashAfterCommitOf: string;
 }

@@ -89,7 +89,7 @@ export function timersRoutes(
       else await db.query('DELETE FROM timers WHERE employee_id = $1', [employeeId]);
       return true;
     });
-    if (maybeCrashAfterCommit(hooks, reply, String(employeeId))) return;
+    if (maybeCrashAfterCommit(hooks, reply, employeeId)) return;
     return reply.send({ eventId, applied });
   });
 }
