@@ -13,7 +13,7 @@ import {
   ProviderUnavailable,
   type ServerControl,
 } from './types.ts';
-import { isLoopbackHost } from './url.ts';
+import { bareHost, isLoopbackHost } from './url.ts';
 
 /**
  * Crash for a container: killed without grace and started again in one
@@ -56,7 +56,8 @@ export function dockerEndpoint(
   if (dockerHost?.startsWith('tcp://')) {
     if (remoteDockerHost(env)) return undefined;
     const url = new URL(dockerHost.replace('tcp://', 'http://'));
-    return { host: url.hostname, port: Number(url.port || 2375) };
+    // http.request takes an IPv6 host without its URL brackets.
+    return { host: bareHost(url.hostname), port: Number(url.port || 2375) };
   }
   return existsSync('/var/run/docker.sock') ? { socketPath: '/var/run/docker.sock' } : undefined;
 }

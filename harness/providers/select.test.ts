@@ -79,6 +79,7 @@ describe('dockerEndpoint', () => {
     expect(dockerEndpoint(remote)).toBeUndefined();
     expect(remoteDockerHost(remote)).toBe('10.0.0.5');
     expect(remoteDockerHost({ DOCKER_HOST: 'tcp://[::1]:2375' })).toBeUndefined();
+    expect(dockerEndpoint({ DOCKER_HOST: 'tcp://[::1]:2375' })).toEqual({ host: '::1', port: 2375 });
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = remote.DOCKER_HOST;
     try {

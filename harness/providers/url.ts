@@ -20,9 +20,14 @@ const SCHEMES: Record<DatabaseKind, string[]> = {
 const DEFAULT_PORT: Record<DatabaseKind, number> = { mariadb: 3306, postgres: 5432 };
 const ADMIN_DATABASE: Record<DatabaseKind, string> = { mariadb: 'mysql', postgres: 'postgres' };
 
+/** A host as a URL writes it, without the brackets around an IPv6 address ("[::1]" -> "::1"). */
+export function bareHost(host: string): string {
+  return host.replace(/^\[|\]$/g, '');
+}
+
 /** Only loopback hosts are ever targets of load or faults. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
+  const bare = bareHost(host);
   if (bare === 'localhost') return true;
   if (isIP(bare) === 4) return bare.startsWith('127.');
   if (isIP(bare) === 6) return bare === '::1';
@@ -60,7 +65,7 @@ export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInf
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || ADMIN_DATABASE[kind];
   return {
     kind,
-    host: host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
+    host: host === 'localhost' ? '127.0.0.1' : bareHost(host),
     port: parsed.port ? Number(parsed.port) : DEFAULT_PORT[kind],
     user: decodeURIComponent(parsed.username) || (kind === 'mariadb' ? 'root' : 'postgres'),
     password,
