@@ -61,8 +61,15 @@ export function noOrphans(): Checker<TimerState> {
       );
       const timerUuids = new Set(finalState.timers.map((t) => t.uuid));
       for (const create of creates) {
-        if (create.outcome !== 'ok') continue;
         const { employeeUuid, timerUuid } = create.args as { employeeUuid: string; timerUuid: string };
+        // A create that failed must have failed cleanly: its timer is not there.
+        if (create.outcome === 'fail' && timerUuids.has(timerUuid))
+          violations.push({
+            invariant: 'refused-create-absent',
+            message: `#${create.id} failed (${create.error ?? 'no error'}) but timer ${timerUuid} exists`,
+            operations: [create.id],
+          });
+        if (create.outcome !== 'ok') continue;
         const deleted = deleteByUuid.get(employeeUuid);
         if (deleted && deleted.completedAt < create.invokedAt) {
           violations.push({
@@ -78,17 +85,6 @@ export function noOrphans(): Checker<TimerState> {
             operations: [create.id],
           });
         }
-      }
-      // A create that failed must have failed cleanly: its timer is not there.
-      for (const create of creates) {
-        if (create.outcome !== 'fail') continue;
-        const { timerUuid } = create.args as { timerUuid: string };
-        if (timerUuids.has(timerUuid))
-          violations.push({
-            invariant: 'refused-create-absent',
-            message: `#${create.id} failed (${create.error ?? 'no error'}) but timer ${timerUuid} exists`,
-            operations: [create.id],
-          });
       }
       return verdictOf('no-orphans', violations);
     },
