@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { runSetupCommand, ServerProcess, serverTempDir } from './server-process.ts';
+import { ownedTempDir, runSetupCommand, ServerProcess } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
@@ -40,7 +40,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
       'install it with `apt-get install -y mariadb-server` (or run `npm run setup`)',
     );
   }
-  const dir = serverTempDir('chaos-mariadb-');
+  const dir = ownedTempDir('chaos-mariadb-');
   const dataDir = join(dir, 'data');
   const socket = join(dir, 'mariadb.sock');
   const userArgs = isRoot ? ['--user=root'] : [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { registerSecret } from '../redact.ts';
 import { freePort } from './ports.ts';
-import { runSetupCommand, ServerProcess, serverTempDir } from './server-process.ts';
+import { ownedTempDir, runSetupCommand, ServerProcess } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SERVICE_USER = 'postgres';
@@ -83,7 +83,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     );
   }
   const identity = serviceIdentity();
-  const dir = serverTempDir('chaos-postgres-');
+  const dir = ownedTempDir('chaos-postgres-');
   chmodSync(dir, 0o755); // the service user must reach the data dir inside
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { mode: 0o700 });

@@ -164,11 +164,12 @@ function removeDir(dir: string): void {
 }
 
 /**
- * A new temp directory for a server (data directory, socket, logs), removed
- * when the harness exits by any path, so an exit while the data directory is
- * still being initialised (initdb, mariadb-install-db) leaves nothing behind.
+ * A new temp directory the harness owns (a server's data directory, socket
+ * and logs; the bench's scratch runs), removed when the harness exits by any
+ * path, so an exit while a data directory is still being initialised
+ * (initdb, mariadb-install-db) leaves nothing behind.
  */
-export function serverTempDir(prefix: string): string {
+export function ownedTempDir(prefix: string): string {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   ownedDirs.add(dir);

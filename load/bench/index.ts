@@ -21,11 +21,11 @@
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
  * BENCH_ROUNDS set the length.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { adminQuery, connectMariaDb } from '../../harness/db.ts';
 import { HistoryWriter } from '../../harness/history.ts';
+import { ownedTempDir } from '../../harness/providers/server-process.ts';
 import { runScenario } from '../../harness/runner.ts';
 import type { ScenarioDefinition } from '../../harness/scenarios.ts';
 import { createScratchDatabase } from '../../harness/scratch-database.ts';
@@ -137,13 +137,8 @@ async function alternateRounds(
   }
   return rounds;
 }
-/** The runs' folders (histories, results): scratch, removed when the bench ends (bench.json is its output). */
-const scratchDirs: string[] = [];
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-}
+/** The runs' folders (histories, results): scratch, removed when the bench exits (bench.json is its output). */
+const scratchDir = ownedTempDir;
 
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
@@ -447,7 +442,6 @@ async function main(): Promise<number> {
     }
   } finally {
     await pool.stopAll();
-    for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
   }
   let failed = false;
   for (const m of measurements) {
