@@ -105,9 +105,10 @@ export function runSettingsOf(
 /**
  * One Ctrl-C can reach the harness more than once within milliseconds: from
  * the terminal (the whole foreground process group) and again from a wrapper
- * that relays signals to its child (the tsx CLI does; `npm run chaos` starts
- * Node directly for that reason, but a user's own wrapper may relay too).
- * Signals this close after the first are that same Ctrl-C.
+ * that relays signals to its child (npm's run-script does, under `npm run
+ * chaos`). Signals this close after the first are that same Ctrl-C. (The
+ * scripts start Node itself rather than the tsx CLI, which also relays but
+ * then SIGKILLs a child that has not exited within a few dozen ms.)
  */
 const SAME_INTERRUPT_MS = 300;
 

@@ -72,7 +72,7 @@ function works(wrapper: string, args: string[]): boolean {
  * Neither needs a privilege: a process may lower its own policy and choose
  * its own parent-death signal.
  */
-export function launchCommand(spec: ServerProcessSpec): [string, string[]] {
+function launchCommand(spec: ServerProcessSpec): [string, string[]] {
   let argv = [spec.command, ...spec.args];
   if (spec.batchScheduling && works('chrt', ['--batch', '0'])) argv = ['chrt', '--batch', '0', ...argv];
   argv = withParentDeathSignal(argv, spec.stopSignal);

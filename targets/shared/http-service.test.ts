@@ -9,3 +9,9 @@ it('crash-after-commit: the counted hook takes any effect, the aimed one only it
   expect(crashDueAfterCommit(hooks, 'victim')).toBe(false); // used up too
   expect(hooks).toMatchObject({ crashAfterCommit: 0, crashAfterCommitOf: '' });
 });
+
+it('crash-after-commit: for its own entity, the aimed crash is used before a counted one', () => {
+  const hooks: FaultHooks = { failNext: 0, delayMs: 0, crashAfterCommit: 1, crashAfterCommitOf: 'victim' };
+  expect(crashDueAfterCommit(hooks, 'victim')).toBe(true);
+  expect(hooks).toMatchObject({ crashAfterCommit: 1, crashAfterCommitOf: '' });
+});
