@@ -59,7 +59,9 @@ describeWith([await postgresComponent()], 'postgres-versioning properties', () =
         '11',
       ];
       expect(await main([...args, '--out', join(dir, 'found')])).toBe(0); // a broken variant caught
-      const found = JSON.parse(readFileSync(join(dir, 'found', 'property.json'), 'utf8')).results[0];
+      const record = JSON.parse(readFileSync(join(dir, 'found', 'property.json'), 'utf8'));
+      expect(record).toMatchObject({ interrupted: false, finishedAt: expect.any(String) });
+      const found = record.results[0];
       expect(found).toMatchObject({ held: false, passed: true });
       expect(
         await main([...args, '--replay', `${found.seed}:${found.path}`, '--out', join(dir, 'replayed')]),

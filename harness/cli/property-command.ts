@@ -40,7 +40,19 @@ export async function propertyCommand(
   const results: PropertyResult[] = [];
   // Rewritten after every variant, so an interrupted or crashed command keeps the variants it finished.
   const file = join(outDir, 'property.json');
-  const record = { seed, interrupted: false, results };
+  // `finishedAt` once every variant ran: a file without it is from a run that crashed or was interrupted.
+  const record: {
+    seed: number;
+    startedAt: string;
+    finishedAt?: string;
+    interrupted: boolean;
+    results: PropertyResult[];
+  } = {
+    seed,
+    startedAt: new Date().toISOString(),
+    interrupted: false,
+    results,
+  };
   const save = () => writeJsonFile(file, record);
   const stopHandlingInterrupts = onInterrupt(() => {
     record.interrupted = true;
@@ -70,6 +82,8 @@ export async function propertyCommand(
     await pool.stopAll();
     stopHandlingInterrupts();
   }
+  record.finishedAt = new Date().toISOString();
+  save();
   const passed = results.every((r) => r.passed);
   const html = writeHtmlReport(reportPath(outDir), {
     title: `Properties: ${target.name}`,

@@ -11,11 +11,10 @@ import { runSweep } from '../sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 
-/** sweep.json: the grid's points so far; `finishedAt` is set once the sweep ended (whole or interrupted). */
+/** sweep.json: the grid's points so far; `interrupted` once a Ctrl-C cut it short, `finishedAt` once it ended. */
 interface SweepRecord extends SweepView {
   startedAt: string;
   finishedAt?: string;
-  interrupted: boolean;
 }
 
 export async function sweepCommand(
@@ -46,13 +45,10 @@ export async function sweepCommand(
     seed,
     durationMs,
     startedAt: new Date().toISOString(),
-    interrupted: false,
     points: [],
   };
-  const save = () => writeJsonFile(file, sweep);
-  abort.signal.addEventListener('abort', () => {
-    sweep.interrupted = true;
-  });
+  // Whether it was interrupted is the abort signal's, read when writing.
+  const save = () => writeJsonFile(file, { ...sweep, interrupted: abort.signal.aborted });
   const stopHandlingInterrupts = onInterrupt(save, abort);
   console.log(
     `sweep ${run.scenario.name} / ${run.variant}: workers ${grid.workers.join(',')} x rates ${grid.rates.join(',')} (ops/s per worker, 0 = closed loop), seed ${seed}`,
@@ -73,7 +69,7 @@ export async function sweepCommand(
   sweep.finishedAt = new Date().toISOString();
   console.log(`sweep: ${save()}`);
   const expected = run.target.variants[run.variant]!.broken ? 'invalid' : 'valid';
-  const exitCode = sweep.interrupted
+  const exitCode = abort.signal.aborted
     ? ExitCode.interrupted
     : sweep.points.every((p) => p.verdict === expected)
       ? ExitCode.ok
