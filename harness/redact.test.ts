@@ -27,6 +27,9 @@ describe('redact', () => {
     expect(redact('postgres://127.0.0.1/db?user=app&password=hunter3&sslmode=off')).toBe(
       'postgres://127.0.0.1/db?user=app&password=****&sslmode=off',
     );
+    expect(redact("host=127.0.0.1 password='hun ter\\' 5' dbname=x")).toBe(
+      'host=127.0.0.1 password=**** dbname=x',
+    );
     expect(redact('host=127.0.0.1 password=hunter4 dbname=x sslpassword=k3y')).toBe(
       'host=127.0.0.1 password=**** dbname=x sslpassword=****',
     );

@@ -23,7 +23,10 @@ const MASK = '****';
 export function redact(text: string): string {
   let out = text;
   for (const secret of knownSecrets) out = out.split(secret).join(MASK);
-  return out
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@/gi, `$1:${MASK}@`)
-    .replace(/\b((?:ssl)?password=)[^&\s]*/gi, `$1${MASK}`);
+  return (
+    out
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@/gi, `$1:${MASK}@`)
+      // A libpq value may be quoted, with spaces and escaped quotes inside.
+      .replace(/\b((?:ssl)?password=)(?:'(?:[^'\\]|\\.)*'?|[^&\s]*)/gi, `$1${MASK}`)
+  );
 }
