@@ -64,7 +64,8 @@ export function k6ScriptFor(run: {
   });
 }
 
-export async function driveLoad(run: LoadRun): Promise<LoadResult> {
+/** The load's result, or undefined when the run was interrupted before the load began (nothing was sent). */
+export async function driveLoad(run: LoadRun): Promise<LoadResult | undefined> {
   const http = httpInterfaceOf(run.target, run.scenario);
   const baseUrl = http.baseUrl(run.ctx);
   // Load only ever goes to this machine.
@@ -72,6 +73,9 @@ export async function driveLoad(run: LoadRun): Promise<LoadResult> {
     throw new UsageError(
       `scenario ${run.scenario}: ${baseUrl} is not a loopback address; load goes only to loopback`,
     );
+  // Like the workers, which start no operation once aborted: autocannon, stopped right after it
+  // starts, has already sent a request on every connection.
+  if (run.signal?.aborted) return undefined;
   const { load, spec } = run;
 
   if (load.engine === 'autocannon') {
