@@ -47,6 +47,7 @@ import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
+import { median, type RatioInterval, ratioInterval } from './round-ratios.ts';
 import { runWrk } from './wrk.ts';
 
 const WORKERS = 8;
@@ -68,6 +69,8 @@ interface Measurement {
   rounds?: Round[];
   /** The median of the rounds' own harness/reference ratios: how much the best-of ratio owes to a lucky round. */
   roundRatioMedian?: number;
+  /** The 95% interval of the ratio from the rounds' own ratios: the noise around the best-of ratio. */
+  roundRatioInterval?: RatioInterval | undefined;
   /** Other tools measured on the same thing, for comparison (no bar). */
   others?: Record<string, number>;
 }
@@ -100,14 +103,9 @@ function throughputComparison(
     unit,
     rounds,
     roundRatioMedian: median(rounds.map((r) => r.harness / r.reference)),
+    roundRatioInterval: ratioInterval(rounds.map((r) => r.harness / r.reference)),
   };
 }
-/** The middle value; with an even count, the mean of the two middle ones. */
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 
 /**
@@ -454,8 +452,12 @@ async function main(): Promise<number> {
       )
       .join('');
     // On a noisy machine one lucky round can carry the best-of ratio: the rounds' own ratios show the spread.
+    const interval = m.roundRatioInterval;
     const spread = m.rounds?.length
-      ? `; rounds' ratios ${m.rounds.map((r) => (r.harness / r.reference).toFixed(2)).join(' ')}, median ${m.roundRatioMedian!.toFixed(2)}`
+      ? `; rounds' ratios ${m.rounds.map((r) => (r.harness / r.reference).toFixed(2)).join(' ')}, median ${m.roundRatioMedian!.toFixed(2)}` +
+        (interval
+          ? `, geometric mean ${interval.mean.toFixed(2)} (95% interval ${interval.low.toFixed(2)}-${interval.high.toFixed(2)})`
+          : '')
       : '';
     console.log(
       `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}${spread}`,
