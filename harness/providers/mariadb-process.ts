@@ -8,8 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { registerSecret } from '../redact.ts';
-import { freePort } from './ports.ts';
-import { ownedTempDir, runSetupCommand, ServerProcess } from './server-process.ts';
+import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
@@ -29,6 +28,8 @@ export function mariaDbBinaries(): { server: string; installDb: string } | undef
 export interface MariaDbProcessOptions {
   /** Extra server options, e.g. `--innodb-flush-log-at-trx-commit=0` for a durability mutant. */
   serverArgs?: string[];
+  /** Where the server's port comes from (default: a free one; tests hand out a taken one first). */
+  choosePort?: () => Promise<number>;
 }
 
 export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): Promise<DatabaseServer> {
@@ -61,40 +62,41 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
     );
   }
 
-  const port = await freePort();
   // root may log in over the socket without a password; the harness itself uses a TCP user.
   const asRootOverSocket = () =>
     mysql.createConnection({ socketPath: socket, user: 'root', connectTimeout: 1000 });
-  const server = new ServerProcess({
-    name: 'mariadbd',
-    command: binaries.server,
-    args: [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      ...userArgs,
-      `--port=${port}`,
-      '--bind-address=127.0.0.1',
-      `--socket=${socket}`,
-      `--pid-file=${join(dir, 'mariadbd.pid')}`,
-      '--skip-name-resolve',
-      '--max-connections=1000',
-      ...(options.serverArgs ?? []),
-    ],
-    dir,
-    batchScheduling: true,
-    stopSignal: 'SIGTERM',
-    isReady: async () => {
-      const root = await asRootOverSocket();
-      await root.end();
-      return true;
-    },
-  });
+  const serverOn = (port: number) =>
+    new ServerProcess({
+      name: 'mariadbd',
+      command: binaries.server,
+      args: [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        ...userArgs,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        `--pid-file=${join(dir, 'mariadbd.pid')}`,
+        '--skip-name-resolve',
+        '--max-connections=1000',
+        ...(options.serverArgs ?? []),
+      ],
+      dir,
+      batchScheduling: true,
+      stopSignal: 'SIGTERM',
+      isReady: async () => {
+        const root = await asRootOverSocket();
+        await root.end();
+        return true;
+      },
+    });
+  let started: { server: ServerProcess; port: number };
   try {
-    await server.start();
+    started = await startServerOnFreePort(dir, serverOn, options.choosePort);
   } catch (error) {
-    await server.stop(1000);
     throw new ProviderUnavailable('process', (error as Error).message, 'see the MariaDB error above');
   }
+  const { server, port } = started;
 
   const password = randomBytes(12).toString('hex');
   registerSecret(password);

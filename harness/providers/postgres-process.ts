@@ -10,8 +10,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, write
 import { join } from 'node:path';
 import pg from 'pg';
 import { registerSecret } from '../redact.ts';
-import { freePort } from './ports.ts';
-import { ownedTempDir, runSetupCommand, ServerProcess } from './server-process.ts';
+import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
 import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SERVICE_USER = 'postgres';
@@ -71,6 +70,8 @@ function serviceIdentity(): { uid: number; gid: number } | undefined {
 export interface PostgresProcessOptions {
   /** Extra `-c name=value` settings, e.g. `fsync=off` for a durability mutant. */
   settings?: Record<string, string>;
+  /** Where the server's port comes from (default: a free one; tests hand out a taken one first). */
+  choosePort?: () => Promise<number>;
 }
 
 export async function startPostgresProcess(options: PostgresProcessOptions = {}): Promise<DatabaseServer> {
@@ -121,53 +122,54 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
     rmSync(passwordFile, { force: true });
   }
 
-  const port = await freePort();
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: dataDir,
     max_connections: '300',
     ...options.settings,
   };
-  const args = [
-    '-D',
-    dataDir,
-    '-p',
-    String(port),
-    ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-  ];
-  const admin = {
+  const adminOn = (port: number) => ({
     kind: 'postgres' as const,
     host: '127.0.0.1',
     port,
     user: SERVICE_USER,
     password,
     database: 'postgres',
-  };
-  let version = 'unknown';
-  const server = new ServerProcess({
-    name: 'postgres',
-    command: binaries.postgres,
-    args,
-    dir,
-    spawnOptions: { ...identity },
-    batchScheduling: true,
-    // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
-    stopSignal: 'SIGINT',
-    isReady: async () => {
-      const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1000 });
-      client.on('error', () => {});
-      await client.connect();
-      version = (await client.query('SHOW server_version')).rows[0].server_version;
-      await client.end();
-      return true;
-    },
   });
+  let version = 'unknown';
+  const serverOn = (port: number) =>
+    new ServerProcess({
+      name: 'postgres',
+      command: binaries.postgres,
+      args: [
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      ],
+      dir,
+      spawnOptions: { ...identity },
+      batchScheduling: true,
+      // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
+      stopSignal: 'SIGINT',
+      isReady: async () => {
+        const client = new pg.Client({ ...adminOn(port), connectionTimeoutMillis: 1000 });
+        client.on('error', () => {});
+        await client.connect();
+        version = (await client.query('SHOW server_version')).rows[0].server_version;
+        await client.end();
+        return true;
+      },
+    });
+  let started: { server: ServerProcess; port: number };
   try {
-    await server.start();
+    started = await startServerOnFreePort(dir, serverOn, options.choosePort);
   } catch (error) {
-    await server.stop(1000);
     throw new ProviderUnavailable('process', (error as Error).message, 'see the Postgres log above');
   }
+  const { server, port } = started;
+  const admin = adminOn(port);
 
   return {
     kind: 'postgres',

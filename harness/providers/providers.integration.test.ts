@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +12,7 @@ import { expect, it } from 'vitest';
 import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
 import { startMariaDbProcess } from './mariadb-process.ts';
+import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
 import { procStatField } from './server-process.ts';
 
@@ -136,6 +138,62 @@ function exitDuringInitialisation(module: string, start: string): string[] {
   rmSync(temp, { recursive: true, force: true });
   return left;
 }
+
+describeWith(
+  [await mariadbComponent(), await postgresComponent()],
+  'a port taken before the server binds it',
+  () => {
+    /** Another process's listener on a port, and a port source that hands that port out first. */
+    async function takenPortFirst() {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const taken = (holder.address() as { port: number }).port;
+      const handedOut = [taken];
+      return { holder, taken, choosePort: async () => handedOut.shift() ?? freePort() };
+    }
+    /** Server processes (and their wrappers) whose command line names `port`. */
+    const onPort = (pattern: string) =>
+      spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim();
+
+    it('MariaDB starts on another port, in the data directory it already made', async () => {
+      const { holder, taken, choosePort } = await takenPortFirst();
+      try {
+        const server = await startMariaDbProcess({ choosePort });
+        try {
+          expect(server.admin.port).not.toBe(taken);
+          const connection = await connectMariaDb(server.admin);
+          const [rows] = await connection.query('SELECT @@port AS port');
+          await connection.end();
+          expect((rows as { port: number }[])[0]!.port).toBe(server.admin.port);
+          expect(onPort(`mariadbd.*port=${taken}( |$)`)).toBe('');
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        holder.close();
+      }
+    });
+
+    it('Postgres starts on another port, in the data directory it already made', async () => {
+      const { holder, taken, choosePort } = await takenPortFirst();
+      try {
+        const server = await startPostgresProcess({ choosePort });
+        try {
+          expect(server.admin.port).not.toBe(taken);
+          const client = await connectPostgres(server.admin);
+          const port = (await client.query("SELECT current_setting('port') AS port")).rows[0].port;
+          await client.end();
+          expect(Number(port)).toBe(server.admin.port);
+          expect(onPort(`postgres.* -p ${taken}( |$)`)).toBe('');
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        holder.close();
+      }
+    });
+  },
+);
 
 describeWith([await mariadbComponent(), await postgresComponent()], 'an exit mid-start', () => {
   it('leaves no temp directory behind while mariadb-install-db or initdb runs', () => {

@@ -8,11 +8,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isAlive, ServerProcess, startAll } from './server-process.ts';
+import { freePort, lostItsPort, startOnFreePorts } from './ports.ts';
+import { isAlive, ServerProcess, startAll, startOrAbandon } from './server-process.ts';
 
 /** A "server" that writes a line per start to a log, then runs `then` (shell). */
 function scripted(then: string, ready: boolean, batchScheduling = false) {
@@ -155,5 +157,67 @@ describe('ServerProcess and the harness dying', () => {
     harness.kill('SIGKILL');
     for (let waited = 0; waited < 3000 && isAlive(pid); waited += 20) await sleep(20);
     expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('ServerProcess and a port another process took first', () => {
+  /** A real server on `port`: Node listening on it, saying so with a file once it does. */
+  const listenerOn = (dir: string, port: number) =>
+    new ServerProcess({
+      name: 'listener',
+      command: process.execPath,
+      args: [
+        '-e',
+        `require('net').createServer().listen(${port}, '127.0.0.1', () => require('fs').writeFileSync(process.argv[1], ''))`,
+        join(dir, `listening-${port}`),
+      ],
+      dir,
+      stopSignal: 'SIGTERM',
+      isReady: async () => existsSync(join(dir, `listening-${port}`)),
+      readyTimeoutMs: 5000,
+    });
+
+  it('abandons the start that lost its port, keeps its folder, and serves from another port', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'server-process-test-'));
+    const handedOut = [taken];
+    const failures: unknown[] = [];
+    try {
+      const { server, port } = await startOnFreePorts(
+        1,
+        async ([port]) => {
+          const server = listenerOn(dir, port!);
+          try {
+            await startOrAbandon(server);
+          } catch (error) {
+            failures.push(error);
+            // The folder must outlive the abandoned start: the next one starts in it.
+            expect(existsSync(dir)).toBe(true);
+            throw error;
+          }
+          return { server, port: port! };
+        },
+        { choosePort: async () => handedOut.shift() ?? freePort() },
+      );
+      expect(failures).toHaveLength(1);
+      expect((failures[0] as { serverOutput: string }).serverOutput).toMatch(/EADDRINUSE/);
+      expect(port).not.toBe(taken);
+      expect(server.running).toBe(true);
+      await server.stop(1000);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('stops a start that failed for another reason and removes its folder', async () => {
+    const { server } = scripted('echo "FATAL: out of memory"; exit 1', false);
+    const dir = (server as unknown as { spec: { dir: string } }).spec.dir;
+    const failed = await startOrAbandon(server).catch((error: unknown) => error);
+    expect(lostItsPort(failed)).toBe(false);
+    expect((failed as { serverOutput: string }).serverOutput).toContain('FATAL: out of memory');
+    expect(existsSync(dir)).toBe(false);
   });
 });

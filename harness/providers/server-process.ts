@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cappedBackoff } from '../retry.ts';
+import { lostItsPort, startOnFreePorts } from './ports.ts';
 import type { ServerControl } from './types.ts';
 
 export interface ServerProcessSpec {
@@ -163,6 +164,12 @@ function removeDir(dir: string): void {
   } catch {}
 }
 
+/** Remove a directory made by `ownedTempDir` now, rather than at exit. */
+export function removeOwnedDir(dir: string): void {
+  removeDir(dir);
+  ownedDirs.delete(dir);
+}
+
 /**
  * A new temp directory the harness owns (a server's data directory, socket
  * and logs; the bench's scratch runs), removed when the harness exits by any
@@ -262,11 +269,16 @@ export class ServerProcess implements ServerControl {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('error', keep.bind(null, Buffer.from('spawn error\n')));
+    const outputClosed = new Promise((resolve) => child.once('close', resolve));
 
     const deadline = Date.now() + (this.spec.readyTimeoutMs ?? 30_000);
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${this.spec.name} exited during start-up: ${this.lastOutput()}`);
+        // Its last words may still be in the pipes: wait for them (briefly), they say why it exited.
+        await Promise.race([outputClosed, sleep(1000)]);
+        throw Object.assign(new Error(`${this.spec.name} exited during start-up: ${this.lastOutput()}`), {
+          serverOutput: this.output,
+        });
       }
       if (await this.spec.isReady().catch(() => false)) {
         ready = true;
@@ -371,6 +383,17 @@ export class ServerProcess implements ServerControl {
     owned.delete(this);
   }
 
+  /**
+   * Give up on a start that failed and forget this process, but keep its
+   * directory: another attempt, on another port, starts in it (see
+   * `startOnFreePorts`). Whoever made the directory removes it if none succeeds.
+   */
+  abandon(): void {
+    this.ending = true;
+    this.killTree();
+    owned.delete(this);
+  }
+
   /** Synchronous last resort for exit paths: kill the group, remove the directory. */
   killNow(): void {
     this.ending = true;
@@ -382,6 +405,48 @@ export class ServerProcess implements ServerControl {
   private killTree(): void {
     this.signalTree('SIGCONT');
     this.signalTree('SIGKILL');
+  }
+}
+
+/**
+ * Start a server and leave nothing running when that fails: one that lost its
+ * port is abandoned with its folder kept, for a try on another port
+ * (`startOnFreePorts`); any other is stopped and its folder removed.
+ */
+export async function startOrAbandon(server: ServerProcess): Promise<void> {
+  try {
+    await server.start();
+  } catch (error) {
+    if (lostItsPort(error)) server.abandon();
+    else await server.stop(1000);
+    throw error;
+  }
+}
+
+/**
+ * Start the server `serverOn(port)` builds, on a free loopback port, and on
+ * another one if a process takes that port first; every attempt runs in the
+ * same folder `dir` (a data directory made once). When no start succeeds,
+ * nothing is left running and `dir` is removed.
+ */
+export async function startServerOnFreePort(
+  dir: string,
+  serverOn: (port: number) => ServerProcess,
+  choosePort?: () => Promise<number>,
+): Promise<{ server: ServerProcess; port: number }> {
+  try {
+    return await startOnFreePorts(
+      1,
+      async ([port]) => {
+        const server = serverOn(port!);
+        await startOrAbandon(server);
+        return { server, port: port! };
+      },
+      choosePort ? { choosePort } : {},
+    );
+  } catch (error) {
+    removeOwnedDir(dir);
+    throw error;
   }
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { findBinary } from '../binaries.ts';
 import { dockerReachable } from './container.ts';
-import { freePort } from './ports.ts';
+import { freePort, startOnFreePorts } from './ports.ts';
 import { ServerProcess } from './server-process.ts';
 import { ProviderUnavailable } from './types.ts';
 import { isLoopbackHost } from './url.ts';
@@ -81,23 +81,31 @@ export async function startToxiproxy(env: NodeJS.ProcessEnv = process.env): Prom
   });
   if (typeof source === 'object') throw new ProviderUnavailable('process', source.error, '');
   if (source === 'container') return startToxiproxyContainer();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = new ServerProcess({
-    name: 'toxiproxy',
-    command: binary!,
-    args: ['-host', '127.0.0.1', '-port', String(port)],
-    dir: mkdtempSync(join(tmpdir(), 'chaos-toxiproxy-')),
-    stopSignal: 'SIGTERM',
-    isReady: () => answers(url),
-    readyTimeoutMs: 10_000,
-  });
+  let started: { server: ServerProcess; url: string };
   try {
-    await server.start();
+    started = await startOnFreePorts(1, async ([port]) => {
+      const url = `http://127.0.0.1:${port}`;
+      const server = new ServerProcess({
+        name: 'toxiproxy',
+        command: binary!,
+        args: ['-host', '127.0.0.1', '-port', String(port)],
+        dir: mkdtempSync(join(tmpdir(), 'chaos-toxiproxy-')),
+        stopSignal: 'SIGTERM',
+        isReady: () => answers(url),
+        readyTimeoutMs: 10_000,
+      });
+      try {
+        await server.start();
+      } catch (error) {
+        await server.stop(1000); // its folder holds nothing: the next port gets a new one
+        throw error;
+      }
+      return { server, url };
+    });
   } catch (error) {
-    await server.stop(1000);
     throw new ProviderUnavailable('process', (error as Error).message, 'check the Toxiproxy binary');
   }
+  const { server, url } = started;
   return {
     url,
     client: new Toxiproxy(url),

@@ -11,7 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/db.ts';
-import { freePort } from '../../harness/providers/ports.ts';
+import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
@@ -38,6 +38,33 @@ interface Services {
 }
 
 const running = new Map<string, Services>();
+
+/** The employees and timers services on the given ports, each told the other's URL. */
+async function startServices(
+  employeesDb: ConnectionInfo,
+  ctx: TargetContext,
+  employeesPort: number,
+  timersPort: number,
+): Promise<Pick<Services, 'urls' | 'processes'>> {
+  const urls = { employees: `http://127.0.0.1:${employeesPort}`, timers: `http://127.0.0.1:${timersPort}` };
+  const processes = {
+    employees: serviceProcess('employees', MAIN, employeesPort, {
+      SERVICE: 'employees',
+      DATABASE_URL: connectionUrl(employeesDb),
+      VARIANT: ctx.variant,
+      PEER_URL: urls.timers,
+    }),
+    timers: serviceProcess('timers', MAIN, timersPort, {
+      SERVICE: 'timers',
+      DATABASE_URL: connectionUrl(ctx.database),
+      VARIANT: ctx.variant,
+      PEER_URL: urls.employees,
+      TIMERS_ON_DELETE: process.env.TIMERS_ON_DELETE ?? 'delete',
+    }),
+  };
+  await startAll([processes.employees, processes.timers]);
+  return { urls, processes };
+}
 
 const employeeId = (worker: number, index: number) => `emp-${worker}-${index}`;
 
@@ -88,24 +115,10 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     const employeesDb = ctx.extraDatabases!.mariadb!;
     await adminQuery(employeesDb, EMPLOYEES_SCHEMA);
     await adminQuery(ctx.database, TIMERS_SCHEMA);
-    const [employeesPort, timersPort] = [await freePort(), await freePort()];
-    const urls = { employees: `http://127.0.0.1:${employeesPort}`, timers: `http://127.0.0.1:${timersPort}` };
-    const processes = {
-      employees: serviceProcess('employees', MAIN, employeesPort, {
-        SERVICE: 'employees',
-        DATABASE_URL: connectionUrl(employeesDb),
-        VARIANT: ctx.variant,
-        PEER_URL: urls.timers,
-      }),
-      timers: serviceProcess('timers', MAIN, timersPort, {
-        SERVICE: 'timers',
-        DATABASE_URL: connectionUrl(ctx.database),
-        VARIANT: ctx.variant,
-        PEER_URL: urls.employees,
-        TIMERS_ON_DELETE: process.env.TIMERS_ON_DELETE ?? 'delete',
-      }),
-    };
-    await startAll([processes.employees, processes.timers]);
+    // Each service is told the other's URL: on a lost port, both start again on new ones.
+    const { urls, processes } = await startOnFreePorts(2, ([employeesPort, timersPort]) =>
+      startServices(employeesDb, ctx, employeesPort!, timersPort!),
+    );
     running.set(ctx.database.database, { urls, processes, employeesDb, timersDb: ctx.database });
   },
   async teardown(ctx) {

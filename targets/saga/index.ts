@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/db.ts';
-import { freePort } from '../../harness/providers/ports.ts';
+import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
 import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
 import { Random } from '../../harness/rng.ts';
@@ -39,10 +39,12 @@ const databaseOf = (ctx: TargetContext, service: ServiceName): ConnectionInfo =>
   database: safeIdentifier(`${ctx.database.database}_${service}`),
 });
 
-async function startServices(ctx: TargetContext): Promise<RunningServices> {
-  const ports = Object.fromEntries(
-    await Promise.all(SERVICES.map(async (s) => [s, await freePort()])),
-  ) as Record<ServiceName, number>;
+/** The services on free ports (all on new ones if a port was taken before a service bound it). */
+const startServices = (ctx: TargetContext) =>
+  startOnFreePorts(SERVICES.length, (ports) => startServicesOn(ctx, ports));
+
+async function startServicesOn(ctx: TargetContext, portList: number[]): Promise<RunningServices> {
+  const ports = Object.fromEntries(SERVICES.map((s, i) => [s, portList[i]!])) as Record<ServiceName, number>;
   const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<
     ServiceName,
     string
