@@ -3,7 +3,7 @@
  * behind: no process, no temp directory.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
+import { scriptArgs } from '../testing/script-process.ts';
 import { startMariaDbProcess } from './mariadb-process.ts';
 import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
@@ -108,9 +109,8 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
  */
 function exitDuringInitialisation(module: string, start: string): string[] {
   const temp = mkdtempSync(join(tmpdir(), 'provider-exit-'));
-  const script = join(temp, 'start.mts');
-  writeFileSync(
-    script,
+  const args = scriptArgs(
+    temp,
     `import { readdirSync } from 'node:fs';
      import { ${start} } from ${JSON.stringify(join(import.meta.dirname, module))};
      const made = setInterval(() => {
@@ -121,7 +121,7 @@ function exitDuringInitialisation(module: string, start: string): string[] {
      console.log('started before the exit');
      process.exit(0);\n`,
   );
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+  const child = spawnSync(process.execPath, args, {
     env: { ...process.env, TMPDIR: temp },
     encoding: 'utf8',
     timeout: 60_000,
@@ -211,15 +211,14 @@ async function serverOutlivesKilledHarness(module: string, start: string): Promi
   // The servers' own temp directories go in here too: nobody is left to remove them.
   const temp = mkdtempSync(join(tmpdir(), 'provider-killed-'));
   chmodSync(temp, 0o755); // Postgres runs as its own user when we are root
-  const script = join(temp, 'start.mts');
-  writeFileSync(
-    script,
+  const args = scriptArgs(
+    temp,
     `import { ${start} } from ${JSON.stringify(join(import.meta.dirname, module))};
      const server = await ${start}();
      console.log('port ' + server.admin.port);
      setInterval(() => {}, 1000);\n`,
   );
-  const harness = spawn(process.execPath, ['--import', 'tsx', script], {
+  const harness = spawn(process.execPath, args, {
     env: { ...process.env, TMPDIR: temp },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -7,12 +7,13 @@
  * does not outlive a harness killed outright.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { scriptArgs } from '../testing/script-process.ts';
 import { freePort, lostItsPort, startOnFreePorts } from './ports.ts';
 import { isAlive, ServerProcess, startAll, startOrAbandon } from './server-process.ts';
 
@@ -129,9 +130,8 @@ describe('ServerProcess and the harness dying', () => {
   it('stops a server when the process that started it is SIGKILLed (no exit hook runs then)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'server-process-orphan-'));
     const pidFile = join(dir, 'server.pid');
-    const script = join(dir, 'harness.mts');
-    writeFileSync(
-      script,
+    const args = scriptArgs(
+      dir,
       `import { ServerProcess } from ${JSON.stringify(join(import.meta.dirname, 'server-process.ts'))};
        const server = new ServerProcess({
          name: 'sleeper', command: 'sh', args: ['-c', 'echo $$ > ${pidFile}; exec sleep 60'],
@@ -142,7 +142,7 @@ describe('ServerProcess and the harness dying', () => {
        setInterval(() => {}, 1000);
 `,
     );
-    const harness = spawn(process.execPath, ['--import', 'tsx', script], {
+    const harness = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve) =>
