@@ -1,21 +1,8 @@
-/**
- * Toxiproxy between the workers and the database, for network faults. From
- * TOXIPROXY_URL, or the `server` binary that `go install
- * github.com/Shopify/toxiproxy/v2/cmd/server@latest` puts in ~/go/bin
- * (installed by scripts/setup.sh) started on a free loopback port, or, where
- * a Docker engine answers, Toxiproxy's image through testcontainers. (The
- * @testcontainers/toxiproxy module needs testcontainers 12 and Node 22, so
- * the generic container is used, in host network mode so that its proxies
- * reach databases on the host's loopback.)
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { findBinary } from '../binaries.ts';
 import { dockerReachable } from './container.ts';
-import { freePort, startOnFreePorts } from './ports.ts';
-import { ServerProcess } from './server-process.ts';
+import { freePort } from './ports.ts';
+import { ownedTempDir, ServerProcess, startServerOnFreePort } from './server-process.ts';
 import { ProviderUnavailable } from './types.ts';
 import { isLoopbackHost } from './url.ts';
 
@@ -81,31 +68,27 @@ export async function startToxiproxy(env: NodeJS.ProcessEnv = process.env): Prom
   });
   if (typeof source === 'object') throw new ProviderUnavailable('process', source.error, '');
   if (source === 'container') return startToxiproxyContainer();
-  let started: { server: ServerProcess; url: string };
+  let started: { server: ServerProcess; port: number };
   try {
-    started = await startOnFreePorts(1, async ([port]) => {
-      const url = `http://127.0.0.1:${port}`;
-      const server = new ServerProcess({
-        name: 'toxiproxy',
-        command: binary!,
-        args: ['-host', '127.0.0.1', '-port', String(port)],
-        dir: mkdtempSync(join(tmpdir(), 'chaos-toxiproxy-')),
-        stopSignal: 'SIGTERM',
-        isReady: () => answers(url),
-        readyTimeoutMs: 10_000,
-      });
-      try {
-        await server.start();
-      } catch (error) {
-        await server.stop(1000); // its folder holds nothing: the next port gets a new one
-        throw error;
-      }
-      return { server, url };
-    });
+    const dir = ownedTempDir('chaos-toxiproxy-');
+    started = await startServerOnFreePort(
+      dir,
+      (port) =>
+        new ServerProcess({
+          name: 'toxiproxy',
+          command: binary!,
+          args: ['-host', '127.0.0.1', '-port', String(port)],
+          dir,
+          stopSignal: 'SIGTERM',
+          isReady: () => answers(`http://127.0.0.1:${port}`),
+          readyTimeoutMs: 10_000,
+        }),
+    );
   } catch (error) {
     throw new ProviderUnavailable('process', (error as Error).message, 'check the Toxiproxy binary');
   }
-  const { server, url } = started;
+  const { server, port } = started;
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     client: new Toxiproxy(url),
