@@ -91,6 +91,7 @@ function throughputComparison(
   unit: string,
   rounds: Round[],
 ): Measurement {
+  const ratios = rounds.map((r) => r.harness / r.reference);
   const harness = best(rounds.map((r) => r.harness));
   const reference = best(rounds.map((r) => r.reference));
   return {
@@ -102,8 +103,8 @@ function throughputComparison(
     bar: BAR,
     unit,
     rounds,
-    roundRatioMedian: median(rounds.map((r) => r.harness / r.reference)),
-    roundRatioInterval: ratioInterval(rounds.map((r) => r.harness / r.reference)),
+    roundRatioMedian: median(ratios),
+    roundRatioInterval: ratioInterval(ratios),
   };
 }
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
@@ -135,8 +136,6 @@ async function alternateRounds(
   }
   return rounds;
 }
-/** The runs' folders (histories, results): scratch, removed when the bench exits (bench.json is its output). */
-const scratchDir = ownedTempDir;
 
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
 
@@ -148,7 +147,7 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     target: postgresVersioning.name,
     workload: { workers: WORKERS, keys: ROWS, durationMs: SECONDS * 1000 },
   };
-  const outDir = scratchDir('chaos-bench-');
+  const outDir = ownedTempDir('chaos-bench-');
   const pgbenchRun = async () => {
     const scratch = await createScratchDatabase(server);
     await adminQuery(scratch.info, [EMPLOYEE_TABLE, seedRows(ROWS)]);
@@ -225,7 +224,7 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     target: target.name,
     workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: UPSERTS_PER_ROUND },
   };
-  const outDir = scratchDir('chaos-bench-');
+  const outDir = ownedTempDir('chaos-bench-');
   /** One mariadb-slap round's upserts per second; undefined when it ran into a deadlock storm and was stopped. */
   const slapRun = async (): Promise<number | undefined> => {
     const scratch = await createScratchDatabase(server);
@@ -289,7 +288,7 @@ const HTTP_CONNECTIONS = 16;
 async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
   const scratch = await createScratchDatabase(await pool.get('postgres'));
   const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
-  const outDir = scratchDir('chaos-bench-http-');
+  const outDir = ownedTempDir('chaos-bench-http-');
   await saga.setup(ctx);
   try {
     // Every request a new order, as wrk's are: no repeated keys (a repeat is a cheap replay).
@@ -376,7 +375,7 @@ async function httpPlaceOrder(pool: ServerPool): Promise<Measurement> {
  * must stay under the bar.
  */
 async function memoryOfOneMillionOperations(): Promise<Measurement> {
-  const dir = scratchDir('chaos-bench-memory-');
+  const dir = ownedTempDir('chaos-bench-memory-');
   const history = new HistoryWriter(join(dir, 'history.ndjson'));
   const spec: WorkloadSpec = {
     workers: 8,
