@@ -16,6 +16,7 @@ import { startMariaDbProcess } from './mariadb-process.ts';
 import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
 import { procStatField } from './server-process.ts';
+import type { ConnectionInfo } from './types.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
@@ -155,43 +156,46 @@ describeWith(
     const onPort = (pattern: string) =>
       spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim();
 
-    it('MariaDB starts on another port, in the data directory it already made', async () => {
-      const { holder, taken, choosePort } = await takenPortFirst();
-      try {
-        const server = await startMariaDbProcess({ choosePort });
-        try {
-          expect(server.admin.port).not.toBe(taken);
-          const connection = await connectMariaDb(server.admin);
+    const servers = [
+      {
+        name: 'MariaDB',
+        start: startMariaDbProcess,
+        portOf: async (admin: ConnectionInfo) => {
+          const connection = await connectMariaDb(admin);
           const [rows] = await connection.query('SELECT @@port AS port');
           await connection.end();
-          expect((rows as { port: number }[])[0]!.port).toBe(server.admin.port);
-          expect(onPort(`mariadbd.*port=${taken}( |$)`)).toBe('');
-        } finally {
-          await server.stop();
-        }
-      } finally {
-        holder.close();
-      }
-    });
-
-    it('Postgres starts on another port, in the data directory it already made', async () => {
-      const { holder, taken, choosePort } = await takenPortFirst();
-      try {
-        const server = await startPostgresProcess({ choosePort });
-        try {
-          expect(server.admin.port).not.toBe(taken);
-          const client = await connectPostgres(server.admin);
+          return Number((rows as { port: number }[])[0]!.port);
+        },
+        commandLineOn: (port: number) => `mariadbd.*port=${port}( |$)`,
+      },
+      {
+        name: 'Postgres',
+        start: startPostgresProcess,
+        portOf: async (admin: ConnectionInfo) => {
+          const client = await connectPostgres(admin);
           const port = (await client.query("SELECT current_setting('port') AS port")).rows[0].port;
           await client.end();
-          expect(Number(port)).toBe(server.admin.port);
-          expect(onPort(`postgres.* -p ${taken}( |$)`)).toBe('');
+          return Number(port);
+        },
+        commandLineOn: (port: number) => `postgres.* -p ${port}( |$)`,
+      },
+    ];
+    for (const { name, start, portOf, commandLineOn } of servers)
+      it(`${name} starts on another port, in the data directory it already made`, async () => {
+        const { holder, taken, choosePort } = await takenPortFirst();
+        try {
+          const server = await start({ choosePort });
+          try {
+            expect(server.admin.port).not.toBe(taken);
+            expect(await portOf(server.admin)).toBe(server.admin.port);
+            expect(onPort(commandLineOn(taken))).toBe('');
+          } finally {
+            await server.stop();
+          }
         } finally {
-          await server.stop();
+          holder.close();
         }
-      } finally {
-        holder.close();
-      }
-    });
+      });
   },
 );
 
