@@ -17,7 +17,9 @@
  * length harness run that warms the services), runs alternate which tool goes
  * first and the best of each is compared, so a noisy moment does not decide
  * the ratio; each round's own ratio and their median are printed beside it,
- * so a ratio carried by one lucky round shows.
+ * so a ratio carried by one lucky round shows. A round during which the
+ * hypervisor stole more than BENCH_MAX_STEAL (3%) of the CPU from either tool
+ * is run again instead of counted (host-steal.ts).
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
  * BENCH_ROUNDS set the length.
  */
@@ -45,6 +47,7 @@ import { orderOf, saga } from '../../targets/saga/index.ts';
 import { runAutocannon } from '../autocannon-load.ts';
 import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
+import { isQuiet, type StealOfRound, withSteal } from './host-steal.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
 import { median, type RatioInterval, ratioInterval } from './round-ratios.ts';
@@ -55,6 +58,10 @@ const ROWS = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BAR = 0.9;
+/** A round in which the host stole more than this share of the CPU from either tool's run is not counted. */
+const MAX_STEAL = Number(process.env.BENCH_MAX_STEAL ?? 0.03);
+/** Rounds tried at most per round wanted, before giving up on a quiet host. */
+const ATTEMPTS_PER_ROUND = 3;
 const MEMORY_BAR_MB = 256;
 
 interface Measurement {
@@ -65,8 +72,10 @@ interface Measurement {
   ratio: number;
   bar: number;
   unit: string;
-  /** Every round's figures, reference and harness. */
+  /** Every counted round's figures, reference and harness. */
   rounds?: Round[];
+  /** Rounds not counted: the host stole too much CPU during them. */
+  disturbedRounds?: Round[];
   /** The median of the rounds' own harness/reference ratios: how much the best-of ratio owes to a lucky round. */
   roundRatioMedian?: number;
   /** The 95% interval of the ratio from the rounds' own ratios: the noise around the best-of ratio. */
@@ -78,8 +87,8 @@ interface Measurement {
 const best = (xs: number[]) => Math.max(...xs);
 let reportBytes = 0;
 
-/** One round's figures: the reference tool's and the harness's. */
-interface Round {
+/** One round's figures: the reference tool's and the harness's, and the CPU share the host stole during each. */
+interface Round extends StealOfRound {
   reference: number;
   harness: number;
 }
@@ -89,7 +98,7 @@ function throughputComparison(
   name: string,
   referenceTool: string,
   unit: string,
-  rounds: Round[],
+  { rounds, disturbedRounds }: MeasuredRounds,
 ): Measurement {
   const ratios = rounds.map((r) => r.harness / r.reference);
   const harness = best(rounds.map((r) => r.harness));
@@ -103,38 +112,62 @@ function throughputComparison(
     bar: BAR,
     unit,
     rounds,
+    disturbedRounds,
     roundRatioMedian: median(ratios),
     roundRatioInterval: ratioInterval(ratios),
   };
 }
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 
+interface MeasuredRounds {
+  /** Rounds counted: the host left both tools their CPU. */
+  rounds: Round[];
+  /** Rounds run again because the host stole too much CPU during them. */
+  disturbedRounds: Round[];
+}
+
+const percent = (share: number | undefined) => (share === undefined ? '?' : `${(share * 100).toFixed(0)}%`);
+
 /**
  * ROUNDS rounds of the reference tool and the harness, alternating which goes
  * first so neither always meets the system in the same state. A tool that
- * returns undefined (a stopped run) drops its round whole.
+ * returns undefined (a stopped run) drops its round whole. A round during which
+ * the host stole more than MAX_STEAL of the CPU is run again, up to
+ * ATTEMPTS_PER_ROUND times per round wanted; if no round was quiet, all count.
  */
 async function alternateRounds(
   names: { reference: string; harness: string; unit: string },
   reference: () => Promise<number | undefined>,
   harness: (round: number) => Promise<number | undefined>,
-): Promise<Round[]> {
-  const rounds: Round[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+): Promise<MeasuredRounds> {
+  const measured: Round[] = [];
+  const quietCount = () => measured.filter((r) => isQuiet(r, MAX_STEAL)).length;
+  for (let round = 0; quietCount() < ROUNDS && round < ROUNDS * ATTEMPTS_PER_ROUND; round++) {
     const referenceFirst = round % 2 === 0;
-    const first = await (referenceFirst ? reference() : harness(round));
-    if (first === undefined) continue;
-    const second = await (referenceFirst ? harness(round) : reference());
-    if (second === undefined) continue;
-    const measured = referenceFirst
-      ? { reference: first, harness: second }
-      : { reference: second, harness: first };
-    rounds.push(measured);
+    const first = await withSteal(() => (referenceFirst ? reference() : harness(round)));
+    if (first.value === undefined) continue;
+    const second = await withSteal(() => (referenceFirst ? harness(round) : reference()));
+    if (second.value === undefined) continue;
+    const [ran, other] = referenceFirst ? [first, second] : [second, first];
+    const measuredRound: Round = {
+      reference: ran.value!,
+      harness: other.value!,
+      steal: { reference: ran.steal, harness: other.steal },
+    };
+    measured.push(measuredRound);
+    const quiet = isQuiet(measuredRound, MAX_STEAL);
     console.log(
-      `  round ${round + 1}: ${names.reference} ${measured.reference.toFixed(0)} ${names.unit}, ${names.harness} ${measured.harness.toFixed(0)} ${names.unit}`,
+      `  round ${round + 1}: ${names.reference} ${measuredRound.reference.toFixed(0)} ${names.unit}, ${names.harness} ${measuredRound.harness.toFixed(0)} ${names.unit}` +
+        ` (host stole ${percent(ran.steal)} / ${percent(other.steal)} of the CPU${quiet ? ')' : `; over ${percent(MAX_STEAL)}, not counted)`}`,
     );
   }
-  return rounds;
+  const rounds = measured.filter((r) => isQuiet(r, MAX_STEAL));
+  if (rounds.length > 0) return { rounds, disturbedRounds: measured.filter((r) => !rounds.includes(r)) };
+  if (measured.length > 0)
+    console.log(
+      `  warning: the host stole over ${percent(MAX_STEAL)} of the CPU in every round; all counted`,
+    );
+  return { rounds: measured, disturbedRounds: [] };
 }
 
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
@@ -273,7 +306,7 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     slapRun,
     (round) => harnessRun(round + 2),
   );
-  if (rounds.length === 0)
+  if (rounds.rounds.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
   return throughputComparison(
     'sql: mariadb upsert on the alternate key, 8 workers, history on',
@@ -458,8 +491,11 @@ async function main(): Promise<number> {
           ? `, geometric mean ${interval.mean.toFixed(2)} (95% interval ${interval.low.toFixed(2)}-${interval.high.toFixed(2)})`
           : '')
       : '';
+    const disturbed = m.disturbedRounds?.length
+      ? `; ${m.disturbedRounds.length} round(s) not counted (the host stole over ${percent(MAX_STEAL)} of the CPU)`
+      : '';
     console.log(
-      `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}${spread}`,
+      `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}${spread}${disturbed}`,
     );
   }
   const outDir = resolve(process.env.BENCH_OUT ?? 'chaos-report');
