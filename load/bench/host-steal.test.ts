@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isQuiet, readCpuTimes, stealBetween, withSteal } from './host-steal.ts';
+import { isQuiet, readCpuTimes, splitByQuiet, stealBetween, withSteal } from './host-steal.ts';
 
 // /proc/stat as Linux writes it: user nice system idle iowait irq softirq steal guest guest_nice.
 const stat = (steal: number, idle: number) =>
@@ -30,6 +30,18 @@ describe('host steal', () => {
     // Where steal cannot be read (not Linux), every round counts.
     expect(isQuiet({ steal: { reference: undefined, harness: undefined } }, 0.03)).toBe(true);
     expect(isQuiet({}, 0.03)).toBe(true);
+  });
+
+  it('counts the quiet rounds and leaves the disturbed ones out, or counts all when none was quiet', () => {
+    const quiet = { steal: { reference: 0, harness: 0.01 } };
+    const busy = { steal: { reference: 0.2, harness: 0 } };
+    const busier = { steal: { reference: 0.3, harness: 0.3 } };
+    expect(splitByQuiet([busy, quiet, busier], 0.03)).toEqual({
+      rounds: [quiet],
+      disturbedRounds: [busy, busier],
+    });
+    expect(splitByQuiet([busy, busier], 0.03)).toEqual({ rounds: [busy, busier], disturbedRounds: [] });
+    expect(splitByQuiet([], 0.03)).toEqual({ rounds: [], disturbedRounds: [] });
   });
 
   it('measures this machine around a run', async () => {

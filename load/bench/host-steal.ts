@@ -56,3 +56,16 @@ export function isQuiet(round: StealOfRound, limit: number): boolean {
   const { reference, harness } = round.steal ?? {};
   return (reference ?? 0) <= limit && (harness ?? 0) <= limit;
 }
+
+/**
+ * The rounds to count and those to leave out: the quiet ones count; when no
+ * round was quiet, all of them count (a figure from a busy host beats none).
+ */
+export function splitByQuiet<R extends StealOfRound>(
+  measured: readonly R[],
+  limit: number,
+): { rounds: R[]; disturbedRounds: R[] } {
+  const rounds = measured.filter((r) => isQuiet(r, limit));
+  if (rounds.length === 0) return { rounds: [...measured], disturbedRounds: [] };
+  return { rounds, disturbedRounds: measured.filter((r) => !isQuiet(r, limit)) };
+}

@@ -47,7 +47,7 @@ import { orderOf, saga } from '../../targets/saga/index.ts';
 import { runAutocannon } from '../autocannon-load.ts';
 import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
-import { isQuiet, type StealOfRound, withSteal } from './host-steal.ts';
+import { isQuiet, type StealOfRound, splitByQuiet, withSteal } from './host-steal.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
 import { median, type RatioInterval, ratioInterval } from './round-ratios.ts';
@@ -151,26 +151,24 @@ async function alternateRounds(
     if (first.value === undefined) continue;
     const second = await withSteal(() => (referenceFirst ? harness(round) : reference()));
     if (second.value === undefined) continue;
-    const [ran, other] = referenceFirst ? [first, second] : [second, first];
+    const [ofReference, ofHarness] = referenceFirst ? [first, second] : [second, first];
     const measuredRound: Round = {
-      reference: ran.value!,
-      harness: other.value!,
-      steal: { reference: ran.steal, harness: other.steal },
+      reference: ofReference.value!,
+      harness: ofHarness.value!,
+      steal: { reference: ofReference.steal, harness: ofHarness.steal },
     };
     measured.push(measuredRound);
     const quiet = isQuiet(measuredRound, MAX_STEAL);
     console.log(
       `  round ${round + 1}: ${names.reference} ${measuredRound.reference.toFixed(0)} ${names.unit}, ${names.harness} ${measuredRound.harness.toFixed(0)} ${names.unit}` +
-        ` (host stole ${percent(ran.steal)} / ${percent(other.steal)} of the CPU${quiet ? ')' : `; over ${percent(MAX_STEAL)}, not counted)`}`,
+        ` (host stole ${percent(ofReference.steal)} / ${percent(ofHarness.steal)} of the CPU${quiet ? ')' : `; over ${percent(MAX_STEAL)}, not counted)`}`,
     );
   }
-  const rounds = measured.filter((r) => isQuiet(r, MAX_STEAL));
-  if (rounds.length > 0) return { rounds, disturbedRounds: measured.filter((r) => !rounds.includes(r)) };
-  if (measured.length > 0)
+  if (measured.length > 0 && quietCount() === 0)
     console.log(
       `  warning: the host stole over ${percent(MAX_STEAL)} of the CPU in every round; all counted`,
     );
-  return { rounds: measured, disturbedRounds: [] };
+  return splitByQuiet(measured, MAX_STEAL);
 }
 
 const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
