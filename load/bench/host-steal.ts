@@ -57,6 +57,14 @@ export function isQuiet(round: StealOfRound, limit: number): boolean {
   return (reference ?? 0) <= limit && (harness ?? 0) <= limit;
 }
 
+/** A bench's rounds, split by whether the host let them count. */
+export interface CountedRounds<R> {
+  /** Rounds counted: the host left both tools their CPU. */
+  rounds: R[];
+  /** Rounds left out (and run again) because the host stole too much CPU during them. */
+  disturbedRounds: R[];
+}
+
 /**
  * The rounds to count and those to leave out: the quiet ones count; when no
  * round was quiet, all of them count (a figure from a busy host beats none).
@@ -64,7 +72,7 @@ export function isQuiet(round: StealOfRound, limit: number): boolean {
 export function splitByQuiet<R extends StealOfRound>(
   measured: readonly R[],
   limit: number,
-): { rounds: R[]; disturbedRounds: R[] } {
+): CountedRounds<R> {
   const rounds = measured.filter((r) => isQuiet(r, limit));
   if (rounds.length === 0) return { rounds: [...measured], disturbedRounds: [] };
   return { rounds, disturbedRounds: measured.filter((r) => !isQuiet(r, limit)) };

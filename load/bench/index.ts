@@ -47,7 +47,7 @@ import { orderOf, saga } from '../../targets/saga/index.ts';
 import { runAutocannon } from '../autocannon-load.ts';
 import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
-import { isQuiet, type StealOfRound, splitByQuiet, withSteal } from './host-steal.ts';
+import { type CountedRounds, isQuiet, type StealOfRound, splitByQuiet, withSteal } from './host-steal.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
 import { median, type RatioInterval, ratioInterval } from './round-ratios.ts';
@@ -122,12 +122,7 @@ function throughputComparison(
 }
 const figure = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 
-interface MeasuredRounds {
-  /** Rounds counted: the host left both tools their CPU. */
-  rounds: Round[];
-  /** Rounds run again because the host stole too much CPU during them. */
-  disturbedRounds: Round[];
-}
+type MeasuredRounds = CountedRounds<Round>;
 
 const percent = (share: number | undefined) => (share === undefined ? '?' : `${(share * 100).toFixed(0)}%`);
 
@@ -302,18 +297,18 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
   await slapRun();
   console.log(`  warm-up: harness ${(await harnessRun(1)).toFixed(0)} upserts/s (not counted)`);
   // A round whose mariadb-slap was stopped is not counted.
-  const rounds = await alternateRounds(
+  const measured = await alternateRounds(
     { reference: 'mariadb-slap', harness: 'harness', unit: 'upserts/s' },
     slapRun,
     (round) => harnessRun(round + 2),
   );
-  if (rounds.rounds.length === 0)
+  if (measured.rounds.length === 0)
     throw new Error('every mariadb-slap round hit a deadlock storm; run the bench again');
   return throughputComparison(
     'sql: mariadb upsert on the alternate key, 8 workers, history on',
     'mariadb-slap',
     'statements/s',
-    rounds,
+    measured,
   );
 }
 
