@@ -21,7 +21,7 @@
  * hypervisor stole more than BENCH_MAX_STEAL (3%) of the CPU from either tool
  * is run again instead of counted (host-steal.ts).
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_SECONDS and
- * BENCH_ROUNDS set the length.
+ * BENCH_ROUNDS set the length (settings.ts reads and checks them all).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -51,19 +51,23 @@ import { type CountedRounds, isQuiet, type StealOfRound, splitByQuiet, withSteal
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { runPgbench } from './pgbench.ts';
 import { median, type RatioInterval, ratioInterval } from './round-ratios.ts';
+import { type BenchSettings, benchSettings } from './settings.ts';
 import { runWrk } from './wrk.ts';
 
 const WORKERS = 8;
 const ROWS = 100;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-// Ten: with no host steal a tool's rounds still differ by about 8%, so the best of a few rounds is
-// itself noisy. Resampling 15 counted Postgres rounds, the best-of ratio fell below 0.9 in 26% of
-// draws of three rounds, 13% of five and 3% of ten, while its average was 0.94 with five and 0.95
-// with ten: more rounds make the best-of steadier, they hardly raise it.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const settings = ((): BenchSettings => {
+  try {
+    return benchSettings(process.env, WORKERS);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(2); // before any server starts: nothing to clean up
+  }
+})();
+const { rounds: ROUNDS, seconds: SECONDS, only: ONLY, upserts: UPSERTS_PER_ROUND } = settings;
 const BAR = 0.9;
 /** A round in which the host stole more than this share of the CPU from either tool's run is not counted. */
-const MAX_STEAL = Number(process.env.BENCH_MAX_STEAL ?? 0.03);
+const MAX_STEAL = settings.maxSteal;
 /** Rounds tried at most per round wanted, before giving up on a quiet host. */
 const ATTEMPTS_PER_ROUND = 3;
 const MEMORY_BAR_MB = 256;
@@ -167,8 +171,6 @@ async function alternateRounds(
   return splitByQuiet(measured, MAX_STEAL);
 }
 
-const ONLY = (process.env.BENCH_ONLY ?? 'postgres,mariadb,http,memory').split(',');
-
 async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
   const server = await pool.get('postgres');
   const scenario: ScenarioDefinition = {
@@ -225,13 +227,6 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
 
 /** So few collisions that both tools measure the statement, not lock waits (100 emails deadlock constantly). */
 const BENCH_EMAILS = 1_000_000;
-/**
- * Upserts per round for each tool, on a fresh table. A fixed amount of work
- * rather than a duration: past about 25,000 rows this statement (two unique
- * TEXT keys) can fall into deadlock storms in InnoDB that last minutes, for
- * mariadb-slap and the harness alike, and then neither measures anything.
- */
-const UPSERTS_PER_ROUND = Number(process.env.BENCH_UPSERTS ?? 16_000);
 
 async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
   const server = await pool.get('mariadb');
@@ -495,7 +490,7 @@ async function main(): Promise<number> {
       `${m.name}: harness ${figure(m.harness)} vs ${m.referenceTool} ${figure(m.reference)} ${m.unit}; ratio ${m.ratio.toFixed(2)} (bar ${m.bar}) ${verdict}${others}${spread}${disturbed}`,
     );
   }
-  const outDir = resolve(process.env.BENCH_OUT ?? 'chaos-report');
+  const outDir = resolve(settings.outDir);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     join(outDir, 'bench.json'),

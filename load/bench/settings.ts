@@ -1,0 +1,83 @@
+/**
+ * The bench's settings, read from its environment variables and checked
+ * before anything runs: a mistyped value (BENCH_ROUNDS=ten, BENCH_ONLY=postgress)
+ * stops the bench with an error naming the variable, instead of a run that
+ * measures nothing or prints NaN.
+ */
+
+export const BENCH_PARTS = ['postgres', 'mariadb', 'http', 'memory'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+export interface BenchSettings {
+  /** Which measurements to run (BENCH_ONLY). */
+  only: BenchPart[];
+  /** Counted rounds wanted per throughput comparison (BENCH_ROUNDS). */
+  rounds: number;
+  /** Length of each tool's run in a round (BENCH_SECONDS); whole seconds, as pgbench's -T takes them. */
+  seconds: number;
+  /** The share of the CPU the host may steal from a round before it is run again (BENCH_MAX_STEAL). */
+  maxSteal: number;
+  /** Upserts per MariaDB round, split evenly over the workers (BENCH_UPSERTS). */
+  upserts: number;
+  /** Where bench.json goes (BENCH_OUT). */
+  outDir: string;
+}
+
+export const BENCH_DEFAULTS = {
+  // Ten: with no host steal a tool's rounds still differ by about 8%, so the best of a few rounds is
+  // itself noisy. Resampling 15 counted Postgres rounds, the best-of ratio fell below 0.9 in 26% of
+  // draws of three rounds, 13% of five and 3% of ten, while its average was 0.94 with five and 0.95
+  // with ten: more rounds make the best-of steadier, they hardly raise it.
+  rounds: 10,
+  seconds: 5,
+  maxSteal: 0.03,
+  /**
+   * A fixed amount of work rather than a duration: past about 25,000 rows the
+   * upsert (two unique TEXT keys) can fall into deadlock storms in InnoDB that
+   * last minutes, for mariadb-slap and the harness alike.
+   */
+  upserts: 16_000,
+  outDir: 'chaos-report',
+};
+
+/** A whole number of at least `min` from variable `name`, or the default when it is unset or empty. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** The bench's settings from `env`; throws an Error naming the variable when one is malformed. */
+export function benchSettings(env: NodeJS.ProcessEnv, workers: number): BenchSettings {
+  const onlyText = env.BENCH_ONLY?.trim();
+  const only = onlyText ? onlyText.split(',').map((part) => part.trim()) : ([...BENCH_PARTS] as string[]);
+  const unknown = only.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0)
+    throw new Error(
+      `BENCH_ONLY names ${unknown.map((part) => JSON.stringify(part)).join(', ')}; the parts are ${BENCH_PARTS.join(', ')}`,
+    );
+
+  const stealText = env.BENCH_MAX_STEAL?.trim();
+  const maxSteal = stealText ? Number(stealText) : BENCH_DEFAULTS.maxSteal;
+  if (!Number.isFinite(maxSteal) || maxSteal < 0 || maxSteal > 1)
+    throw new Error(
+      `BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got ${JSON.stringify(stealText)}`,
+    );
+
+  const upserts = wholeNumber(env, 'BENCH_UPSERTS', BENCH_DEFAULTS.upserts, workers);
+  // mariadb-slap is given a count per client: a total that does not split evenly would give the two tools different work.
+  if (upserts % workers !== 0)
+    throw new Error(`BENCH_UPSERTS must be a multiple of the ${workers} workers, got ${upserts}`);
+
+  return {
+    only: only as BenchPart[],
+    rounds: wholeNumber(env, 'BENCH_ROUNDS', BENCH_DEFAULTS.rounds, 1),
+    seconds: wholeNumber(env, 'BENCH_SECONDS', BENCH_DEFAULTS.seconds, 1),
+    maxSteal,
+    upserts,
+    outDir: env.BENCH_OUT?.trim() || BENCH_DEFAULTS.outDir,
+  };
+}
