@@ -42,8 +42,14 @@ describe('benchSettings', () => {
     [{ BENCH_SECONDS: '0.5' }, 'BENCH_SECONDS must be a whole number of at least 1, got "0.5"'],
     [{ BENCH_SECONDS: '-5' }, 'BENCH_SECONDS must be a whole number of at least 1, got "-5"'],
     // 3 meant as 3% would silently count every round.
-    [{ BENCH_MAX_STEAL: '3' }, 'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "3"'],
-    [{ BENCH_MAX_STEAL: 'x' }, 'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "x"'],
+    [
+      { BENCH_MAX_STEAL: '3' },
+      'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "3"',
+    ],
+    [
+      { BENCH_MAX_STEAL: 'x' },
+      'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "x"',
+    ],
     [{ BENCH_UPSERTS: '4' }, 'BENCH_UPSERTS must be a whole number of at least 8, got "4"'],
     [{ BENCH_UPSERTS: '1001' }, 'BENCH_UPSERTS must be a multiple of the 8 workers, got 1001'],
     [
@@ -57,7 +63,12 @@ describe('benchSettings', () => {
   it('stops `npm run bench` with exit code 2 and the message before anything runs', () => {
     // BENCH_ONLY=memory: were the check missing, the bench would run only its short memory part.
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'load/bench/index.ts'], {
-      env: { ...process.env, BENCH_ROUNDS: 'ten', BENCH_ONLY: 'memory', BENCH_OUT: '/nonexistent/never-written' },
+      env: {
+        ...process.env,
+        BENCH_ROUNDS: 'ten',
+        BENCH_ONLY: 'memory',
+        BENCH_OUT: '/nonexistent/never-written',
+      },
       encoding: 'utf8',
       timeout: 120_000,
     });
