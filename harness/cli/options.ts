@@ -122,7 +122,8 @@ const FLAGS_OF: Record<string, readonly string[]> = {
   gate: [...GATE, 'config'],
 };
 
-function positiveInteger(text: string, flag: string, min = 1): number {
+/** A user's whole number of at least `min` (a flag's or a variable's value), or a UsageError naming it. */
+export function positiveInteger(text: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
     throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${shown(text)}`);
   }

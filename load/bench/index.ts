@@ -26,6 +26,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { adminQuery, connectMariaDb } from '../../harness/db.ts';
+import { exitCodeOf } from '../../harness/errors.ts';
 import { HistoryWriter } from '../../harness/history.ts';
 import { ownedTempDir } from '../../harness/providers/server-process.ts';
 import { runScenario } from '../../harness/runner.ts';
@@ -61,7 +62,7 @@ const settings = ((): BenchSettings => {
     return benchSettings(process.env, WORKERS);
   } catch (error) {
     console.error(`bench: ${(error as Error).message}`);
-    process.exit(2); // before any server starts: nothing to clean up
+    process.exit(exitCodeOf(error)); // before any server starts: nothing to clean up
   }
 })();
 const { rounds: ROUNDS, seconds: SECONDS, only: ONLY, upserts: UPSERTS_PER_ROUND } = settings;

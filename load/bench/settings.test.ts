@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../harness/errors.ts';
 import { BENCH_DEFAULTS, BENCH_PARTS, benchSettings } from './settings.ts';
 
 const WORKERS = 8;
@@ -35,29 +36,30 @@ describe('benchSettings', () => {
   });
 
   it.each([
-    [{ BENCH_ROUNDS: 'ten' }, 'BENCH_ROUNDS must be a whole number of at least 1, got "ten"'],
-    [{ BENCH_ROUNDS: '0' }, 'BENCH_ROUNDS must be a whole number of at least 1, got "0"'],
-    [{ BENCH_ROUNDS: '2.5' }, 'BENCH_ROUNDS must be a whole number of at least 1, got "2.5"'],
+    [{ BENCH_ROUNDS: 'ten' }, 'BENCH_ROUNDS: expected a whole number >= 1, got "ten"'],
+    [{ BENCH_ROUNDS: '0' }, 'BENCH_ROUNDS: expected a whole number >= 1, got "0"'],
+    [{ BENCH_ROUNDS: '2.5' }, 'BENCH_ROUNDS: expected a whole number >= 1, got "2.5"'],
     // pgbench's -T takes whole seconds.
-    [{ BENCH_SECONDS: '0.5' }, 'BENCH_SECONDS must be a whole number of at least 1, got "0.5"'],
-    [{ BENCH_SECONDS: '-5' }, 'BENCH_SECONDS must be a whole number of at least 1, got "-5"'],
+    [{ BENCH_SECONDS: '0.5' }, 'BENCH_SECONDS: expected a whole number >= 1, got "0.5"'],
+    [{ BENCH_SECONDS: '-5' }, 'BENCH_SECONDS: expected a whole number >= 1, got "-5"'],
     // 3 meant as 3% would silently count every round.
     [
       { BENCH_MAX_STEAL: '3' },
-      'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "3"',
+      'BENCH_MAX_STEAL: expected a share of the CPU between 0 and 1 (0.03 for 3%), got "3"',
     ],
     [
       { BENCH_MAX_STEAL: 'x' },
-      'BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got "x"',
+      'BENCH_MAX_STEAL: expected a share of the CPU between 0 and 1 (0.03 for 3%), got "x"',
     ],
-    [{ BENCH_UPSERTS: '4' }, 'BENCH_UPSERTS must be a whole number of at least 8, got "4"'],
-    [{ BENCH_UPSERTS: '1001' }, 'BENCH_UPSERTS must be a multiple of the 8 workers, got 1001'],
+    [{ BENCH_UPSERTS: '4' }, 'BENCH_UPSERTS: expected a whole number >= 8, got "4"'],
+    [{ BENCH_UPSERTS: '1001' }, 'BENCH_UPSERTS: expected a multiple of the 8 workers, got 1001'],
     [
       { BENCH_ONLY: 'postgress,memory,<script>' },
       'BENCH_ONLY names "postgress", "<script>"; the parts are postgres, mariadb, http, memory',
     ],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => benchSettings(env, WORKERS)).toThrow(message);
+    expect(() => benchSettings(env, WORKERS)).toThrow(UsageError); // exit 2, as a bad CLI flag
   });
 
   it('stops `npm run bench` with exit code 2 and the message before anything runs', () => {
@@ -72,7 +74,7 @@ describe('benchSettings', () => {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    expect(run.stderr).toContain('bench: BENCH_ROUNDS must be a whole number of at least 1, got "ten"');
+    expect(run.stderr).toContain('bench: BENCH_ROUNDS: expected a whole number >= 1, got "ten"');
     expect(run.status).toBe(2);
     expect(run.stdout).not.toContain('bench:');
   }, 130_000);

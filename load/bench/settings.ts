@@ -1,9 +1,11 @@
 /**
  * The bench's settings, read from its environment variables and checked
  * before anything runs: a mistyped value (BENCH_ROUNDS=ten, BENCH_ONLY=postgress)
- * stops the bench with an error naming the variable, instead of a run that
- * measures nothing or prints NaN.
+ * stops the bench with a UsageError naming the variable (exit 2, as the CLI's
+ * bad flags do), instead of a run that measures nothing or prints NaN.
  */
+import { positiveInteger } from '../../harness/cli/options.ts';
+import { shown, UsageError } from '../../harness/errors.ts';
 
 export const BENCH_PARTS = ['postgres', 'mariadb', 'http', 'memory'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
@@ -40,37 +42,33 @@ export const BENCH_DEFAULTS = {
   outDir: 'chaos-report',
 };
 
-/** A whole number of at least `min` from variable `name`, or the default when it is unset or empty. */
+/** Variable `name` as a whole number of at least `min` (the CLI's own check), or the default when it is unset or empty. */
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-  return value;
+  return text ? positiveInteger(text, name, min) : fallback;
 }
 
-/** The bench's settings from `env`; throws an Error naming the variable when one is malformed. */
+/** The bench's settings from `env`; throws a UsageError naming the variable when one is malformed. */
 export function benchSettings(env: NodeJS.ProcessEnv, workers: number): BenchSettings {
   const onlyText = env.BENCH_ONLY?.trim();
   const only = onlyText ? onlyText.split(',').map((part) => part.trim()) : ([...BENCH_PARTS] as string[]);
   const unknown = only.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
   if (unknown.length > 0)
-    throw new Error(
-      `BENCH_ONLY names ${unknown.map((part) => JSON.stringify(part)).join(', ')}; the parts are ${BENCH_PARTS.join(', ')}`,
+    throw new UsageError(
+      `BENCH_ONLY names ${unknown.map(shown).join(', ')}; the parts are ${BENCH_PARTS.join(', ')}`,
     );
 
   const stealText = env.BENCH_MAX_STEAL?.trim();
   const maxSteal = stealText ? Number(stealText) : BENCH_DEFAULTS.maxSteal;
   if (!Number.isFinite(maxSteal) || maxSteal < 0 || maxSteal > 1)
-    throw new Error(
-      `BENCH_MAX_STEAL must be a share of the CPU between 0 and 1 (0.03 for 3%), got ${JSON.stringify(stealText)}`,
+    throw new UsageError(
+      `BENCH_MAX_STEAL: expected a share of the CPU between 0 and 1 (0.03 for 3%), got ${shown(stealText)}`,
     );
 
   const upserts = wholeNumber(env, 'BENCH_UPSERTS', BENCH_DEFAULTS.upserts, workers);
   // mariadb-slap is given a count per client: a total that does not split evenly would give the two tools different work.
   if (upserts % workers !== 0)
-    throw new Error(`BENCH_UPSERTS must be a multiple of the ${workers} workers, got ${upserts}`);
+    throw new UsageError(`BENCH_UPSERTS: expected a multiple of the ${workers} workers, got ${upserts}`);
 
   return {
     only: only as BenchPart[],
