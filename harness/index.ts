@@ -3,18 +3,12 @@
  *
  *   import { defineConfig, defineTarget, ok, fail, connectPostgres } from '<harness>/harness/index.ts';
  */
-export type { Checker, CheckInput, CheckResult, Verdict, Violation } from './checkers/types.ts';
-export { verdictOf } from './checkers/types.ts';
-export { type ChaosConfig, defineConfig } from './config.ts';
-export {
-  adminQuery,
-  connectMariaDb,
-  connectPostgres,
-  type MariaDbConnection,
-  type PostgresClient,
-} from './db.ts';
-export type { Operation, Outcome } from './history.ts';
-export type { ScenarioDefinition, WorkloadOptions } from './scenarios.ts';
+
+export { type ChaosConfig, defineConfig } from './config/config.ts';
+export type { Checker, CheckInput, CheckResult, Verdict, Violation } from './core/check.ts';
+export { verdictOf } from './core/check.ts';
+export type { Operation, Outcome } from './core/history.ts';
+export type { ScenarioDefinition, WorkloadOptions } from './core/scenario.ts';
 export {
   defineTarget,
   fail,
@@ -22,5 +16,12 @@ export {
   ok,
   type TargetContext,
   type TargetDefinition,
-} from './target.ts';
-export type { OperationPlanner, PlanContext } from './workload.ts';
+} from './core/target.ts';
+export type { OperationPlanner, PlanContext } from './core/workload.ts';
+export {
+  adminQuery,
+  connectMariaDb,
+  connectPostgres,
+  type MariaDbConnection,
+  type PostgresClient,
+} from './providers/db.ts';

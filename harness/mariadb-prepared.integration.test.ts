@@ -4,12 +4,12 @@
  * packets split across reads, and a killed session.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { adminQuery } from './db.ts';
+import type { ConnectionInfo, DatabaseServer } from './core/database.ts';
+import { classifyError } from './core/outcomes.ts';
+import { isRetryable } from './core/retry.ts';
 import { MariaDbPreparedConnection, nativePasswordToken } from './mariadb-prepared.ts';
-import { classifyError } from './outcomes.ts';
+import { adminQuery } from './providers/db.ts';
 import { startMariaDbProcess } from './providers/mariadb-process.ts';
-import type { ConnectionInfo, DatabaseServer } from './providers/types.ts';
-import { isRetryable } from './retry.ts';
 import { describeWith, mariadbComponent } from './testing/components.ts';
 
 describeWith([await mariadbComponent()], 'MariaDbPreparedConnection', () => {

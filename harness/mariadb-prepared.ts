@@ -18,9 +18,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { ConnectionInfo } from './core/database.ts';
 import { connectFramed, type FrameFormat } from './framed-socket.ts';
 import { handshakeWithin, LeanConnection } from './lean-connection.ts';
-import type { ConnectionInfo } from './providers/types.ts';
 
 /** A statement's result: its rows (column values in order) or, for writes, the rows affected. */
 export interface ExecuteResult {

@@ -3,11 +3,11 @@
  * that leave the connection usable, authentication, and a killed backend.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { adminQuery } from './db.ts';
-import { classifyError } from './outcomes.ts';
+import type { DatabaseServer } from './core/database.ts';
+import { classifyError } from './core/outcomes.ts';
 import { PreparedConnection } from './pg-prepared.ts';
+import { adminQuery } from './providers/db.ts';
 import { startPostgresProcess } from './providers/postgres-process.ts';
-import type { DatabaseServer } from './providers/types.ts';
 import { describeWith, postgresComponent } from './testing/components.ts';
 
 describeWith([await postgresComponent()], 'PreparedConnection', () => {

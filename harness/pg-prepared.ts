@@ -15,9 +15,9 @@
  */
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import type { ConnectionInfo } from './core/database.ts';
 import { connectFramed, type FrameFormat } from './framed-socket.ts';
 import { handshakeWithin, LeanConnection } from './lean-connection.ts';
-import type { ConnectionInfo } from './providers/types.ts';
 
 const require = createRequire(import.meta.url);
 const sasl = require('pg/lib/crypto/sasl.js');

@@ -10,11 +10,11 @@
  * requests per second spread over the connections.
  */
 import autocannon from 'autocannon';
-import type { HistoryWriter } from '../harness/history.ts';
-import type { HttpInterface } from '../harness/target.ts';
-import { evaluateThresholds, type MetricValues, type Thresholds } from '../harness/thresholds.ts';
-import { type KeySpace, keyChooser, quotaOf, workerRandom } from '../harness/workload.ts';
-import type { LoadResult } from './load-result.ts';
+import type { HistoryWriter } from '../harness/core/history.ts';
+import type { LoadResult } from '../harness/core/load.ts';
+import type { HttpInterface } from '../harness/core/target.ts';
+import { evaluateThresholds, type MetricValues, type Thresholds } from '../harness/core/thresholds.ts';
+import { type KeySpace, keyChooser, quotaOf, workerRandom } from '../harness/core/workload.ts';
 
 export interface AutocannonPlan {
   baseUrl: string;

@@ -5,31 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../harness/errors.ts';
-import type { HistoryWriter } from '../harness/history.ts';
+import { UsageError } from '../harness/core/errors.ts';
+import type { LoadOptions, LoadResult, LoadRun } from '../harness/core/load.ts';
+import type { HttpInterface, TargetDefinition } from '../harness/core/target.ts';
+import type { WorkloadSpec } from '../harness/core/workload.ts';
 import { isLoopbackHost } from '../harness/providers/url.ts';
-import type { HttpInterface, TargetContext, TargetDefinition } from '../harness/target.ts';
-import type { WorkloadSpec } from '../harness/workload.ts';
 import { runAutocannon } from './autocannon-load.ts';
 import { runK6 } from './k6/run.ts';
 import { k6Script } from './k6/script.ts';
-import type { LoadOptions, LoadResult } from './load-result.ts';
-
-export interface LoadRun {
-  scenario: string;
-  load: LoadOptions;
-  target: TargetDefinition;
-  ctx: TargetContext;
-  spec: WorkloadSpec;
-  timeoutMs: number;
-  history: HistoryWriter;
-  /** Folder for k6's script, summaries and raw samples. */
-  outDir: string;
-  /** k6: instances, each running its execution segment. */
-  segments: number;
-  correctCoordinatedOmission: boolean;
-  signal?: AbortSignal;
-}
 
 export function httpInterfaceOf(target: TargetDefinition, scenario: string): HttpInterface {
   if (!target.http)

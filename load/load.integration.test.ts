@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../harness/cli.ts';
-import { loadOperations } from '../harness/history.ts';
-import { runScenario } from '../harness/runner.ts';
-import type { ScenarioDefinition } from '../harness/scenarios.ts';
-import { ServerPool } from '../harness/server-pool.ts';
+import { runEnvironment } from '../harness/cli/environment.ts';
+import { main } from '../harness/cli/main.ts';
+import { loadOperations } from '../harness/core/history.ts';
+import { runScenario } from '../harness/core/runner.ts';
+import type { ScenarioDefinition } from '../harness/core/scenario.ts';
+import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, k6Component, postgresComponent } from '../harness/testing/components.ts';
 import { saga } from '../targets/saga/index.ts';
 
@@ -33,7 +34,10 @@ describeWith([await postgresComponent()], 'autocannon against the saga orchestra
       { engine: 'autocannon', thresholds: { checks: ['rate>0.99'], latency: ['p(99)<5000'] } },
       { workers: 8, opCount: 120, timeoutMs: 10_000 },
     );
-    const result = await runScenario(scenario, saga, 'correct', pool, { seed: 3, outDir: outDir() });
+    const result = await runScenario(scenario, saga, 'correct', runEnvironment(pool), {
+      seed: 3,
+      outDir: outDir(),
+    });
     expect(result.error).toBeUndefined();
     const load = result.load!;
     expect(load).toMatchObject({ engine: 'autocannon', model: 'closed', connections: 8, requests: 120 });
@@ -65,7 +69,10 @@ describeWith([await postgresComponent()], 'autocannon against the saga orchestra
       { engine: 'autocannon', ratePerSecond: 40 },
       { workers: 4, durationMs: 2000, timeoutMs: 10_000 },
     );
-    const result = await runScenario(scenario, saga, 'correct', pool, { seed: 4, outDir: outDir() });
+    const result = await runScenario(scenario, saga, 'correct', runEnvironment(pool), {
+      seed: 4,
+      outDir: outDir(),
+    });
     expect(result.error).toBeUndefined();
     expect(result.load).toMatchObject({ model: 'open', ratePerSecond: 40 });
     // 40 requests a second for 2 seconds. autocannon grants each connection a fresh budget at every
@@ -85,7 +92,7 @@ describeWith([await postgresComponent(), await k6Component()], 'k6 against the s
 
   it('runs the exported script with the real k6 binary, which passes, and the saga holds', async () => {
     const dir = outDir();
-    const result = await runScenario(k6Scenario, saga, 'correct', pool, {
+    const result = await runScenario(k6Scenario, saga, 'correct', runEnvironment(pool), {
       seed: 5,
       outDir: dir,
       segments: 1,
@@ -115,7 +122,7 @@ describeWith([await postgresComponent(), await k6Component()], 'k6 against the s
   });
 
   it('two execution segments together run the same iterations as one full run', async () => {
-    const result = await runScenario(k6Scenario, saga, 'correct', pool, {
+    const result = await runScenario(k6Scenario, saga, 'correct', runEnvironment(pool), {
       seed: 5,
       outDir: outDir(),
       segments: 2,

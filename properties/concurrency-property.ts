@@ -8,12 +8,12 @@
  * shrunk by fast-check to a minimal interleaving, printed per client.
  */
 import fc from 'fast-check';
-import { type CheckResult, combineVerdicts, runCheckers, type Verdict } from '../harness/checkers/types.ts';
-import type { Operation } from '../harness/history.ts';
-import { Random } from '../harness/rng.ts';
-import type { ServerPool } from '../harness/server-pool.ts';
-import type { TargetDefinition } from '../harness/target.ts';
-import { keyChooser, type PlannedOperation } from '../harness/workload.ts';
+import { type CheckResult, combineVerdicts, runCheckers, type Verdict } from '../harness/core/check.ts';
+import type { Operation } from '../harness/core/history.ts';
+import { Random } from '../harness/core/rng.ts';
+import type { TargetDefinition } from '../harness/core/target.ts';
+import { keyChooser, type PlannedOperation } from '../harness/core/workload.ts';
+import type { ServerPool } from '../harness/providers/server-pool.ts';
 import type { ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
 import { runScheduled } from './scheduler/scheduled-run.ts';
 

@@ -6,8 +6,8 @@
  * property.json and the HTML report.
  */
 import fc from 'fast-check';
-import type { ServerPool } from '../harness/server-pool.ts';
-import type { TargetDefinition } from '../harness/target.ts';
+import type { TargetDefinition } from '../harness/core/target.ts';
+import type { ServerPool } from '../harness/providers/server-pool.ts';
 import {
   type CaseLimits,
   type CaseResult,

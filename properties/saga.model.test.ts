@@ -8,10 +8,10 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { connectPostgres } from '../harness/db.ts';
-import type { ConnectionInfo } from '../harness/providers/types.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../harness/scratch-database.ts';
-import { ServerPool } from '../harness/server-pool.ts';
+import type { ConnectionInfo } from '../harness/core/database.ts';
+import { connectPostgres } from '../harness/providers/db.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../harness/providers/scratch-database.ts';
+import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
 import { type PlaceOrder as OrderRequest, saga } from '../targets/saga/index.ts';
 import { CUSTOMERS, SKUS } from '../targets/saga/schema.ts';

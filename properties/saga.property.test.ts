@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { type RunResult, runScenario } from '../harness/runner.ts';
-import { ServerPool } from '../harness/server-pool.ts';
+import { runEnvironment } from '../harness/cli/environment.ts';
+import type { RunResult } from '../harness/core/results.ts';
+import { runScenario } from '../harness/core/runner.ts';
+import { quotaOf } from '../harness/core/workload.ts';
+import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
-import { quotaOf } from '../harness/workload.ts';
 import { ORCHESTRATOR_CRASH_EVERY, saga } from '../targets/saga/index.ts';
 
 describeWith([await postgresComponent()], 'saga properties', () => {
@@ -43,7 +45,7 @@ describeWith([await postgresComponent()], 'saga properties', () => {
       },
       saga,
       variant,
-      pool,
+      runEnvironment(pool),
       { seed, outDir },
     );
   const violationsOf = (result: RunResult) =>

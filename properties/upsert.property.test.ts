@@ -5,7 +5,7 @@
  */
 import { test } from '@fast-check/vitest';
 import { afterAll, expect, it } from 'vitest';
-import { ServerPool } from '../harness/server-pool.ts';
+import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent } from '../harness/testing/components.ts';
 import { mariadbUpsert } from '../targets/mariadb-upsert/index.ts';
 import { concurrencyCase, formatTrace, runCase } from './concurrency-property.ts';

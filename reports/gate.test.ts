@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../harness/cli.ts';
+import { main } from '../harness/cli/main.ts';
 import { compareRuns, formatGate } from './gate.ts';
 import { fakeRun, fakeSuite } from './testing/fake-results.ts';
 

@@ -4,9 +4,9 @@
  * invariant fails when it was violated; a broken variant's case fails when
  * the harness did not catch it.
  */
-import { violationTotal } from '../harness/checkers/types.ts';
-import { thresholdResultsOf } from '../harness/run-thresholds.ts';
-import type { RunResult } from '../harness/runner.ts';
+import { violationTotal } from '../harness/core/check.ts';
+import type { RunResult } from '../harness/core/results.ts';
+import { thresholdResultsOf } from '../harness/core/run-thresholds.ts';
 import type { SuiteResults } from './results-json.ts';
 
 export function escapeXml(text: unknown): string {

@@ -3,7 +3,7 @@
  * `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
  */
 import { appendFileSync } from 'node:fs';
-import { anyThresholdFailed, thresholdResultsOf } from '../harness/run-thresholds.ts';
+import { anyThresholdFailed, thresholdResultsOf } from '../harness/core/run-thresholds.ts';
 import type { SuiteResults } from './results-json.ts';
 import { ms, statusOf, violationCount } from './terminal.ts';
 

@@ -5,7 +5,7 @@
  * nothing at all when the output is not a terminal or NO_COLOR / CI is set
  * (those get the plain per-scenario tables only).
  */
-import type { RunProgress } from '../harness/runner.ts';
+import type { RunProgress } from '../harness/core/run-settings.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

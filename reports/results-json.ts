@@ -6,7 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunResult } from '../harness/runner.ts';
+import type { RunResult } from '../harness/core/results.ts';
 import type { ProbeResult } from '../properties/isolation/run-probes.ts';
 
 /** Bumped whenever a field changes meaning or disappears. */

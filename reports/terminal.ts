@@ -4,9 +4,9 @@
  * a TTY, and never with NO_COLOR or CI set.
  */
 import { stripVTControlCharacters } from 'node:util';
-import { violationTotal } from '../harness/checkers/types.ts';
-import type { RunResult } from '../harness/runner.ts';
-import type { LoadResult } from '../load/load-result.ts';
+import { violationTotal } from '../harness/core/check.ts';
+import type { LoadResult } from '../harness/core/load.ts';
+import type { RunResult } from '../harness/core/results.ts';
 
 export interface Style {
   green(text: string): string;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../harness/runner.ts';
+import type { RunResult } from '../harness/core/results.ts';
 import { escapeXml, toJUnit } from './junit.ts';
 import { appendStepSummary, markdownCell, toMarkdown } from './markdown.ts';
 import { fakeRun, fakeSuite } from './testing/fake-results.ts';

@@ -1,12 +1,24 @@
-/** The built-in targets, by name. User targets come from chaos.config.ts. */
-import type { TargetDefinition } from '../harness/target.ts';
+/** The built-in targets and their scenarios, handed to the registry by the CLI. User targets come from chaos.config.ts. */
+import type { ScenarioDefinition } from '../harness/core/scenario.ts';
+import type { TargetDefinition } from '../harness/core/target.ts';
 import { bankTransfer } from './bank-transfer/index.ts';
+import { transferDeadlockRetry } from './bank-transfer/scenarios.ts';
 import { crossService } from './cross-service/index.ts';
+import { crossServiceDelete } from './cross-service/scenarios.ts';
 import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
+import { mariadbDurabilityCrash, postgresDurabilityCrash } from './durable-writes/scenarios.ts';
 import { fkTimers } from './fk-timers/index.ts';
+import { fkMissingEmployee, fkMissingEmployeeFaults } from './fk-timers/scenarios.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
+import { concurrentCreate, concurrentCreateFaults } from './mariadb-upsert/scenarios.ts';
 import { postgresVersioning } from './postgres-versioning/index.ts';
+import {
+  staleVersionMutation,
+  staleVersionMutationFaults,
+  timingGrid,
+} from './postgres-versioning/scenarios.ts';
 import { saga } from './saga/index.ts';
+import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad } from './saga/scenarios.ts';
 
 export const builtinTargets: TargetDefinition[] = [
   mariadbUpsert,
@@ -18,3 +30,23 @@ export const builtinTargets: TargetDefinition[] = [
   saga,
   crossService,
 ];
+
+/** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
+export const builtinScenarios: ScenarioDefinition[] = [
+  concurrentCreate,
+  staleVersionMutation,
+  timingGrid,
+  fkMissingEmployee,
+  staleVersionMutationFaults,
+  concurrentCreateFaults,
+  fkMissingEmployeeFaults,
+  mariadbDurabilityCrash,
+  postgresDurabilityCrash,
+  transferDeadlockRetry,
+  sagaOrders,
+  crossServiceDelete,
+  sagaOrdersLoad,
+  sagaOrdersFaults,
+];
+
+export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

@@ -7,16 +7,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { planFaultWindows } from '../harness/faults/spec.ts';
-import { buildRegistry, selectRuns } from '../harness/registry.ts';
-import { runScenario } from '../harness/runner.ts';
-import { ServerPool } from '../harness/server-pool.ts';
+import { runEnvironment } from '../harness/cli/environment.ts';
+import { buildRegistry, selectRuns } from '../harness/config/registry.ts';
+import { planFaultWindows } from '../harness/core/fault-plan.ts';
+import { runScenario } from '../harness/core/runner.ts';
+import { ServerPool } from '../harness/providers/server-pool.ts';
 import {
   describeWith,
   mariadbComponent,
   postgresComponent,
   toxiproxyComponent,
 } from '../harness/testing/components.ts';
+import { builtins } from './index.ts';
 
 const SEEDS = [1, 2, 3];
 /** Scenarios longer than this run once, at their own length. */
@@ -28,7 +30,7 @@ describeWith(components, 'article scenarios on real databases', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'targets-it-'));
   afterAll(() => pool.stopAll());
 
-  const runs = selectRuns(buildRegistry({}), {});
+  const runs = selectRuns(buildRegistry(builtins, {}), {});
   for (const seed of SEEDS) {
     for (const { scenario, target, variant } of runs) {
       const broken = target.variants[variant]!.broken;
@@ -39,7 +41,7 @@ describeWith(components, 'article scenarios on real databases', () => {
       if (ownLength && seed !== SEEDS[0]) continue;
       const durationMs = ownLength ? undefined : 800;
       it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
-        const result = await runScenario(scenario, target, variant, pool, {
+        const result = await runScenario(scenario, target, variant, runEnvironment(pool), {
           seed,
           outDir,
           timeScale: 0.05,
@@ -80,16 +82,22 @@ describeWith(components, 'article scenarios on real databases', () => {
   }
 
   it('a run interrupted before its first operation tested nothing: unknown, never valid', async () => {
-    const registry = buildRegistry({});
+    const registry = buildRegistry(builtins, {});
     // saga-orders-load drives autocannon, a load engine that records its requests in the history.
     for (const name of ['stale-version-mutation', 'timing-grid', 'saga-orders-load']) {
       const scenario = registry.scenarios.get(name)!;
-      const result = await runScenario(scenario, registry.targets.get(scenario.target)!, 'correct', pool, {
-        seed: 1,
-        outDir,
-        timeScale: 0.05,
-        signal: AbortSignal.abort(),
-      });
+      const result = await runScenario(
+        scenario,
+        registry.targets.get(scenario.target)!,
+        'correct',
+        runEnvironment(pool),
+        {
+          seed: 1,
+          outDir,
+          timeScale: 0.05,
+          signal: AbortSignal.abort(),
+        },
+      );
       expect(result.summary.operations).toBe(0);
       expect(result.verdict).toBe('unknown');
       expect(result.passed).toBe(false);

@@ -4,11 +4,11 @@
  * final state shows (never a violation) and where it cannot (still one).
  */
 import { describe, expect, it } from 'vitest';
-import type { Operation, Outcome } from '../history.ts';
+import { type Checker, MAX_VIOLATIONS_KEPT, runCheckers, verdictOf } from '../core/check.ts';
+import type { Operation, Outcome } from '../core/history.ts';
 import { durability } from './durability.ts';
 import { INITIAL_TOKEN, noLostUpdate } from './lost-update.ts';
 import { noOrphans } from './no-orphans.ts';
-import { type Checker, MAX_VIOLATIONS_KEPT, runCheckers, verdictOf } from './types.ts';
 import { uniqueAlternateKey } from './unique-alternate-key.ts';
 
 let nextId = 0;

@@ -5,7 +5,7 @@
  * History: `write` operations with args `{ id }`. Final state: the ids present.
  * A write with an unknown outcome (`info`) may be present or absent.
  */
-import { type Checker, type Violation, verdictOf } from './types.ts';
+import { type Checker, type Violation, verdictOf } from '../core/check.ts';
 
 export interface DurableState {
   ids: number[];

@@ -17,9 +17,10 @@
  * - final-version: final version = 1 + acknowledged updates (+ at most the
  *   updates whose outcome is unknown).
  */
-import { groupBy } from '../collections.ts';
-import type { Operation } from '../history.ts';
-import { type Checker, type Violation, verdictOf } from './types.ts';
+
+import { type Checker, type Violation, verdictOf } from '../core/check.ts';
+import { groupBy } from '../core/collections.ts';
+import type { Operation } from '../core/history.ts';
 
 export interface VersionedRow {
   key: number;

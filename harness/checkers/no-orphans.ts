@@ -14,8 +14,9 @@
  * - refused-create-absent: a create that failed (for a missing employee, say)
  *   failed cleanly and left no timer.
  */
-import type { Operation } from '../history.ts';
-import { type Checker, type Violation, verdictOf } from './types.ts';
+
+import { type Checker, type Violation, verdictOf } from '../core/check.ts';
+import type { Operation } from '../core/history.ts';
 
 export interface TimerRow {
   uuid: string;

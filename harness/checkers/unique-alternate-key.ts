@@ -13,9 +13,10 @@
  * - version-counts-updates: the row's version is 1 + the acknowledged creates
  *   that updated, plus at most the creates whose outcome is unknown.
  */
-import { groupBy } from '../collections.ts';
-import type { Operation } from '../history.ts';
-import { type Checker, type Violation, verdictOf } from './types.ts';
+
+import { type Checker, type Violation, verdictOf } from '../core/check.ts';
+import { groupBy } from '../core/collections.ts';
+import type { Operation } from '../core/history.ts';
 
 export interface EmployeeRow {
   uuid: string;

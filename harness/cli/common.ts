@@ -8,14 +8,14 @@ import { toJUnit } from '../../reports/junit.ts';
 import { appendStepSummary, toMarkdown } from '../../reports/markdown.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
 import type { Style } from '../../reports/terminal.ts';
-import type { ChaosConfig } from '../config.ts';
-import { parseDuration } from '../duration.ts';
-import { ExitCode } from '../errors.ts';
-import { errorMessage } from '../outcomes.ts';
-import type { DatabaseKind } from '../providers/types.ts';
-import { redact } from '../redact.ts';
-import type { RunSettings } from '../runner.ts';
-import { ServerPool } from '../server-pool.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import type { DatabaseKind } from '../core/database.ts';
+import { parseDuration } from '../core/duration.ts';
+import { ExitCode } from '../core/errors.ts';
+import { errorMessage } from '../core/outcomes.ts';
+import { redact } from '../core/redact.ts';
+import type { RunSettings } from '../core/run-settings.ts';
+import { ServerPool } from '../providers/server-pool.ts';
 import type { CliOptions } from './options.ts';
 
 function toolVersion(): string {

@@ -6,8 +6,8 @@ import {
   runIsolationProbes,
 } from '../../properties/isolation/run-probes.ts';
 import { type SuiteResults, writeResults } from '../../reports/results-json.ts';
-import type { ChaosConfig } from '../config.ts';
-import { ExitCode } from '../errors.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import { ExitCode } from '../core/errors.ts';
 import { newResults, onInterrupt, outDirOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 

@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { httpInterfaceOf, k6ScriptFor } from '../../load/drive-load.ts';
-import type { ChaosConfig } from '../config.ts';
-import { ExitCode, shown, UsageError } from '../errors.ts';
-import type { Registry } from '../registry.ts';
-import { resolveLoad, resolveWorkload, timeoutOf } from '../runner.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import type { Registry } from '../config/registry.ts';
+import { ExitCode, shown, UsageError } from '../core/errors.ts';
+import { resolveLoad, resolveWorkload, timeoutOf } from '../core/run-settings.ts';
 import { runSettingsOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 

@@ -3,13 +3,13 @@
  * text. Pure: a bad argument is a UsageError (exit 2) before anything starts.
  */
 import { parseArgs } from 'node:util';
-import type { LoadEngine } from '../../load/load-result.ts';
 import { parseReplay } from '../../properties/property-run.ts';
 import type { GateTolerances } from '../../reports/gate.ts';
-import { parseDuration } from '../duration.ts';
-import { shown, UsageError } from '../errors.ts';
+import { parseDuration } from '../core/duration.ts';
+import { shown, UsageError } from '../core/errors.ts';
+import type { LoadEngine } from '../core/load.ts';
+import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
 import type { ProviderPreference } from '../providers/select.ts';
-import { type Thresholds, validateThresholds } from '../thresholds.ts';
 
 export const USAGE = `usage: npm run chaos -- [run|list|sweep|k6|property|isolation|report|gate] [options]
 

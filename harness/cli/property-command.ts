@@ -5,9 +5,9 @@ import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import { propertyViews } from '../../reports/html/report-data.ts';
 import { writeJsonFile } from '../../reports/results-json.ts';
 import { statusOf } from '../../reports/terminal.ts';
-import type { ChaosConfig } from '../config.ts';
-import { ExitCode, shown, UsageError } from '../errors.ts';
-import type { Registry } from '../registry.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import type { Registry } from '../config/registry.ts';
+import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 

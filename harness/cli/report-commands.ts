@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { compareRuns, DEFAULT_TOLERANCES, formatGate } from '../../reports/gate.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
 import { chooseStyle } from '../../reports/terminal.ts';
-import { ExitCode, UsageError } from '../errors.ts';
-import { errorMessage } from '../outcomes.ts';
+import { ExitCode, UsageError } from '../core/errors.ts';
+import { errorMessage } from '../core/outcomes.ts';
 import { writeReports } from './common.ts';
 import type { CliOptions } from './options.ts';
 

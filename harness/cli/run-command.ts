@@ -11,13 +11,12 @@ import {
   interactive,
   violationCount,
 } from '../../reports/terminal.ts';
-import type { ChaosConfig } from '../config.ts';
-import { EnvironmentError, ExitCode } from '../errors.ts';
-import { type Registry, selectRuns } from '../registry.ts';
-import { anyThresholdFailed, thresholdResultsOf } from '../run-thresholds.ts';
-import type { RunResult } from '../runner.ts';
-import { resolveLoad } from '../runner.ts';
-import { runSuite } from '../suite.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import { type Registry, selectRuns } from '../config/registry.ts';
+import { EnvironmentError, ExitCode } from '../core/errors.ts';
+import type { RunResult } from '../core/results.ts';
+import { resolveLoad } from '../core/run-settings.ts';
+import { anyThresholdFailed, thresholdResultsOf } from '../core/run-thresholds.ts';
 import {
   newResults,
   onInterrupt,
@@ -29,6 +28,7 @@ import {
 } from './common.ts';
 import type { CliOptions } from './options.ts';
 import { gate } from './report-commands.ts';
+import { runSuite } from './suite.ts';
 
 function replayCommand(options: CliOptions, seed: number): string {
   const parts = ['npm run chaos --'];

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { writeHtmlReport } from '../../reports/html/render.ts';
 import type { SweepView } from '../../reports/html/report-data.ts';
 import { writeJsonFile } from '../../reports/results-json.ts';
-import type { ChaosConfig } from '../config.ts';
-import { ExitCode, UsageError } from '../errors.ts';
-import { type Registry, selectRuns } from '../registry.ts';
-import type { RunSettings } from '../runner.ts';
-import { runSweep } from '../sweep.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import { type Registry, selectRuns } from '../config/registry.ts';
+import { ExitCode, UsageError } from '../core/errors.ts';
+import type { RunSettings } from '../core/run-settings.ts';
+import { runSweep } from '../core/sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { runEnvironment } from './environment.ts';
 import type { CliOptions } from './options.ts';
 
 /** sweep.json: the grid's points so far; `interrupted` once a Ctrl-C cut it short, `finishedAt` once it ended. */
@@ -55,7 +56,7 @@ export async function sweepCommand(
   );
   console.log('workers  rate  operations  conflicts  ok/s      p99 ms  verdict');
   try {
-    await runSweep(run.scenario, run.target, run.variant, pool, settings, grid, (p) => {
+    await runSweep(run.scenario, run.target, run.variant, runEnvironment(pool), settings, grid, (p) => {
       sweep.points.push(p);
       save();
       console.log(

@@ -7,17 +7,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { builtins } from '../../targets/index.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
-import { adminQuery, connectPostgres } from '../db.ts';
-import type { Operation } from '../history.ts';
-import { loadOperations } from '../history.ts';
-import { preflight } from '../preflight.ts';
-import { buildRegistry, selectRuns } from '../registry.ts';
-import { type RunResult, runScenario } from '../runner.ts';
-import type { ScenarioDefinition } from '../scenarios.ts';
-import { createScratchDatabase } from '../scratch-database.ts';
-import { ServerPool } from '../server-pool.ts';
-import { percentile } from '../stats.ts';
+import { runEnvironment } from '../cli/environment.ts';
+import { preflight } from '../cli/preflight.ts';
+import { buildRegistry, selectRuns } from '../config/registry.ts';
+import type { FaultSpec, FaultWindow } from '../core/fault-plan.ts';
+import type { Operation } from '../core/history.ts';
+import { loadOperations } from '../core/history.ts';
+import type { RunResult } from '../core/results.ts';
+import { runScenario } from '../core/runner.ts';
+import type { ScenarioDefinition } from '../core/scenario.ts';
+import { percentile } from '../core/stats.ts';
+import { adminQuery, connectPostgres } from '../providers/db.ts';
+import { createScratchDatabase } from '../providers/scratch-database.ts';
+import { ServerPool } from '../providers/server-pool.ts';
 import {
   describeWith,
   mariadbComponent,
@@ -25,7 +29,6 @@ import {
   toxiproxyComponent,
 } from '../testing/components.ts';
 import { faultActions } from './nemesis.ts';
-import type { FaultSpec, FaultWindow } from './spec.ts';
 
 const components = [await postgresComponent(), await mariadbComponent(), await toxiproxyComponent()];
 
@@ -47,7 +50,10 @@ describeWith(components, 'faults on real servers', () => {
       workload: { workers: 4, keys: 3, durationMs, timeoutMs },
       faults: [fault],
     };
-    const result = await runScenario(scenario, postgresVersioning, 'correct', pool, { seed: 1, outDir });
+    const result = await runScenario(scenario, postgresVersioning, 'correct', runEnvironment(pool), {
+      seed: 1,
+      outDir,
+    });
     expect(result.error).toBeUndefined();
     const operations = (await Promise.all(result.historyFiles.map(loadOperations))).flat();
     return { result, operations };
@@ -217,7 +223,10 @@ describeWith(components, 'faults on real servers', () => {
       ],
     };
     const started = Date.now();
-    const result = await runScenario(scenario, postgresVersioning, 'correct', pool, { seed: 1, outDir });
+    const result = await runScenario(scenario, postgresVersioning, 'correct', runEnvironment(pool), {
+      seed: 1,
+      outDir,
+    });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(result.error).toBeUndefined();
     expect(result.faultWindows.every((w) => w.stoppedAt !== undefined)).toBe(true);
@@ -239,9 +248,9 @@ describeWith([await postgresComponent()], 'fault preflight', () => {
 
   it('refuses a crash fault on a database given by URL, before anything runs', async () => {
     const own = await pool.get('postgres');
-    const { connectionUrl } = await import('../providers/types.ts');
+    const { connectionUrl } = await import('../core/database.ts');
     const urlPool = new ServerPool({ preference: 'url', urls: { postgres: connectionUrl(own.admin) } });
-    const runs = selectRuns(buildRegistry({}), { scenarios: ['stale-version-mutation-faults'] });
+    const runs = selectRuns(buildRegistry(builtins, {}), { scenarios: ['stale-version-mutation-faults'] });
     await expect(preflight(runs, urlPool)).rejects.toThrow(
       /scenario stale-version-mutation-faults: the pause fault needs a database the harness starts itself \(--provider process\); Postgres at postgres:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/postgres cannot be paused/,
     );

@@ -5,7 +5,7 @@
  * KILL QUERY. Instantaneous: the window only marks when it happened, and the
  * workers reconnect on their next operation.
  */
-import { connectMariaDb, connectPostgres } from '../db.ts';
+import { connectMariaDb, connectPostgres } from '../providers/db.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
 async function killSessions(env: FaultEnvironment, what: 'connection' | 'query'): Promise<number> {

@@ -6,13 +6,13 @@
  * dead server outlives the run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HistoryWriter } from '../history.ts';
-import { errorMessage } from '../outcomes.ts';
-import { redact } from '../redact.ts';
+import type { FaultKind, FaultWindow } from '../core/fault-plan.ts';
+import type { HistoryWriter } from '../core/history.ts';
+import { errorMessage } from '../core/outcomes.ts';
+import { redact } from '../core/redact.ts';
 import { killConnection, killQuery } from './kill-sessions.ts';
 import { network } from './network.ts';
 import { crash, pause } from './process-faults.ts';
-import type { FaultKind, FaultWindow } from './spec.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
 export const faultActions: Record<FaultKind, FaultAction> = {

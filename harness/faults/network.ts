@@ -4,7 +4,7 @@
  * bandwidth, slicer, limit_data, slow_close), or the proxy disabled ("down").
  */
 import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
-import type { FaultWindow } from './spec.ts';
+import type { FaultWindow } from '../core/fault-plan.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
 function proxyOf(env: FaultEnvironment): ToxiproxyProxy {

@@ -5,7 +5,7 @@
  * SIGSTOP the server, SIGCONT at the end, so clients run into their
  * timeouts (process provider only).
  */
-import type { ServerControl } from '../providers/types.ts';
+import type { ServerControl } from '../core/database.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
 function controlOf(env: FaultEnvironment): ServerControl {

@@ -4,17 +4,10 @@
  * (its processes, for the process provider), the run's scratch database, and
  * the Toxiproxy proxy the workers connect through.
  */
-import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
-import type { ConnectionInfo, DatabaseServer } from '../providers/types.ts';
-import type { FaultWindow } from './spec.ts';
+import type { FaultWindow } from '../core/fault-plan.ts';
+import type { FaultEnvironment } from '../providers/run-databases.ts';
 
-export interface FaultEnvironment {
-  server: DatabaseServer;
-  /** The run's scratch database, reached directly (not through the proxy). */
-  database: ConnectionInfo;
-  /** Present when the run has network faults: the workers' traffic goes through it. */
-  proxy?: ToxiproxyProxy;
-}
+export type { FaultEnvironment };
 
 export interface FaultAction {
   /** Break something; the returned detail goes into the history's fault-start event. */

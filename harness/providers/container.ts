@@ -5,14 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { registerSecret } from '../redact.ts';
 import {
   DATABASE_NAMES,
   type DatabaseKind,
   type DatabaseServer,
   ProviderUnavailable,
   type ServerControl,
-} from './types.ts';
+} from '../core/database.ts';
+import { registerSecret } from '../core/redact.ts';
 import { bareHost, isLoopbackHost } from './url.ts';
 
 /**

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { registerSecret } from '../redact.ts';
+import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
+import { registerSecret } from '../core/redact.ts';
 import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
-import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
 const isRoot = process.getuid?.() === 0;

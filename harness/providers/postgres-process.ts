@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { registerSecret } from '../redact.ts';
+import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
+import { registerSecret } from '../core/redact.ts';
 import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
-import { type DatabaseServer, ProviderUnavailable } from './types.ts';
 
 const SERVICE_USER = 'postgres';
 

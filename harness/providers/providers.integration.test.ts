@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import { adminQuery, connectMariaDb, connectPostgres } from '../db.ts';
+import type { ConnectionInfo } from '../core/database.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
 import { scriptArgs } from '../testing/script-process.ts';
+import { adminQuery, connectMariaDb, connectPostgres } from './db.ts';
 import { startMariaDbProcess } from './mariadb-process.ts';
 import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
 import { procStatField } from './server-process.ts';
-import type { ConnectionInfo } from './types.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();

@@ -4,16 +4,17 @@
  * process, a container. When none can, the error names each one tried and
  * what would fix it.
  */
-import { dockerReachable, startContainer } from './container.ts';
-import { mariaDbBinaries, startMariaDbProcess } from './mariadb-process.ts';
-import { postgresBinaries, startPostgresProcess } from './postgres-process.ts';
+
 import {
   type DatabaseKind,
   type DatabaseServer,
   type ProviderKind,
   ProviderUnavailable,
   type ServerSettings,
-} from './types.ts';
+} from '../core/database.ts';
+import { dockerReachable, startContainer } from './container.ts';
+import { mariaDbBinaries, startMariaDbProcess } from './mariadb-process.ts';
+import { postgresBinaries, startPostgresProcess } from './postgres-process.ts';
 import { connectToUrl } from './url.ts';
 
 export type ProviderPreference = 'auto' | ProviderKind;

@@ -13,9 +13,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cappedBackoff } from '../retry.ts';
+import type { ServerControl } from '../core/database.ts';
+import { cappedBackoff } from '../core/retry.ts';
 import { lostItsPort, startOnFreePorts } from './ports.ts';
-import type { ServerControl } from './types.ts';
 
 export interface ServerProcessSpec {
   /** For messages: "mariadbd", "postgres". */

@@ -1,9 +1,9 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { findBinary } from '../binaries.ts';
+import { ProviderUnavailable } from '../core/database.ts';
+import { findBinary } from './binaries.ts';
 import { dockerReachable } from './container.ts';
 import { freePort } from './ports.ts';
 import { ownedTempDir, ServerProcess, startServerOnFreePort } from './server-process.ts';
-import { ProviderUnavailable } from './types.ts';
 import { isLoopbackHost } from './url.ts';
 
 export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -1,7 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { connectionUrl, hostPort, ProviderUnavailable } from '../core/database.ts';
 import { freePort } from './ports.ts';
-import { connectionUrl, hostPort, ProviderUnavailable } from './types.ts';
 import { connectToUrl, isLoopbackHost, parseDatabaseUrl } from './url.ts';
 
 describe('database URLs', () => {

@@ -3,15 +3,15 @@
  * the config. The harness never stops it and only drops databases it created.
  */
 import { isIP } from 'node:net';
-import { adminQuery } from '../db.ts';
-import { redact, registerSecret } from '../redact.ts';
 import {
   type ConnectionInfo,
   DATABASE_NAMES,
   type DatabaseKind,
   type DatabaseServer,
   ProviderUnavailable,
-} from './types.ts';
+} from '../core/database.ts';
+import { redact, registerSecret } from '../core/redact.ts';
+import { adminQuery } from './db.ts';
 
 const SCHEMES: Record<DatabaseKind, string[]> = {
   mariadb: ['mysql:', 'mariadb:'],

@@ -4,7 +4,7 @@
  * skipped with a one-line hint.
  */
 import { describe, it } from 'vitest';
-import { chromiumBinary, k6Binary, wrkBinary } from '../binaries.ts';
+import { chromiumBinary, k6Binary, wrkBinary } from '../providers/binaries.ts';
 import { mariaDbBinaries } from '../providers/mariadb-process.ts';
 import { postgresBinaries } from '../providers/postgres-process.ts';
 import { toxiproxyBinary } from '../providers/toxiproxy.ts';

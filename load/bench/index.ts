@@ -25,16 +25,17 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { adminQuery, connectMariaDb } from '../../harness/db.ts';
-import { exitCodeOf } from '../../harness/errors.ts';
-import { HistoryWriter } from '../../harness/history.ts';
+import { runEnvironment } from '../../harness/cli/environment.ts';
+import { exitCodeOf } from '../../harness/core/errors.ts';
+import { HistoryWriter } from '../../harness/core/history.ts';
+import { runScenario } from '../../harness/core/runner.ts';
+import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
+import type { HttpInterface, TargetDefinition } from '../../harness/core/target.ts';
+import { runWorkload, type WorkloadSpec } from '../../harness/core/workload.ts';
+import { adminQuery, connectMariaDb } from '../../harness/providers/db.ts';
+import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { ownedTempDir } from '../../harness/providers/server-process.ts';
-import { runScenario } from '../../harness/runner.ts';
-import type { ScenarioDefinition } from '../../harness/scenarios.ts';
-import { createScratchDatabase } from '../../harness/scratch-database.ts';
-import { ServerPool } from '../../harness/server-pool.ts';
-import type { HttpInterface, TargetDefinition } from '../../harness/target.ts';
-import { runWorkload, type WorkloadSpec } from '../../harness/workload.ts';
 import { renderHtml } from '../../reports/html/render.ts';
 import { buildReportData } from '../../reports/html/report-data.ts';
 import { fakeRun, fakeSuite } from '../../reports/testing/fake-results.ts';
@@ -199,7 +200,7 @@ async function sqlVersionedUpdate(pool: ServerPool): Promise<Measurement> {
     },
   };
   const harnessRun = async (round: number) => {
-    const result = await runScenario(scenario, target, 'correct', pool, {
+    const result = await runScenario(scenario, target, 'correct', runEnvironment(pool), {
       seed: round + 2,
       outDir,
     });
@@ -285,7 +286,7 @@ async function sqlUpsert(pool: ServerPool): Promise<Measurement> {
     }
   };
   const harnessRun = async (seed: number) => {
-    const result = await runScenario(scenario, target, 'correct', pool, { seed, outDir });
+    const result = await runScenario(scenario, target, 'correct', runEnvironment(pool), { seed, outDir });
     if (result.error) throw new Error(`harness run failed: ${result.error}`);
     // Upserts that took effect per second, from the first call to the last answer.
     return result.summary.throughput;

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ConnectionInfo } from '../../harness/providers/types.ts';
+import type { ConnectionInfo } from '../../harness/core/database.ts';
 
 const run = promisify(execFile);
 

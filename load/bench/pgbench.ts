@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ConnectionInfo } from '../../harness/providers/types.ts';
+import type { ConnectionInfo } from '../../harness/core/database.ts';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/errors.ts';
+import { UsageError } from '../../harness/core/errors.ts';
 import { BENCH_DEFAULTS, BENCH_PARTS, benchSettings } from './settings.ts';
 
 const WORKERS = 8;

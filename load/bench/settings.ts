@@ -5,7 +5,7 @@
  * bad flags do), instead of a run that measures nothing or prints NaN.
  */
 import { positiveInteger } from '../../harness/cli/options.ts';
-import { shown, UsageError } from '../../harness/errors.ts';
+import { shown, UsageError } from '../../harness/core/errors.ts';
 
 export const BENCH_PARTS = ['postgres', 'mariadb', 'http', 'memory'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];

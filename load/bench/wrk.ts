@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { wrkBinary } from '../../harness/binaries.ts';
+import { wrkBinary } from '../../harness/providers/binaries.ts';
 
 const run = promisify(execFile);
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { k6ExportCommand } from '../../harness/cli/k6-export-command.ts';
 import { parseCli } from '../../harness/cli/options.ts';
-import { ExitCode } from '../../harness/errors.ts';
-import { buildRegistry } from '../../harness/registry.ts';
+import { buildRegistry } from '../../harness/config/registry.ts';
+import { ExitCode } from '../../harness/core/errors.ts';
+import { builtins } from '../../targets/index.ts';
 import { executionSegment } from './run.ts';
 import { k6Executor, k6Script } from './script.ts';
 import { mergeSegments, type SegmentOutput } from './summary.ts';
@@ -123,7 +124,7 @@ describe('the k6-operator sample', () => {
       const out = join(dir, 'saga-orders-load.k6.ts');
       const options = parseCli(['k6', 'export', 'saga-orders-load', '--out', out]);
       vi.spyOn(console, 'log').mockImplementation(() => {});
-      expect(k6ExportCommand(options, {}, buildRegistry({}))).toBe(ExitCode.ok);
+      expect(k6ExportCommand(options, {}, buildRegistry(builtins, {}))).toBe(ExitCode.ok);
       const script = readFileSync(out, 'utf8');
       expect(script).toContain('"saga-orders-load": {'); // its k6 scenario
       expect(script).toContain('/orders'); // the saga's requests, not a template's
@@ -132,7 +133,7 @@ describe('the k6-operator sample', () => {
       for (const name of variables) expect(script).toContain(`__ENV.${name}`);
       // The config's run settings shape the exported load, as they shape `k6 run`'s.
       const config = { run: { workers: 3, duration: '2s' } };
-      expect(k6ExportCommand(options, config, buildRegistry(config))).toBe(ExitCode.ok);
+      expect(k6ExportCommand(options, config, buildRegistry(builtins, config))).toBe(ExitCode.ok);
       expect(readFileSync(out, 'utf8')).toMatch(/"vus": 3,\s*"duration": "2s"/);
     } finally {
       vi.restoreAllMocks();

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { k6Binary } from '../../harness/binaries.ts';
-import { EnvironmentError } from '../../harness/errors.ts';
-import type { Thresholds } from '../../harness/thresholds.ts';
-import type { LoadResult } from '../load-result.ts';
+import { EnvironmentError } from '../../harness/core/errors.ts';
+import type { LoadResult } from '../../harness/core/load.ts';
+import type { Thresholds } from '../../harness/core/thresholds.ts';
+import { k6Binary } from '../../harness/providers/binaries.ts';
 import { SUMMARY_TREND_STATS } from './script.ts';
 import { type K6Summary, mergeSegments, readRawSamples, type SegmentOutput } from './summary.ts';
 

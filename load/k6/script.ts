@@ -5,7 +5,7 @@
  * unique across execution segments: N instances together send exactly the
  * requests one instance would. Thresholds use k6's metric names.
  */
-import { type Thresholds, toK6Thresholds } from '../../harness/thresholds.ts';
+import { type Thresholds, toK6Thresholds } from '../../harness/core/thresholds.ts';
 
 export interface K6ScriptOptions {
   scenario: string;

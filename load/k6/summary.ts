@@ -7,9 +7,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { percentile } from '../../harness/stats.ts';
-import { evaluateThresholds, type MetricValues, type Thresholds } from '../../harness/thresholds.ts';
-import type { LoadResult } from '../load-result.ts';
+import type { LoadResult } from '../../harness/core/load.ts';
+import { percentile } from '../../harness/core/stats.ts';
+import { evaluateThresholds, type MetricValues, type Thresholds } from '../../harness/core/thresholds.ts';
 
 /** The parts of k6's `--summary-export` file the harness reads. */
 export interface K6Summary {

@@ -4,7 +4,7 @@
  * where the level permits it and "prevented" where the level forbids it.
  */
 import { afterAll, expect, it } from 'vitest';
-import { ServerPool } from '../../harness/server-pool.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
 import { PROBES } from './probes.ts';
 import { runProbe } from './run-probes.ts';

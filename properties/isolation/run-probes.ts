@@ -4,9 +4,14 @@
  * anomalies each level prevents.
  */
 import type mysql from 'mysql2/promise';
-import { adminQuery, connectMariaDb, connectPostgres, type PostgresClient } from '../../harness/db.ts';
-import type { ServerPool } from '../../harness/server-pool.ts';
-import { defineTarget, fail, ok } from '../../harness/target.ts';
+import { defineTarget, fail, ok } from '../../harness/core/target.ts';
+import {
+  adminQuery,
+  connectMariaDb,
+  connectPostgres,
+  type PostgresClient,
+} from '../../harness/providers/db.ts';
+import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runScheduled } from '../scheduler/scheduled-run.ts';
 import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
 

@@ -5,15 +5,15 @@
  * deterministic one on Postgres), not a hang or a crash.
  */
 import { afterAll, expect, it } from 'vitest';
+import { defineTarget, ok } from '../../harness/core/target.ts';
 import {
   adminQuery,
   connectMariaDb,
   connectPostgres,
   type MariaDbConnection,
   type PostgresClient,
-} from '../../harness/db.ts';
-import { ServerPool } from '../../harness/server-pool.ts';
-import { defineTarget, ok } from '../../harness/target.ts';
+} from '../../harness/providers/db.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
 import { runScheduled } from './scheduled-run.ts';
 

@@ -13,9 +13,9 @@
  * blocked client, which the database reports as an error: a deterministic
  * victim. Deadlock and serialization errors are outcomes, not crashes.
  */
-import { classifyError, errorMessage } from '../../harness/outcomes.ts';
-import type { OperationReturn, TargetContext, TargetDefinition } from '../../harness/target.ts';
-import type { PlannedOperation } from '../../harness/workload.ts';
+import { classifyError, errorMessage } from '../../harness/core/outcomes.ts';
+import type { OperationReturn, TargetContext, TargetDefinition } from '../../harness/core/target.ts';
+import type { PlannedOperation } from '../../harness/core/workload.ts';
 import type { LockObserver } from './lock-observer.ts';
 
 /** One statement as the trace shows it. */

@@ -4,8 +4,9 @@
  * transactions in LOCK WAIT. Also how it names each client's session and
  * cancels a statement (to break a deadlock the database has not broken).
  */
-import { connectMariaDb, connectPostgres } from '../../harness/db.ts';
-import type { ConnectionInfo } from '../../harness/providers/types.ts';
+
+import type { ConnectionInfo } from '../../harness/core/database.ts';
+import { connectMariaDb, connectPostgres } from '../../harness/providers/db.ts';
 
 /** Wait until the server no longer lists a killed session; one still there after 5 s is an error, not a guess. */
 async function untilGone(session: number, listed: () => Promise<boolean>): Promise<void> {

@@ -7,11 +7,11 @@
  * dropped whatever happened. Errors while cleaning up are not reported: they
  * would hide the run's own outcome or error.
  */
-import { DEFAULT_TIMEOUT_MS } from '../../harness/runner.ts';
-import { createScratchDatabase } from '../../harness/scratch-database.ts';
-import type { ServerPool } from '../../harness/server-pool.ts';
-import type { TargetContext } from '../../harness/target.ts';
-import { WorkerClients } from '../../harness/worker-clients.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../harness/core/run-settings.ts';
+import type { TargetContext } from '../../harness/core/target.ts';
+import { WorkerClients } from '../../harness/core/worker-clients.ts';
+import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runSchedule, type ScheduleOutcome, type ScheduleRun } from './interleaving-scheduler.ts';
 import { lockObserverFor } from './lock-observer.ts';
 

@@ -6,12 +6,11 @@
  * Histories are streamed, so a huge run does not need to fit in memory.
  */
 import { existsSync } from 'node:fs';
-import { type CheckResult, violationTotal } from '../../harness/checkers/types.ts';
-import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/history.ts';
-import { thresholdResultsOf } from '../../harness/run-thresholds.ts';
-import type { RunResult } from '../../harness/runner.ts';
-import type { SweepPoint } from '../../harness/sweep.ts';
-import type { ThresholdResult } from '../../harness/thresholds.ts';
+import { type CheckResult, violationTotal } from '../../harness/core/check.ts';
+import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/core/history.ts';
+import type { RunResult, SweepPoint } from '../../harness/core/results.ts';
+import { thresholdResultsOf } from '../../harness/core/run-thresholds.ts';
+import type { ThresholdResult } from '../../harness/core/thresholds.ts';
 import type { PropertyResult } from '../../properties/property-run.ts';
 import type { SuiteResults } from '../results-json.ts';
 import { type RunStatus, statusOf } from '../terminal.ts';

@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
-import { chromiumBinary } from '../../harness/binaries.ts';
-import { adminQuery, connectPostgres, type PostgresClient } from '../../harness/db.ts';
-import { runScenario } from '../../harness/runner.ts';
-import type { ScenarioDefinition } from '../../harness/scenarios.ts';
-import { ServerPool } from '../../harness/server-pool.ts';
-import { defineTarget, ok } from '../../harness/target.ts';
+import { runEnvironment } from '../../harness/cli/environment.ts';
+import { runScenario } from '../../harness/core/runner.ts';
+import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
+import { defineTarget, ok } from '../../harness/core/target.ts';
+import { chromiumBinary } from '../../harness/providers/binaries.ts';
+import { adminQuery, connectPostgres, type PostgresClient } from '../../harness/providers/db.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { chromiumComponent, describeWith, postgresComponent } from '../../harness/testing/components.ts';
 import { runProperty } from '../../properties/property-run.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
@@ -100,9 +101,9 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       faults: [{ kind: 'pause', startMs: 200, durationMs: 150 }],
     };
     const runs = [
-      await runScenario(hostileScenario, hostile, 'correct', pool, settings),
-      await runScenario(versioning, postgresVersioning, 'correct', pool, settings),
-      await runScenario(versioning, postgresVersioning, 'blind-update', pool, settings),
+      await runScenario(hostileScenario, hostile, 'correct', runEnvironment(pool), settings),
+      await runScenario(versioning, postgresVersioning, 'correct', runEnvironment(pool), settings),
+      await runScenario(versioning, postgresVersioning, 'blind-update', runEnvironment(pool), settings),
     ];
     // The replay line carries a hostile string too: every field of the results must be shown as text.
     const results = { ...fakeSuite(runs), seed: 2, replay: `npm run chaos -- --seed 2 ${HOSTILE[0]}` };
@@ -196,7 +197,7 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
               },
               postgresVersioning,
               'correct',
-              pool,
+              runEnvironment(pool),
               { seed: 3, outDir, durationMs: 300 },
             )),
             // The load figures of a load scenario (their engines are tested in load/); here only their drawing.

@@ -1,5 +1,5 @@
 /** Hand-made results for tests of the report writers and the gate (no database needed). */
-import type { RunResult } from '../../harness/runner.ts';
+import type { RunResult } from '../../harness/core/results.ts';
 import type { SuiteResults } from '../results-json.ts';
 
 export function fakeRun(

@@ -6,10 +6,10 @@
  * statement that hit the deadlock, outside any transaction: the rolled-back
  * debit is lost and money appears from nowhere.
  */
-import { type Checker, verdictOf } from '../../harness/checkers/types.ts';
-import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/db.ts';
-import { isRetryable, withRetry } from '../../harness/retry.ts';
-import { defineTarget, ok } from '../../harness/target.ts';
+import { type Checker, verdictOf } from '../../harness/core/check.ts';
+import { isRetryable, withRetry } from '../../harness/core/retry.ts';
+import { defineTarget, ok } from '../../harness/core/target.ts';
+import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/providers/db.ts';
 
 export const INITIAL_BALANCE = 1000;
 

@@ -1,6 +1,6 @@
 /** The cross-service invariants on hand-written end states, both ways. */
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../../harness/history.ts';
+import type { Operation } from '../../harness/core/history.ts';
 import {
   acknowledgedTimersKept,
   type CrossServiceState,

@@ -6,10 +6,10 @@
  * the moment the timers service applied it.
  */
 
-import { type Checker, type Violation, verdictOf } from '../../harness/checkers/types.ts';
-import { groupBy } from '../../harness/collections.ts';
-import type { Operation } from '../../harness/history.ts';
-import { percentile } from '../../harness/stats.ts';
+import { type Checker, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { groupBy } from '../../harness/core/collections.ts';
+import type { Operation } from '../../harness/core/history.ts';
+import { percentile } from '../../harness/core/stats.ts';
 
 export interface CrossServiceState {
   employees: string[];

@@ -4,10 +4,10 @@
  * and moved to the dead-letter table when delivery keeps failing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectMariaDb } from '../../harness/db.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.ts';
-import { ServerPool } from '../../harness/server-pool.ts';
-import type { TargetContext } from '../../harness/target.ts';
+import type { TargetContext } from '../../harness/core/target.ts';
+import { connectMariaDb } from '../../harness/providers/db.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
 import { postJson, sendJson } from '../shared/service-process.ts';
 import { crossService } from './index.ts';

@@ -10,11 +10,11 @@
  * `consumer-no-dedup` (the timers service applies every delivery).
  */
 import { fileURLToPath } from 'node:url';
-import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/db.ts';
+import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
+import { defineTarget, fail, ok, type TargetContext } from '../../harness/core/target.ts';
+import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
-import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
-import { defineTarget, fail, ok, type TargetContext } from '../../harness/target.ts';
 import { postJson, sendJson, serviceProcess } from '../shared/service-process.ts';
 import { type CrossServiceState, crossServiceCheckers } from './checkers.ts';
 import { EMPLOYEES_SCHEMA, TIMERS_SCHEMA } from './schema.ts';

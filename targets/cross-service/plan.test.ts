@@ -4,7 +4,7 @@
  * employees service's crash and deletes that same employee, in that order.
  */
 import { expect, it } from 'vitest';
-import { planOperations, type WorkloadSpec } from '../../harness/workload.ts';
+import { planOperations, type WorkloadSpec } from '../../harness/core/workload.ts';
 import { CRASH_EVERY, crossService, VICTIM_AT } from './index.ts';
 
 const spec: WorkloadSpec = {

@@ -9,10 +9,15 @@
  *   their WAL leaves shared memory).
  */
 import { type DurableState, durability } from '../../harness/checkers/durability.ts';
-import { adminQuery, connectMariaDb, connectPostgres, type MariaDbConnection } from '../../harness/db.ts';
+import { DATABASE_NAMES, type DatabaseKind, type ServerSettings } from '../../harness/core/database.ts';
+import { defineTarget, ok, type TargetDefinition } from '../../harness/core/target.ts';
 import { PreparedConnection } from '../../harness/pg-prepared.ts';
-import { DATABASE_NAMES, type DatabaseKind, type ServerSettings } from '../../harness/providers/types.ts';
-import { defineTarget, ok, type TargetDefinition } from '../../harness/target.ts';
+import {
+  adminQuery,
+  connectMariaDb,
+  connectPostgres,
+  type MariaDbConnection,
+} from '../../harness/providers/db.ts';
 
 const TABLE =
   'CREATE TABLE writes (id BIGINT NOT NULL PRIMARY KEY, worker INT NOT NULL, payload TEXT NOT NULL)';

@@ -8,9 +8,9 @@
  * FOREIGN KEY, so deletes leave orphan timers behind.
  */
 import { noOrphans, type TimerState } from '../../harness/checkers/no-orphans.ts';
-import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/db.ts';
-import { withRetry } from '../../harness/retry.ts';
-import { defineTarget, fail, ok } from '../../harness/target.ts';
+import { withRetry } from '../../harness/core/retry.ts';
+import { defineTarget, fail, ok } from '../../harness/core/target.ts';
+import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/providers/db.ts';
 import { EMPLOYEE_TABLE } from '../mariadb-upsert/index.ts';
 
 // The article's timer table, verbatim; the broken variant drops the FOREIGN KEY line.

@@ -10,10 +10,10 @@
  */
 import type { EmployeeRow } from '../../harness/checkers/unique-alternate-key.ts';
 import { uniqueAlternateKey } from '../../harness/checkers/unique-alternate-key.ts';
-import { adminQuery, connectMariaDb } from '../../harness/db.ts';
+import { withRetry } from '../../harness/core/retry.ts';
+import { defineTarget, ok } from '../../harness/core/target.ts';
 import { firstValue, MariaDbPreparedConnection } from '../../harness/mariadb-prepared.ts';
-import { withRetry } from '../../harness/retry.ts';
-import { defineTarget, ok } from '../../harness/target.ts';
+import { adminQuery, connectMariaDb } from '../../harness/providers/db.ts';
 
 // The article's schema, verbatim; the broken variant drops the two UNIQUE lines.
 export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (

@@ -1,7 +1,7 @@
 /** The upsert operation's reading of a result, with a client that returns what the test says. */
 import { expect, it } from 'vitest';
+import type { TargetContext } from '../../harness/core/target.ts';
 import type { ExecuteResult, MariaDbPreparedConnection } from '../../harness/mariadb-prepared.ts';
-import type { TargetContext } from '../../harness/target.ts';
 import { mariadbUpsert } from './index.ts';
 
 const clientReturning = (result: ExecuteResult) =>

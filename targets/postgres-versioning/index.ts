@@ -13,9 +13,9 @@ import {
   noLostUpdate,
   type VersionedRow,
 } from '../../harness/checkers/lost-update.ts';
-import { adminQuery, connectPostgres } from '../../harness/db.ts';
+import { defineTarget, fail, ok } from '../../harness/core/target.ts';
 import { PreparedConnection } from '../../harness/pg-prepared.ts';
-import { defineTarget, fail, ok } from '../../harness/target.ts';
+import { adminQuery, connectPostgres } from '../../harness/providers/db.ts';
 
 // The article's employee table, in Postgres types.
 export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (

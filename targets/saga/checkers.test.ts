@@ -1,6 +1,6 @@
 /** The saga invariants on hand-written end states: consistent ones pass, each kind of damage is named. */
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../../harness/history.ts';
+import type { Operation } from '../../harness/core/history.ts';
 import {
   answersMatchState,
   compensatedOnceInReverse,

@@ -3,9 +3,9 @@
  * services (read after quiescence) and the orchestrator's saga log.
  */
 
-import { type Checker, type Violation, verdictOf } from '../../harness/checkers/types.ts';
-import { groupBy } from '../../harness/collections.ts';
-import type { Operation } from '../../harness/history.ts';
+import { type Checker, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { groupBy } from '../../harness/core/collections.ts';
+import type { Operation } from '../../harness/core/history.ts';
 import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from './schema.ts';
 import { compensationOrder } from './services/orchestrator.ts';
 

@@ -11,12 +11,18 @@
  * `non-idempotent` (payments charges every retry), `no-saga-log`.
  */
 import { fileURLToPath } from 'node:url';
-import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/db.ts';
+import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
+import { Random } from '../../harness/core/rng.ts';
+import {
+  defineTarget,
+  fail,
+  type OperationReturn,
+  ok,
+  type TargetContext,
+} from '../../harness/core/target.ts';
+import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
-import { type ConnectionInfo, connectionUrl } from '../../harness/providers/types.ts';
-import { Random } from '../../harness/rng.ts';
-import { defineTarget, fail, type OperationReturn, ok, type TargetContext } from '../../harness/target.ts';
 import { postJson, serviceProcess } from '../shared/service-process.ts';
 import { type SagaState, sagaCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';

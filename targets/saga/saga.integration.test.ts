@@ -3,10 +3,10 @@
  * error and changes nothing; a repeated Idempotency-Key replays the answer.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectPostgres } from '../../harness/db.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../harness/scratch-database.ts';
-import { ServerPool } from '../../harness/server-pool.ts';
-import type { TargetContext } from '../../harness/target.ts';
+import type { TargetContext } from '../../harness/core/target.ts';
+import { connectPostgres } from '../../harness/providers/db.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../../harness/testing/components.ts';
 import { saga } from './index.ts';
 

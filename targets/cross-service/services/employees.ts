@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { cappedBackoff } from '../../../harness/retry.ts';
+import { cappedBackoff } from '../../../harness/core/retry.ts';
 import { crashDueAfterCommit, type FaultHooks, HttpError, requireFields } from '../../shared/http-service.ts';
 
 const RELAY_EVERY_MS = 50;

@@ -10,7 +10,7 @@
  * compensating; `no-saga-log` keeps the log in memory.
  */
 import type { FastifyInstance } from 'fastify';
-import { cappedBackoff } from '../../../harness/retry.ts';
+import { cappedBackoff } from '../../../harness/core/retry.ts';
 import {
   type FaultHooks,
   HttpError,

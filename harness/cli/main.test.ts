@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../core/errors.ts';
+import { onInterrupt } from './common.ts';
+import { main } from './main.ts';
+import { parseCli, USAGE } from './options.ts';
+
+describe('command line', () => {
+  it('parses options', () => {
+    expect(
+      parseCli([
+        '--scenario',
+        'a,b',
+        '--scenario',
+        'c',
+        '--workers',
+        '4',
+        '--duration',
+        '2s',
+        '--seed',
+        '0',
+        '--provider',
+        'process',
+      ]),
+    ).toEqual({
+      command: 'run',
+      scenarios: ['a', 'b', 'c'],
+      workers: 4,
+      durationMs: 2000,
+      seed: 0,
+      provider: 'process',
+    });
+    expect(parseCli(['list']).command).toBe('list');
+    expect(parseCli(['--help', '--workers', '4']).command).toBe('help'); // help prints whatever else is given
+    expect(parseCli(['--no-co-correction']).correctCoordinatedOmission).toBe(false);
+  });
+
+  it.each([
+    [['--workers', '0'], /--workers: expected a whole number >= 1/],
+    [['--workers', 'many'], /--workers/],
+    [['--seed', '-3'], /--seed/],
+    [['--provider', 'cloud'], /--provider: expected one of auto, url, process, container/],
+    [['--duration', 'forever'], /--duration/],
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['destroy'], /unknown command "destroy"/],
+    [['--time-scale', '0'], /--time-scale/],
+    [['--rates', '10'], /--rates does not apply to run \(its options: --scenario .*--max-p99-rise\)/],
+    [['sweep', '--rate', '10'], /--rate does not apply to sweep \(its options: .*--rates/],
+    [['isolation', '--workers', '4'], /--workers does not apply to isolation/],
+    [['report', '--seed', '1'], /--seed does not apply to report/],
+    [['--segments', '2'], /--segments does not apply to run/],
+    [['k6', 'export', 's', '--provider', 'process'], /--provider does not apply to k6 export/],
+    [['--runs', '5'], /--runs does not apply to run/],
+    [['k6', 'export', 's', '--time-scale', '2'], /--time-scale does not apply to k6 export/],
+    [['sweep', '--rates', 'fast'], /--rates: expected a whole number >= 0/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCli(argv)).toThrow(UsageError);
+    expect(() => parseCli(argv)).toThrow(message);
+  });
+
+  it('takes signals a few milliseconds apart as one Ctrl-C; a later one stops at once, after saving', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const abort = new AbortController();
+    let saved = 0;
+    const stop = onInterrupt(() => saved++, abort);
+    try {
+      process.emit('SIGINT'); // from the terminal
+      process.emit('SIGINT'); // the same Ctrl-C, relayed by a wrapper
+      expect(abort.signal.aborted).toBe(true);
+      expect([saved, exit.mock.calls.length]).toEqual([0, 0]);
+      await new Promise((r) => setTimeout(r, 350));
+      process.emit('SIGHUP'); // a second, separate interrupt: the terminal closed
+      expect(saved).toBe(1);
+      expect(exit).toHaveBeenCalledWith(130);
+    } finally {
+      stop();
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
+  });
+
+  it('shows a hostile value in an error escaped and cut short: it cannot fake a line of output', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const injected = 'x\n::error::faked by a scenario name\r\u001b[2J';
+    const codes = [
+      await main(['--scenario', injected]),
+      await main(['--duration', injected]),
+      await main(['--scenario', 'y'.repeat(5000)]),
+      await main(['property', injected]),
+    ];
+    spy.mockRestore();
+    expect(codes).toEqual([2, 2, 2, 2]);
+    const [scenario, duration, long, property] = errors;
+    expect(scenario).toContain('unknown scenario "x\\n::error::faked by a scenario name\\r\\u001b[2J"');
+    expect(duration).toContain('--duration: "x\\n::error::');
+    for (const message of [scenario, duration, property]) expect(message!.split('\n')[0]).toContain('faked');
+    expect(long).toContain(`unknown scenario "${'y'.repeat(80)}…" (5000 characters)`);
+    expect(long!.length).toBeLessThan(1000);
+  });
+
+  it('exits 2 with a clear message for an unknown scenario, before starting anything', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const code = await main(['--scenario', 'no-such-scenario']);
+    spy.mockRestore();
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toMatch(/unknown scenario "no-such-scenario"/);
+  });
+
+  it("docs/usage.md's usage block is the CLI's own help text", () => {
+    expect(readFileSync(new URL('../../docs/usage.md', import.meta.url), 'utf8')).toContain(
+      `\`\`\`\n${USAGE}\n\`\`\``,
+    );
+  });
+
+  it("the package's `chaos` command runs the CLI and returns its exit code", async () => {
+    const bin = new URL('./bin.mjs', import.meta.url).pathname;
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'list']);
+    expect(stdout).toMatch(/^scenarios:\n {2}concurrent-create /);
+    const usage = await promisify(execFile)(process.execPath, [bin, '--workers', 'many']).catch((e) => e);
+    expect(usage.code).toBe(2);
+  });
+
+  it('refuses property runs of targets whose operations are not SQL statements on one database', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await main(['property', 'saga'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/property: saga is driven over HTTP/);
+      expect(await main(['property', 'cross-service'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/property: cross-service spans several databases/);
+    } finally {
+      error.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * `npm run chaos [command] [options]`: the command line's entry point. Parses
+ * the arguments (cli/options.ts), loads the config, hands over to the
+ * command's module in cli/, and turns errors into exit codes (see README.md).
+ */
+import { resolve } from 'node:path';
+import { builtins } from '../../targets/index.ts';
+import { loadConfig } from '../config/config.ts';
+import { buildRegistry, type Registry } from '../config/registry.ts';
+import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from '../core/errors.ts';
+import { redact } from '../core/redact.ts';
+import { isolationCommand } from './isolation-command.ts';
+import { k6ExportCommand } from './k6-export-command.ts';
+import { parseCli, USAGE } from './options.ts';
+import { propertyCommand } from './property-command.ts';
+import { gateCommand, reportCommand } from './report-commands.ts';
+import { runCommand } from './run-command.ts';
+import { sweepCommand } from './sweep-command.ts';
+
+function formatList(registry: Registry): string {
+  const lines = ['scenarios:'];
+  for (const s of registry.scenarios.values())
+    lines.push(`  ${s.name.padEnd(24)} target ${s.target}: ${s.description}`);
+  lines.push('', 'targets and variants:');
+  for (const t of registry.targets.values()) {
+    lines.push(`  ${t.name.padEnd(24)} ${t.database}: ${t.description}`);
+    for (const [name, v] of Object.entries(t.variants))
+      lines.push(`    ${(v.broken ? '[broken] ' : '[correct] ') + name}: ${v.description}`);
+  }
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const options = parseCli(argv);
+    if (options.command === 'help') {
+      console.log(USAGE);
+      return ExitCode.ok;
+    }
+    // Report and gate read a finished run's files: a broken config must not stop them.
+    if (options.command === 'report') return await reportCommand(options);
+    if (options.command === 'gate') return gateCommand(options);
+    const { config } = await loadConfig(options.config);
+    const registry = buildRegistry(builtins, config);
+    if (options.command === 'list') {
+      console.log(formatList(registry));
+      return ExitCode.ok;
+    }
+    if (options.command === 'sweep') return await sweepCommand(options, config, registry);
+    if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
+    if (options.command === 'property') return await propertyCommand(options, config, registry);
+    if (options.command === 'isolation') return await isolationCommand(options, config);
+    return await runCommand(options, config, registry);
+  } catch (error) {
+    const code = exitCodeOf(error);
+    if (error instanceof UsageError)
+      console.error(`error: ${redact(error.message)}\n\n${USAGE.split('\n')[0]} (see --help)`);
+    else if (error instanceof EnvironmentError) console.error(`error: ${redact(error.message)}`);
+    else console.error(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+    return code;
+  }
+}
+
+// Run when executed directly (npm run chaos), not when imported by tests.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

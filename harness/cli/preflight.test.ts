@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { DatabaseServer } from '../core/database.ts';
+import { containerControl } from '../providers/container.ts';
+import { controlProblem } from './preflight.ts';
+
+const server = (over: Partial<DatabaseServer>): DatabaseServer => ({
+  kind: 'postgres',
+  provider: 'url',
+  admin: { kind: 'postgres', host: '127.0.0.1', port: 5432, user: 'u', password: 'p', database: 'd' },
+  description: 'Postgres at postgres://u:****@127.0.0.1:5432/d',
+  stop: async () => {},
+  ...over,
+});
+
+describe('which servers crash and pause faults can act on', () => {
+  it('refuses both on a server given by URL', () => {
+    expect(controlProblem('crash', server({}))).toMatch(
+      /needs a database the harness starts itself.*cannot be crashed/,
+    );
+    expect(controlProblem('pause', server({}))).toMatch(/cannot be paused/);
+  });
+
+  it('lets a container crash (killed and restarted at once) but not pause', async () => {
+    const restarts: unknown[] = [];
+    const control = containerControl({ restart: async (options) => void restarts.push(options) });
+    const container = server({
+      provider: 'container',
+      description: 'Postgres container postgres:18',
+      control,
+    });
+    expect(controlProblem('crash', container)).toBeUndefined();
+    expect(controlProblem('pause', container)).toMatch(/the pause fault needs the process provider/);
+    await control.crash();
+    expect(restarts).toEqual([{ timeout: 0 }]);
+    expect(control.restartsImmediately).toBe(true);
+  });
+
+  it('accepts both on a process the harness started', () => {
+    const control = {
+      crash: async () => {},
+      restart: async () => {},
+      restartsImmediately: false,
+      isPaused: false,
+      pause() {},
+      resume() {},
+    };
+    expect(controlProblem('crash', server({ provider: 'process', control }))).toBeUndefined();
+    expect(controlProblem('pause', server({ provider: 'process', control }))).toBeUndefined();
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtins } from '../../targets/index.ts';
+import { mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
+import { UsageError } from '../core/errors.ts';
+import { loadConfig, validateConfig } from './config.ts';
+import { buildRegistry, selectRuns } from './registry.ts';
+
+describe('config validation', () => {
+  it('accepts a config with a target, scenario, providers and run defaults', () => {
+    const config = validateConfig(
+      {
+        targets: [{ ...mariadbUpsert, name: 'my-upsert' }],
+        scenarios: [
+          { name: 'mine', description: 'd', target: 'my-upsert', workload: { workers: 2, durationMs: 100 } },
+        ],
+        providers: { default: 'process' },
+        run: { seed: 3, duration: '2s' },
+      },
+      'test',
+    );
+    expect(config.scenarios?.[0]?.name).toBe('mine');
+  });
+
+  it('names each bad field', () => {
+    const attempt = () =>
+      validateConfig(
+        {
+          run: { workers: 0, duration: 'soon' },
+          scenarios: [{ name: 'Bad Name', description: 'x', target: 't', workload: { wokers: 2 } }],
+        },
+        'chaos.config.ts',
+      );
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(/run\.workers/);
+    expect(attempt).toThrow(/scenarios\.0\.name/);
+    expect(attempt).toThrow(/scenarios\.0\.workload: Unrecognized key\(s\) in object: 'wokers'/);
+  });
+
+  it('requires a correct variant on a target', () => {
+    const { correct: _omit, ...variants } = mariadbUpsert.variants;
+    expect(() => validateConfig({ targets: [{ ...mariadbUpsert, variants }] }, 'c')).toThrow(
+      /targets\.0\.variants: needs a "correct" variant/,
+    );
+  });
+
+  it('reports a config file that does not load or has no default export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
+    writeFileSync(join(dir, 'broken.config.ts'), 'export default {{{');
+    writeFileSync(join(dir, 'empty.config.ts'), 'export const x = 1;');
+    await expect(loadConfig('broken.config.ts', dir)).rejects.toThrow(/could not load broken\.config\.ts/);
+    await expect(loadConfig('empty.config.ts', dir)).rejects.toThrow(/no default export/);
+    await expect(loadConfig('missing.config.ts', dir)).rejects.toThrow(/config file not found/);
+    await expect(loadConfig(undefined, dir)).resolves.toEqual({ config: {} });
+  });
+});
+
+describe('selection', () => {
+  const registry = buildRegistry(builtins, {});
+
+  it('runs every variant of every scenario by default', () => {
+    const runs = selectRuns(registry, {});
+    expect(runs.map((r) => `${r.scenario.name}/${r.variant}`)).toEqual([
+      'concurrent-create/correct',
+      'concurrent-create/select-then-insert',
+      'stale-version-mutation/correct',
+      'stale-version-mutation/blind-update',
+      'timing-grid/correct',
+      'timing-grid/blind-update',
+      'fk-missing-employee/correct',
+      'fk-missing-employee/no-foreign-key',
+      'stale-version-mutation-faults/correct',
+      'stale-version-mutation-faults/blind-update',
+      'concurrent-create-faults/correct',
+      'concurrent-create-faults/select-then-insert',
+      'fk-missing-employee-faults/correct',
+      'fk-missing-employee-faults/no-foreign-key',
+      'mariadb-durability-crash/correct',
+      'mariadb-durability-crash/flush-log-once-a-second',
+      'postgres-durability-crash/correct',
+      'postgres-durability-crash/async-commit-no-fsync',
+      'transfer-deadlock-retry/correct',
+      'transfer-deadlock-retry/retry-last-statement',
+      'saga-orders/correct',
+      'saga-orders/no-compensation',
+      'saga-orders/non-idempotent',
+      'saga-orders/no-saga-log',
+      'cross-service-delete/correct',
+      'cross-service-delete/publish-outside-tx',
+      'cross-service-delete/fire-and-forget-delete',
+      'cross-service-delete/consumer-no-dedup',
+      'saga-orders-load/correct',
+      'saga-orders-faults/correct',
+      'saga-orders-faults/no-saga-log',
+    ]);
+  });
+
+  it('filters by scenario, target and variant', () => {
+    expect(
+      selectRuns(registry, { targets: ['postgres-versioning'], variants: ['correct'] }).map(
+        (r) => r.scenario.name,
+      ),
+    ).toEqual(['stale-version-mutation', 'timing-grid', 'stale-version-mutation-faults']);
+  });
+
+  it('names the valid choices for an unknown name', () => {
+    expect(() => selectRuns(registry, { scenarios: ['nope'] })).toThrow(
+      /unknown scenario "nope" \(known: concurrent-create, /,
+    );
+    expect(() => selectRuns(registry, { variants: ['<script>'] })).toThrow(/unknown variant "<script>"/);
+  });
+
+  it('refuses faults in a scenario that has no duration to schedule them in', () => {
+    const scenario = {
+      name: 'counted',
+      description: 'x',
+      target: 'postgres-versioning',
+      workload: { opCount: 100 },
+      faults: [{ kind: 'crash' as const }],
+    };
+    expect(() => buildRegistry(builtins, { scenarios: [scenario] })).toThrow(
+      /scenario counted: faults are scheduled in time/,
+    );
+  });
+
+  it('gives a user target without scenarios a default scenario of its own name', () => {
+    const withUser = buildRegistry(builtins, { targets: [{ ...mariadbUpsert, name: 'user-target' }] });
+    expect(withUser.scenarios.get('user-target')?.target).toBe('user-target');
+  });
+});

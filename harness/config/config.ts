@@ -1,0 +1,178 @@
+/**
+ * `chaos.config.ts`: the user's targets, scenarios, providers and run
+ * defaults, written with `defineConfig()` like a vitest config. Validated on
+ * load; an error names the bad field.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { parseDuration } from '../core/duration.ts';
+import { UsageError } from '../core/errors.ts';
+import { validateFaults } from '../core/fault-plan.ts';
+import { validateRunThresholds } from '../core/run-thresholds.ts';
+import type { ScenarioDefinition } from '../core/scenario.ts';
+import type { TargetDefinition } from '../core/target.ts';
+import type { Thresholds } from '../core/thresholds.ts';
+
+const duration = z.union([z.number().nonnegative(), z.string()]);
+
+const pacingSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('closed') }).strict(),
+  z
+    .object({ kind: z.literal('paced'), rateMs: z.number().positive(), offsetMs: z.number().nonnegative() })
+    .strict(),
+]);
+
+const workloadSchema = z
+  .object({
+    workers: z.number().int().min(1).max(1000).optional(),
+    durationMs: z.number().positive().optional(),
+    opCount: z.number().int().positive().optional(),
+    keys: z.number().int().min(1).optional(),
+    keyDistribution: z.enum(['uniform', 'hot']).optional(),
+    hotFraction: z.number().min(0).max(1).optional(),
+    pacing: pacingSchema.optional(),
+    timeoutMs: z.number().positive().optional(),
+  })
+  .strict();
+
+const scenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+    description: z.string(),
+    target: z.string(),
+    variants: z.array(z.string()).nonempty().optional(),
+    workload: workloadSchema,
+    timingGrid: z
+      .object({
+        points: z
+          .array(
+            z
+              .object({
+                rateMs: z.number().positive(),
+                offsetMs: z.number().nonnegative(),
+                expect: z.enum(['no-failures', 'failures']),
+              })
+              .strict(),
+          )
+          .nonempty(),
+        windowMs: z.number().positive(),
+        timeScale: z.number().positive(),
+      })
+      .strict()
+      .optional(),
+    // Checked in detail (kinds, Toxiproxy attributes) by validateFaults, with errors that name the field.
+    faults: z.array(z.unknown()).optional(),
+  })
+  .strict();
+
+const fn = z.custom<(...args: any[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+
+const targetSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
+    description: z.string(),
+    database: z.enum(['mariadb', 'postgres']),
+    variants: z
+      .record(z.object({ description: z.string(), broken: z.boolean() }))
+      .refine((v) => 'correct' in v, 'needs a "correct" variant'),
+    setup: fn,
+    connect: fn,
+    disconnect: fn,
+    operations: z.record(fn),
+    plan: fn,
+    finalState: fn,
+    checkers: z.array(z.object({ name: z.string(), check: fn }).passthrough()).nonempty(),
+  })
+  .passthrough();
+
+const configSchema = z
+  .object({
+    targets: z.array(targetSchema).optional(),
+    scenarios: z.array(scenarioSchema).optional(),
+    providers: z
+      .object({
+        default: z.enum(['auto', 'url', 'process', 'container']).optional(),
+        mariadb: z.object({ url: z.string() }).strict().optional(),
+        postgres: z.object({ url: z.string() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    run: z
+      .object({
+        seed: z.number().int().nonnegative().optional(),
+        workers: z.number().int().min(1).max(1000).optional(),
+        duration: duration.optional(),
+        out: z.string().optional(),
+        timeScale: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    // Checked in detail (metric names, tags, k6 expressions) by validateRunThresholds.
+    thresholds: z.record(z.array(z.string())).optional(),
+  })
+  .strict();
+
+export interface ChaosConfig {
+  targets?: TargetDefinition[];
+  scenarios?: ScenarioDefinition[];
+  providers?: {
+    default?: 'auto' | 'url' | 'process' | 'container';
+    mariadb?: { url: string };
+    postgres?: { url: string };
+  };
+  run?: { seed?: number; workers?: number; duration?: string | number; out?: string; timeScale?: number };
+  /** Thresholds on each run's results in k6's syntax; a failed one exits 99 (see run-thresholds.ts). */
+  thresholds?: Thresholds;
+}
+
+/** Identity helper for `chaos.config.ts`, for types and editor completion. */
+export function defineConfig(config: ChaosConfig): ChaosConfig {
+  return config;
+}
+
+/** Validate a loaded config; the error lists every bad field by its path. */
+export function validateConfig(raw: unknown, source: string): ChaosConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('\n');
+    throw new UsageError(`invalid config in ${source}:\n${problems}`);
+  }
+  const config = raw as ChaosConfig;
+  for (const [i, scenario] of (config.scenarios ?? []).entries()) {
+    if (scenario.faults) validateFaults(scenario.faults, `${source}: scenarios.${i}`);
+  }
+  if (config.run?.duration !== undefined) parseDuration(config.run.duration, `${source}: run.duration`);
+  if (config.thresholds) validateRunThresholds(config.thresholds, `${source}: thresholds`);
+  return config;
+}
+
+export const DEFAULT_CONFIG_FILE = 'chaos.config.ts';
+
+/** Load `path` (or ./chaos.config.ts when present); no file means the embedded defaults. */
+export async function loadConfig(
+  path: string | undefined,
+  cwd = process.cwd(),
+): Promise<{ config: ChaosConfig; source?: string }> {
+  const file = path ? resolve(cwd, path) : resolve(cwd, DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (path) throw new UsageError(`config file not found: ${path}`);
+    return { config: {} };
+  }
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw new UsageError(
+      `could not load ${path ?? DEFAULT_CONFIG_FILE}: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (module.default === undefined)
+    throw new UsageError(
+      `${path ?? DEFAULT_CONFIG_FILE} has no default export (use \`export default defineConfig({...})\`)`,
+    );
+  return { config: validateConfig(module.default, path ?? DEFAULT_CONFIG_FILE), source: file };
+}

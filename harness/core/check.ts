@@ -1,0 +1,86 @@
+/**
+ * A checker judges a finished run: the history of operations plus the final
+ * state read from the target. It answers `valid`, `invalid` (with violations
+ * that name the operations proving them) or `unknown` (it could not decide,
+ * e.g. it ran out of its budget). It must never call a history invalid when an
+ * `info` operation (unknown outcome) could explain what it saw.
+ */
+import type { Operation } from './history.ts';
+import { errorMessage } from './outcomes.ts';
+
+export type Verdict = 'valid' | 'invalid' | 'unknown';
+
+export interface Violation {
+  /** Short invariant name, e.g. "one-row-per-email". */
+  invariant: string;
+  /** A sentence a person can act on. */
+  message: string;
+  /** Ids of the operations that prove the violation. */
+  operations: number[];
+}
+
+export interface CheckResult {
+  checker: string;
+  verdict: Verdict;
+  violations: Violation[];
+  /** Why the verdict is unknown, when it is. */
+  reason?: string;
+  /** Violations found beyond those listed (results keep the first few hundred). */
+  omitted?: number;
+  /** Figures the checker measured on the way, e.g. an inconsistency window in ms. */
+  metrics?: Record<string, number>;
+}
+
+export const MAX_VIOLATIONS_KEPT = 200;
+
+/** Every violation the checks found, including those not kept in the results. */
+export function violationTotal(checks: readonly CheckResult[]): number {
+  return checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);
+}
+
+/** Keep the first violations of a result so a badly broken run does not produce a huge report. */
+export function capViolations(result: CheckResult, max = MAX_VIOLATIONS_KEPT): CheckResult {
+  if (result.violations.length <= max) return result;
+  return { ...result, violations: result.violations.slice(0, max), omitted: result.violations.length - max };
+}
+
+export interface CheckInput<State> {
+  operations: Operation[];
+  finalState: State;
+}
+
+export interface Checker<State> {
+  name: string;
+  description: string;
+  check(input: CheckInput<State>): CheckResult;
+}
+
+export function verdictOf(checker: string, violations: Violation[]): CheckResult {
+  return { checker, verdict: violations.length > 0 ? 'invalid' : 'valid', violations };
+}
+
+/** Combine several results: any invalid wins, then any unknown, else valid. */
+export function combineVerdicts(results: CheckResult[]): Verdict {
+  if (results.some((r) => r.verdict === 'invalid')) return 'invalid';
+  if (results.some((r) => r.verdict === 'unknown')) return 'unknown';
+  return 'valid';
+}
+
+/** Judge with every checker: a checker that throws is `unknown` with the reason, and each keeps its first violations. */
+export function runCheckers<State>(
+  checkers: readonly Checker<State>[],
+  input: CheckInput<State>,
+): CheckResult[] {
+  return checkers.map((checker) => {
+    try {
+      return capViolations(checker.check(input));
+    } catch (error) {
+      return {
+        checker: checker.name,
+        verdict: 'unknown',
+        violations: [],
+        reason: `checker crashed: ${errorMessage(error)}`,
+      };
+    }
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Per-fault-window figures for the results (and the report's fault bands):
+ * the operations that overlapped each window, by outcome, and the violations
+ * that name any of them.
+ */
+import type { CheckResult } from './check.ts';
+import type { FaultRecord, Operation } from './history.ts';
+import type { OutcomeCounts } from './stats.ts';
+
+export interface FaultWindowResult {
+  fault: string;
+  startedAt: number;
+  /** When the fault was healed (ms since the run started); absent if the run ended first. */
+  stoppedAt?: number;
+  detail?: Record<string, unknown>;
+  counts: OutcomeCounts;
+  violations: number;
+}
+
+export function summarizeFaultWindows(
+  faults: FaultRecord[],
+  operations: Operation[],
+  checks: CheckResult[],
+): FaultWindowResult[] {
+  const lastT = operations.reduce((t, o) => Math.max(t, o.completedAt), 0);
+  return faults.map((fault) => {
+    const end = fault.stoppedAt ?? lastT;
+    const inside = operations.filter((o) => o.invokedAt <= end && o.completedAt >= fault.startedAt);
+    const ids = new Set(inside.map((o) => o.id));
+    const counts: OutcomeCounts = { ok: 0, fail: 0, info: 0 };
+    for (const o of inside) counts[o.outcome]++;
+    const violations = checks
+      .flatMap((c) => c.violations)
+      .filter((v) => v.operations.some((id) => ids.has(id))).length;
+    const result: FaultWindowResult = { fault: fault.fault, startedAt: fault.startedAt, counts, violations };
+    if (fault.stoppedAt !== undefined) result.stoppedAt = fault.stoppedAt;
+    if (fault.detail && Object.keys(fault.detail).length > 0) result.detail = fault.detail;
+    return result;
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * One pass of a scenario's workload (and its faults) on fresh databases:
+ * schema, workers or a load engine, history on disk, heal, final state,
+ * checkers. A timing grid runs one pass per point; other scenarios one.
+ */
+import { type CheckResult, runCheckers } from './check.ts';
+import type { PassDatabases, RunEnvironment } from './environment.ts';
+import { UsageError } from './errors.ts';
+import type { FaultWindow } from './fault-plan.ts';
+import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
+import type { LoadOptions, LoadResult } from './load.ts';
+import type { RunProgress } from './run-settings.ts';
+import type { TargetContext, TargetDefinition } from './target.ts';
+import { WorkerClients } from './worker-clients.ts';
+import { runWorkload, type WorkloadSpec } from './workload.ts';
+
+const PROGRESS_INTERVAL_MS = 250;
+
+/** What one pass recorded. */
+export interface SingleRun {
+  operations: Operation[];
+  load?: LoadResult;
+  checks: CheckResult[];
+  faults: FaultRecord[];
+  historyFile: string;
+}
+
+export interface PassPlan {
+  target: TargetDefinition;
+  variant: string;
+  spec: WorkloadSpec;
+  timeoutMs: number;
+  windows: FaultWindow[];
+  historyFile: string;
+  signal: AbortSignal | undefined;
+  onProgress: ((progress: Omit<RunProgress, 'scenario' | 'variant'>) => void) | undefined;
+  /** Load scenarios: the engine drives the target instead of the workers. */
+  load?: {
+    options: LoadOptions;
+    scenario: string;
+    outDir: string;
+    segments: number;
+    correctCoordinatedOmission: boolean;
+  };
+}
+
+/** The history is read back from disk for checking, so what is judged is what was recorded. */
+export async function runPass<Pass extends PassDatabases>(
+  plan: PassPlan,
+  environment: RunEnvironment<Pass>,
+): Promise<SingleRun> {
+  const { target, variant, spec, windows, historyFile } = plan;
+  const serverSettings = target.serverSettings?.(variant);
+  const databases = await environment.provideDatabases({
+    database: target.database,
+    ...(serverSettings ? { serverSettings } : {}),
+    extraDatabases: target.extraDatabases ?? [],
+    networkFaults: windows.some((w) => w.kind === 'network'),
+  });
+  let ctx: TargetContext | undefined;
+  try {
+    ctx = { database: databases.database, variant, seed: spec.seed, keys: spec.keys.count };
+    if (databases.extraDatabases) ctx.extraDatabases = databases.extraDatabases;
+    await target.setup(ctx);
+    // A load engine opens its own connections; workers calling operations need theirs.
+    const clients = plan.load ? undefined : new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
+    await clients?.connectAll();
+    const history = new HistoryWriter(historyFile);
+    const nemesis = environment.startFaults(windows, databases, history, history.now());
+    const faultsDone = nemesis.run();
+    const progress = plan.onProgress
+      ? setInterval(
+          () =>
+            plan.onProgress!({
+              elapsedMs: history.now(),
+              ...(spec.durationMs === undefined ? {} : { totalMs: spec.durationMs }),
+              operations: history.completed,
+              activeFaults: nemesis.activeLabels,
+            }),
+          PROGRESS_INTERVAL_MS,
+        )
+      : undefined;
+    let load: LoadResult | undefined;
+    try {
+      if (plan.load) {
+        if (!environment.driveLoad)
+          throw new UsageError(`scenario ${plan.load.scenario}: no load engine was handed to the runner`);
+        load = await environment.driveLoad({
+          scenario: plan.load.scenario,
+          load: plan.load.options,
+          target,
+          ctx,
+          spec,
+          timeoutMs: plan.timeoutMs,
+          history,
+          outDir: plan.load.outDir,
+          segments: plan.load.segments,
+          correctCoordinatedOmission: plan.load.correctCoordinatedOmission,
+          ...(plan.signal ? { signal: plan.signal } : {}),
+        });
+      } else {
+        await runWorkload(spec, {
+          history,
+          planner: target.plan,
+          execute: (worker, planned) => clients!.execute(worker, planned),
+          ...(plan.signal ? { signal: plan.signal } : {}),
+        });
+      }
+    } finally {
+      clearInterval(progress);
+      try {
+        // Heal everything (restart a crashed server, resume a paused one, remove toxics) before judging.
+        await nemesis.stop();
+        await faultsDone;
+      } finally {
+        history.close();
+        await clients?.closeAll();
+      }
+    }
+    const finalState = await target.finalState(ctx);
+    const { operations, faults } = await loadHistory(historyFile);
+    const checks = runCheckers(target.checkers, { operations, finalState });
+    return { operations, checks, faults, historyFile, ...(load ? { load } : {}) };
+  } finally {
+    if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
+    await databases.dispose();
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Runs one scenario against one variant of its target and judges it: one
+ * pass (a timing grid: one per point) on fresh databases from the
+ * environment handed in, then the verdict, figures and thresholds.
+ * Data flows one way: environment -> workload -> history -> checkers -> result.
+ */
+import { join } from 'node:path';
+import { combineVerdicts, type Verdict } from './check.ts';
+import type { PassDatabases, RunEnvironment } from './environment.ts';
+import { EnvironmentError, UsageError } from './errors.ts';
+import { planFaultWindows } from './fault-plan.ts';
+import { summarizeFaultWindows } from './fault-windows.ts';
+import type { Operation } from './history.ts';
+import { errorMessage } from './outcomes.ts';
+import { redact } from './redact.ts';
+import type { RunResult, TimingPointResult } from './results.ts';
+import { type PassPlan, runPass, type SingleRun } from './run-pass.ts';
+import { type RunSettings, resolveLoad, resolveWorkload, timeoutOf } from './run-settings.ts';
+import { evaluateRunThresholds } from './run-thresholds.ts';
+import type { ScenarioDefinition } from './scenario.ts';
+import { summarize } from './stats.ts';
+import type { TargetDefinition } from './target.ts';
+import type { WorkloadSpec } from './workload.ts';
+
+/**
+ * When the first violation was proven (ms into the run): a violation is proven
+ * once the last of its operations has completed; one naming no operation (the
+ * final state's) at the end of the run.
+ */
+export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]): number | undefined {
+  let first: number | undefined;
+  for (const run of runs) {
+    const violations = run.checks.flatMap((c) => c.violations);
+    if (violations.length === 0) continue;
+    const completedAt = new Map(run.operations.map((o) => [o.id, o.completedAt]));
+    const end = run.operations.reduce((t, o) => Math.max(t, o.completedAt), 0);
+    for (const v of violations) {
+      const times = v.operations.map((id) => completedAt.get(id)).filter((t): t is number => t !== undefined);
+      const at = times.length > 0 ? Math.max(...times) : end;
+      first = first === undefined ? at : Math.min(first, at);
+    }
+  }
+  return first;
+}
+
+function failuresByWorker(operations: Operation[], workers: number): number[] {
+  const failures = new Array<number>(workers).fill(0);
+  for (const o of operations) if (o.outcome === 'fail') failures[o.worker] = (failures[o.worker] ?? 0) + 1;
+  return failures;
+}
+
+export async function runScenario<Pass extends PassDatabases>(
+  scenario: ScenarioDefinition,
+  target: TargetDefinition,
+  variant: string,
+  environment: RunEnvironment<Pass>,
+  settings: RunSettings,
+): Promise<RunResult> {
+  const startedAt = Date.now();
+  const info = target.variants[variant]!;
+  const baseSpec = resolveWorkload(scenario, settings);
+  const fileFor = (suffix = '') =>
+    join(settings.outDir, 'histories', `${scenario.name}--${variant}${suffix}.ndjson`);
+  const timeoutMs = timeoutOf(scenario, settings);
+  const faults = scenario.faults ?? [];
+  if (faults.length > 0 && baseSpec.durationMs === undefined) {
+    throw new UsageError(
+      `scenario ${scenario.name}: faults need a duration to be scheduled in (it has an operation count)`,
+    );
+  }
+  const load = resolveLoad(scenario, settings);
+  const plan = (spec: WorkloadSpec, historyFile: string): PassPlan => ({
+    target,
+    variant,
+    spec,
+    timeoutMs,
+    windows: planFaultWindows(faults, spec.durationMs ?? 0, settings.seed),
+    historyFile,
+    signal: settings.signal,
+    onProgress: settings.onProgress
+      ? (p) => settings.onProgress!({ scenario: scenario.name, variant, ...p })
+      : undefined,
+    ...(load
+      ? {
+          load: {
+            options: load,
+            scenario: scenario.name,
+            outDir: join(settings.outDir, 'load', `${scenario.name}--${variant}`),
+            segments: settings.segments ?? 1,
+            correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+          },
+        }
+      : {}),
+  });
+
+  const runs: SingleRun[] = [];
+  let timingGrid: TimingPointResult[] | undefined;
+  let error: string | undefined;
+  try {
+    if (scenario.timingGrid) {
+      const grid = scenario.timingGrid;
+      const scale = settings.timeScale ?? grid.timeScale;
+      const windowMs = (settings.windowMs ?? grid.windowMs) * scale;
+      timingGrid = [];
+      for (const [i, point] of grid.points.entries()) {
+        if (settings.signal?.aborted) break;
+        const pacing = {
+          kind: 'paced' as const,
+          rateMs: point.rateMs * scale,
+          offsetMs: point.offsetMs * scale,
+        };
+        const spec: WorkloadSpec = { ...baseSpec, pacing, durationMs: windowMs };
+        delete spec.opCount;
+        const run = await runPass(plan(spec, fileFor(`--point${i}`)), environment);
+        runs.push(run);
+        const failures = failuresByWorker(run.operations, spec.workers);
+        const total = failures.reduce((a, b) => a + b, 0);
+        timingGrid.push({
+          ...point,
+          scaledRateMs: pacing.rateMs,
+          scaledOffsetMs: pacing.offsetMs,
+          failuresByWorker: failures,
+          met: point.expect === 'failures' ? total > 0 : total === 0,
+        });
+      }
+    } else {
+      runs.push(await runPass(plan(baseSpec, fileFor()), environment));
+    }
+  } catch (caught) {
+    // A missing component or a bad scenario ends the whole suite (with its own exit code);
+    // anything else is this run's error.
+    if (caught instanceof EnvironmentError || caught instanceof UsageError) throw caught;
+    error = redact(errorMessage(caught));
+  }
+
+  const operations = runs.flatMap((r) => r.operations);
+  const checks = runs.flatMap((r) => r.checks);
+  if (timingGrid && !info.broken) {
+    const missed = timingGrid.filter((p) => !p.met);
+    checks.push({
+      checker: 'timing-expectation',
+      verdict: missed.length > 0 ? 'invalid' : 'valid',
+      violations: missed.map((p) => ({
+        invariant: 'article-timing',
+        message: `rate ${p.rateMs}ms / offset ${p.offsetMs}ms: expected ${p.expect === 'failures' ? 'some' : 'no'} failures, saw ${p.failuresByWorker.join(' + ')}`,
+        operations: [],
+      })),
+    });
+  }
+  // A run that recorded no operation (interrupted before its first, a grid with no point run) tested
+  // nothing: no checker can call it valid. k6, outside the process, records no history (autocannon does).
+  if (!error && operations.length === 0 && !runs.some((r) => r.load?.engine === 'k6'))
+    checks.push({
+      checker: 'history',
+      verdict: 'unknown',
+      violations: [],
+      reason: 'no operation was recorded: the run tested nothing',
+    });
+  const expected: Verdict = info.broken ? 'invalid' : 'valid';
+  const verdict: Verdict = error ? 'unknown' : combineVerdicts(checks);
+  const { seed: _seed, ...workload } = baseSpec;
+  const result: RunResult = {
+    scenario: scenario.name,
+    target: target.name,
+    variant,
+    broken: info.broken,
+    expected,
+    verdict,
+    passed: verdict === expected,
+    seed: settings.seed,
+    workload,
+    summary: summarize(operations, {
+      correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+    }),
+    checks,
+    faultWindows: runs.flatMap((r) => summarizeFaultWindows(r.faults, r.operations, r.checks)),
+    historyFiles: runs.map((r) => r.historyFile),
+    durationMs: Date.now() - startedAt,
+    interrupted: settings.signal?.aborted ?? false,
+  };
+  const detectedAtMs = firstEvidence(runs);
+  if (detectedAtMs !== undefined) result.detectedAtMs = detectedAtMs;
+  if (timingGrid) result.timingGrid = timingGrid;
+  const loadResult = runs.find((r) => r.load)?.load;
+  if (loadResult) result.load = loadResult;
+  if (settings.runThresholds) {
+    const judged = evaluateRunThresholds(settings.runThresholds, {
+      scenario: scenario.name,
+      variant,
+      broken: info.broken,
+      operations,
+      checks,
+      correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
+      summary: result.summary,
+    });
+    if (judged.length > 0) result.thresholds = judged;
+  }
+  if (error) result.error = error;
+  return result;
+}

@@ -1,0 +1,111 @@
+/**
+ * A Target is a system under test: its schema or services, one client per
+ * worker, the operations the workload may call, and the invariants its final
+ * state and history must satisfy. Every target has a `correct` variant that
+ * must pass and deliberately broken variants (mutants) the harness must catch.
+ *
+ * Users add their own with `defineTarget()` in their own file and list it in
+ * `chaos.config.ts`; nothing in the harness needs editing.
+ */
+import type { Checker } from './check.ts';
+import type { ConnectionInfo, DatabaseKind, ServerSettings } from './database.ts';
+import type { OperationPlanner, PlannedOperation } from './workload.ts';
+
+export interface TargetContext {
+  /** Connection to this run's own scratch database. */
+  database: ConnectionInfo;
+  /** Scratch databases of the other kinds the target asked for in `extraDatabases`. */
+  extraDatabases?: Partial<Record<DatabaseKind, ConnectionInfo>>;
+  variant: string;
+  seed: number;
+  /** Number of keys in the workload's key space (rows, emails, employees...). */
+  keys: number;
+}
+
+export interface VariantInfo {
+  description: string;
+  /** A mutant: the harness must report at least one violation for it. */
+  broken: boolean;
+}
+
+/** What an operation returns. Throwing instead means "unknown outcome" unless the error is a definite failure. */
+export type OperationReturn =
+  | { outcome: 'ok'; value?: unknown }
+  | { outcome: 'fail'; error: string; value?: unknown };
+
+export function ok(value?: unknown): OperationReturn {
+  return value === undefined ? { outcome: 'ok' } : { outcome: 'ok', value };
+}
+
+/** The operation surely did not take effect (e.g. version conflict, 0 rows updated). */
+export function fail(error: string, value?: unknown): OperationReturn {
+  return value === undefined ? { outcome: 'fail', error } : { outcome: 'fail', error, value };
+}
+
+export type OperationFunction<Client> = (
+  client: Client,
+  args: any,
+  ctx: TargetContext,
+) => Promise<OperationReturn>;
+
+export interface TargetDefinition<Client = any, State = any> {
+  name: string;
+  description: string;
+  database: DatabaseKind;
+  /** Other database kinds it needs too (a scratch database on each), e.g. a service per database. */
+  extraDatabases?: DatabaseKind[];
+  /** Must include `correct`. */
+  variants: Record<string, VariantInfo>;
+  /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database. */
+  setup(ctx: TargetContext): Promise<void>;
+  connect(ctx: TargetContext, worker: number): Promise<Client>;
+  disconnect(client: Client): Promise<void>;
+  operations: Record<string, OperationFunction<Client>>;
+  /** The default operation mix: which operation each worker issues next. */
+  plan: OperationPlanner;
+  /** Read, after the workload stopped, the state the checkers judge. */
+  finalState(ctx: TargetContext): Promise<State>;
+  checkers: Checker<State>[];
+  /** Release what setup started beyond the scratch database (services, extra databases). */
+  teardown?(ctx: TargetContext): Promise<void>;
+  /** Present for HTTP targets that load engines (autocannon, k6) can drive directly. */
+  http?: HttpInterface;
+  /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
+  serverSettings?(variant: string): ServerSettings | undefined;
+}
+
+/** One HTTP request, as a load engine sends it. */
+export interface HttpRequestSpec {
+  method: string;
+  /** Path and query, relative to the base URL. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * How an HTTP target is driven by a load engine (autocannon, k6) rather than
+ * by workers calling its operations: one base URL, each planned operation
+ * turned into a request, each response turned back into an outcome.
+ */
+export interface HttpInterface {
+  /** The service the load goes to, once setup has run. */
+  baseUrl(ctx: TargetContext): string;
+  /** Which request each connection sends next; every choice comes from `ctx.rng`. */
+  plan: OperationPlanner;
+  request(planned: PlannedOperation): HttpRequestSpec;
+  /** ok / fail from the status and body; `info` for answers that prove nothing (5xx). */
+  outcome(status: number, body: unknown): OperationReturn | { outcome: 'info'; error: string };
+  /** The same requests for k6: JavaScript source of `function request(seed, iteration)` returning `{ method, path, headers, body }`. */
+  k6RequestSource: string;
+  /** Statuses a correct service may answer with (the response check). */
+  expectedStatuses: number[];
+}
+
+/** Identity helper that gives a user's target full type checking. */
+export function defineTarget<Client, State>(
+  target: TargetDefinition<Client, State>,
+): TargetDefinition<Client, State> {
+  if (!target.variants.correct) throw new Error(`target ${target.name}: a "correct" variant is required`);
+  return target;
+}
