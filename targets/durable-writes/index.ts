@@ -11,7 +11,6 @@
 import { type DurableState, durability } from '../../harness/checkers/durability.ts';
 import { DATABASE_NAMES, type DatabaseKind, type ServerSettings } from '../../harness/core/database.ts';
 import { defineTarget, ok, type TargetDefinition } from '../../harness/core/target.ts';
-import { PreparedConnection } from '../../harness/pg-prepared.ts';
 import {
   adminQuery,
   connectMariaDb,
@@ -39,10 +38,10 @@ async function connect(
   info: Parameters<typeof connectMariaDb>[0],
 ): Promise<DurableClient> {
   if (kind === 'postgres') {
-    const connection = await PreparedConnection.connect(info);
+    const connection = await connectPostgres(info);
     return {
       insert: async (id, worker, payload) => {
-        await connection.query(INSERT_POSTGRES.name, INSERT_POSTGRES.text, [id, worker, payload]);
+        await connection.query({ ...INSERT_POSTGRES, values: [id, worker, payload] });
       },
       end: () => connection.end(),
     };

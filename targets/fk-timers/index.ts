@@ -12,6 +12,7 @@ import { withRetry } from '../../harness/core/retry.ts';
 import { defineTarget, fail, ok } from '../../harness/core/target.ts';
 import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/providers/db.ts';
 import { EMPLOYEE_TABLE } from '../mariadb-upsert/index.ts';
+import { withoutClause } from '../shared/mutant-sql.ts';
 
 // The article's timer table, verbatim; the broken variant drops the FOREIGN KEY line.
 export const TIMER_TABLE = `CREATE TABLE IF NOT EXISTS timer (
@@ -30,9 +31,10 @@ export const TIMER_TABLE = `CREATE TABLE IF NOT EXISTS timer (
     INDEX(id)
 ) ENGINE = InnoDB`;
 
-const TIMER_TABLE_WITHOUT_FOREIGN_KEY = TIMER_TABLE.replace(
+const TIMER_TABLE_WITHOUT_FOREIGN_KEY = withoutClause(
+  TIMER_TABLE,
   '\n    FOREIGN KEY (employee_id) REFERENCES employee(id),',
-  '',
+  'no-foreign-key',
 );
 
 // The timer upsert from the article, after looking the employee's id up by uuid.

@@ -12,8 +12,8 @@ import type { EmployeeRow } from '../../harness/checkers/unique-alternate-key.ts
 import { uniqueAlternateKey } from '../../harness/checkers/unique-alternate-key.ts';
 import { withRetry } from '../../harness/core/retry.ts';
 import { defineTarget, ok } from '../../harness/core/target.ts';
-import { firstValue, MariaDbPreparedConnection } from '../../harness/mariadb-prepared.ts';
-import { adminQuery, connectMariaDb } from '../../harness/providers/db.ts';
+import { adminQuery, connectMariaDb, type MariaDbConnection } from '../../harness/providers/db.ts';
+import { withoutClause } from '../shared/mutant-sql.ts';
 
 // The article's schema, verbatim; the broken variant drops the two UNIQUE lines.
 export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
@@ -29,9 +29,10 @@ export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
     UNIQUE(email_address)
 ) ENGINE = InnoDB`;
 
-const EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS = EMPLOYEE_TABLE.replace(
+const EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS = withoutClause(
+  EMPLOYEE_TABLE,
   ',\n    UNIQUE(uuid),\n    UNIQUE(email_address)',
-  '',
+  'select-then-insert',
 );
 
 // The upsert from the article's companion code.
@@ -47,11 +48,23 @@ export interface CreateEmployee {
   lastName: string;
 }
 
+type Row = Record<string, unknown>;
+
+/** Rows of a mysql2 `execute` (a result set; RETURNING gives one for the upsert too). */
+async function rowsOf(
+  connection: MariaDbConnection,
+  sql: string,
+  values: (string | number)[],
+): Promise<Row[]> {
+  const [result] = await connection.execute(sql, values);
+  return Array.isArray(result) ? (result as Row[]) : [];
+}
+
 export function emailForKey(key: number): string {
   return `employee${key}@example.com`;
 }
 
-export const mariadbUpsert = defineTarget<MariaDbPreparedConnection, EmployeeRow[]>({
+export const mariadbUpsert = defineTarget<MariaDbConnection, EmployeeRow[]>({
   name: 'mariadb-upsert',
   description: 'MariaDB upsert on an alternate key (INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING)',
   database: 'mariadb',
@@ -70,36 +83,35 @@ export const mariadbUpsert = defineTarget<MariaDbPreparedConnection, EmployeeRow
       ctx.variant === 'correct' ? EMPLOYEE_TABLE : EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS,
     ]);
   },
-  // The lean connection keeps the client's CPU per statement low, so on a small
-  // machine the database, not the harness, sets the pace (see `npm run bench`).
-  connect: (ctx) => MariaDbPreparedConnection.connect(ctx.database),
+  connect: (ctx) => connectMariaDb(ctx.database),
   disconnect: (connection) => connection.end(),
   operations: {
     async create(connection, args: CreateEmployee, ctx) {
       const { uuid, firstName, lastName, email } = args;
       if (ctx.variant === 'correct') {
         // Two upserts of one email can deadlock on the unique index; InnoDB rolls one back, so retry it.
-        // A prepared statement: the server parses the upsert once per connection, not per call.
-        const { value: result } = await withRetry(() =>
-          connection.execute(UPSERT, [uuid, firstName, lastName, email, firstName, lastName]),
+        // `execute`: a prepared statement, parsed by the server once per connection, not per call.
+        const { value: rows } = await withRetry(() =>
+          rowsOf(connection, UPSERT, [uuid, firstName, lastName, email, firstName, lastName]),
         );
         // RETURNING always gives the row; without it there is nothing to judge, so it is not an ok.
-        if (result.rows.length === 0) throw new Error('upsert returned no row');
-        const version = firstValue(result, 'version');
+        const row = rows[0];
+        if (!row) throw new Error('upsert returned no row');
+        const version = Number(row.version);
         // The upsert bumps the version on every update, so version 1 means this call inserted.
-        return ok({ uuid: firstValue(result, 'uuid'), version, inserted: version === 1 });
+        return ok({ uuid: row.uuid, version, inserted: version === 1 });
       }
-      const found = await connection.execute('SELECT uuid FROM employee WHERE email_address = ? LIMIT 1', [
+      const found = await rowsOf(connection, 'SELECT uuid FROM employee WHERE email_address = ? LIMIT 1', [
         email,
       ]);
-      const existingUuid = firstValue(found, 'uuid') as string | undefined;
+      const existingUuid = found[0]?.uuid as string | undefined;
       if (existingUuid) {
         await connection.execute(
           'UPDATE employee SET first_name = ?, last_name = ?, version = version + 1 WHERE uuid = ?',
           [firstName, lastName, existingUuid],
         );
-        const after = await connection.execute('SELECT version FROM employee WHERE uuid = ?', [existingUuid]);
-        return ok({ uuid: existingUuid, version: firstValue(after, 'version') ?? 0, inserted: false });
+        const after = await rowsOf(connection, 'SELECT version FROM employee WHERE uuid = ?', [existingUuid]);
+        return ok({ uuid: existingUuid, version: Number(after[0]?.version ?? 0), inserted: false });
       }
       await connection.execute(
         'INSERT INTO employee (uuid, first_name, last_name, email_address) VALUES (?, ?, ?, ?)',

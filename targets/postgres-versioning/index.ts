@@ -14,8 +14,7 @@ import {
   type VersionedRow,
 } from '../../harness/checkers/lost-update.ts';
 import { defineTarget, fail, ok } from '../../harness/core/target.ts';
-import { PreparedConnection } from '../../harness/pg-prepared.ts';
-import { adminQuery, connectPostgres } from '../../harness/providers/db.ts';
+import { adminQuery, connectPostgres, type PostgresClient } from '../../harness/providers/db.ts';
 
 // The article's employee table, in Postgres types.
 export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
@@ -27,7 +26,7 @@ export const EMPLOYEE_TABLE = `CREATE TABLE IF NOT EXISTS employee (
     version INT NOT NULL DEFAULT 1
 )`;
 
-// Statements are prepared once per connection and then only bound and executed.
+// Named statements: pg prepares each once per connection, then only binds and executes it.
 export const READ = { name: 'employee-read', text: 'SELECT version, first_name FROM employee WHERE id = $1' };
 export const VERSIONED_UPDATE = {
   name: 'employee-versioned-update',
@@ -48,7 +47,7 @@ export function seedRows(keys: number): string {
     FROM generate_series(1, ${Math.max(1, Math.floor(keys))}) AS g`;
 }
 
-export const postgresVersioning = defineTarget<PreparedConnection, VersionedRow[]>({
+export const postgresVersioning = defineTarget<PostgresClient, VersionedRow[]>({
   name: 'postgres-versioning',
   description:
     'Postgres optimistic locking with a version column (read, then UPDATE ... WHERE id AND version)',
@@ -63,21 +62,23 @@ export const postgresVersioning = defineTarget<PreparedConnection, VersionedRow[
   async setup(ctx) {
     await adminQuery(ctx.database, [EMPLOYEE_TABLE, seedRows(ctx.keys)]);
   },
-  // The lean connection keeps the client's CPU per transaction low, so on a small
-  // machine the database, not the harness, sets the pace (see `npm run bench`).
-  connect: (ctx) => PreparedConnection.connect(ctx.database),
+  connect: (ctx) => connectPostgres(ctx.database),
   disconnect: (client) => client.end(),
   operations: {
     async mutate(client, args: MutateArgs, ctx) {
       const id = idOfKey(args.key);
-      const read = await client.query(READ.name, READ.text, [id]);
+      const read = await client.query<[number, string]>({ ...READ, values: [id], rowMode: 'array' });
       const [version, firstName] = read.rows[0] ?? [];
       if (version === undefined) return fail(`no employee with id ${id}`);
       const readVersion = Number(version);
       const updated =
         ctx.variant === 'correct'
-          ? await client.query(VERSIONED_UPDATE.name, VERSIONED_UPDATE.text, [id, readVersion, args.token])
-          : await client.query(BLIND_UPDATE.name, BLIND_UPDATE.text, [id, args.token]);
+          ? await client.query<[number]>({
+              ...VERSIONED_UPDATE,
+              values: [id, readVersion, args.token],
+              rowMode: 'array',
+            })
+          : await client.query<[number]>({ ...BLIND_UPDATE, values: [id, args.token], rowMode: 'array' });
       if (updated.rowCount === 0) {
         return fail('no rows affected, version mismatch or non-existent employee', { readVersion });
       }
