@@ -93,3 +93,24 @@ describe('the regression gate', () => {
     expect(await main(['gate', baseFile])).toBe(2); // no --baseline
   });
 });
+
+describe('gate and report on a file that is not a valid results.json', () => {
+  it('exit 2 before doing anything, naming the bad field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-gate-bad-'));
+    const baseFile = join(dir, 'baseline.json');
+    writeFileSync(baseFile, JSON.stringify(baseline));
+    const corrupted = JSON.parse(JSON.stringify(baseline));
+    corrupted.runs[0].verdict = 'maybe';
+    const badFile = join(dir, 'bad.json');
+    writeFileSync(badFile, JSON.stringify(corrupted));
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    try {
+      expect(await main(['gate', '--baseline', baseFile, badFile])).toBe(2);
+      expect(await main(['report', badFile])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors.join('\n')).toMatch(/not a valid results\.json: "runs\[0\]\.verdict: Invalid enum value/);
+  });
+});

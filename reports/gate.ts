@@ -5,8 +5,7 @@
  * drop or a p99 rise beyond the tolerances, or a run the baseline had that is
  * missing now.
  */
-import type { RunResult } from '../harness/core/results.ts';
-import type { SuiteResults } from './results-json.ts';
+import type { RunResult, SuiteResults } from '../harness/core/results.ts';
 import { violationCount } from './terminal.ts';
 
 export interface GateTolerances {

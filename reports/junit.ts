@@ -5,9 +5,8 @@
  * the harness did not catch it.
  */
 import { violationTotal } from '../harness/core/check.ts';
-import type { RunResult } from '../harness/core/results.ts';
+import type { RunResult, SuiteResults } from '../harness/core/results.ts';
 import { thresholdResultsOf } from '../harness/core/run-thresholds.ts';
-import type { SuiteResults } from './results-json.ts';
 
 export function escapeXml(text: unknown): string {
   return (

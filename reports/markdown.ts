@@ -3,8 +3,8 @@
  * `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
  */
 import { appendFileSync } from 'node:fs';
+import type { SuiteResults } from '../harness/core/results.ts';
 import { anyThresholdFailed, thresholdResultsOf } from '../harness/core/run-thresholds.ts';
-import type { SuiteResults } from './results-json.ts';
 import { ms, statusOf, violationCount } from './terminal.ts';
 
 /** Table cells hold text only: pipes, backticks, angle brackets and newlines neutralised. */

@@ -6,31 +6,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunResult } from '../harness/core/results.ts';
-import type { ProbeResult } from '../properties/isolation/run-probes.ts';
-
-/** Bumped whenever a field changes meaning or disappears. */
-export const RESULTS_SCHEMA_VERSION = 1;
-
-export interface SuiteResults {
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
-  tool: { name: string; version: string };
-  startedAt: string;
-  finishedAt?: string;
-  seed: number;
-  /** The exact command that reproduces this run's plan. */
-  replay: string;
-  servers: string[];
-  interrupted: boolean;
-  /** Every correct variant held and every broken variant was caught. */
-  passed: boolean;
-  exitCode?: number;
-  runs: RunResult[];
-  /** `chaos isolation`: each anomaly probe at each isolation level, prevented or allowed. */
-  isolation?: ProbeResult[];
-  /** Why the suite stopped early, if it did. */
-  error?: string;
-}
+import type { SuiteResults } from '../harness/core/results.ts';
 
 export function writeResults(outDir: string, results: SuiteResults): string {
   return writeJsonFile(join(outDir, 'results.json'), results);

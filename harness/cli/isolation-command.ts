@@ -5,9 +5,10 @@ import {
   type ProbeResult,
   runIsolationProbes,
 } from '../../properties/isolation/run-probes.ts';
-import { type SuiteResults, writeResults } from '../../reports/results-json.ts';
+import { writeResults } from '../../reports/results-json.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import { ExitCode } from '../core/errors.ts';
+import type { SuiteResults } from '../core/results.ts';
 import { newResults, onInterrupt, outDirOf, serverPoolOf } from './common.ts';
 import type { CliOptions } from './options.ts';
 

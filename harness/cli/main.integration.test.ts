@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import type { SuiteResults } from '../../reports/results-json.ts';
+import type { SuiteResults } from '../core/results.ts';
 import { freePort } from '../providers/ports.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
 

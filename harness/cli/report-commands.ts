@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { compareRuns, DEFAULT_TOLERANCES, formatGate } from '../../reports/gate.ts';
-import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../../reports/results-json.ts';
 import { chooseStyle } from '../../reports/terminal.ts';
-import { ExitCode, UsageError } from '../core/errors.ts';
+import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { errorMessage } from '../core/outcomes.ts';
+import { parseSuiteResults, type SuiteResults } from '../core/results.ts';
 import { writeReports } from './common.ts';
 import type { CliOptions } from './options.ts';
 
@@ -29,19 +29,18 @@ export async function reportCommand(options: CliOptions): Promise<number> {
   return ExitCode.ok;
 }
 
-/** A results.json by its path or its run folder's. */
+/** A results.json by its path or its run folder's, validated against the results schema. */
 function readResultsFile(path: string, what: string): { file: string; results: SuiteResults } {
   const resolved = resolve(path);
   const file = resolved.endsWith('.json') ? resolved : join(resolved, 'results.json');
-  let results: SuiteResults;
+  let content: unknown;
   try {
-    results = JSON.parse(readFileSync(file, 'utf8')) as SuiteResults;
+    content = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${what}: cannot read ${file}: ${errorMessage(error)}`);
   }
-  if (results.schemaVersion !== RESULTS_SCHEMA_VERSION || !Array.isArray(results.runs))
-    throw new UsageError(
-      `${what}: ${file} is not a results.json of schema version ${RESULTS_SCHEMA_VERSION} (found ${String(results.schemaVersion)})`,
-    );
-  return { file, results };
+  const parsed = parseSuiteResults(content);
+  if (!parsed.ok)
+    throw new UsageError(`${what}: ${file} is not a valid results.json: ${shown(parsed.error)}`);
+  return { file, results: parsed.results };
 }

@@ -5,31 +5,17 @@
  * e.g. it ran out of its budget). It must never call a history invalid when an
  * `info` operation (unknown outcome) could explain what it saw.
  */
+import type { z } from 'zod';
 import type { Operation } from './history.ts';
 import { errorMessage } from './outcomes.ts';
+import type { CheckResultSchema, ViolationSchema } from './results.ts';
 
-export type Verdict = 'valid' | 'invalid' | 'unknown';
+export type Verdict = CheckResult['verdict'];
 
-export interface Violation {
-  /** Short invariant name, e.g. "one-row-per-email". */
-  invariant: string;
-  /** A sentence a person can act on. */
-  message: string;
-  /** Ids of the operations that prove the violation. */
-  operations: number[];
-}
+export type Violation = z.infer<typeof ViolationSchema>;
 
-export interface CheckResult {
-  checker: string;
-  verdict: Verdict;
-  violations: Violation[];
-  /** Why the verdict is unknown, when it is. */
-  reason?: string;
-  /** Violations found beyond those listed (results keep the first few hundred). */
-  omitted?: number;
-  /** Figures the checker measured on the way, e.g. an inconsistency window in ms. */
-  metrics?: Record<string, number>;
-}
+/** A checker's answer; violations name the operations that prove them. */
+export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 export const MAX_VIOLATIONS_KEPT = 200;
 

@@ -3,19 +3,13 @@
  * the operations that overlapped each window, by outcome, and the violations
  * that name any of them.
  */
+import type { z } from 'zod';
 import type { CheckResult } from './check.ts';
 import type { FaultRecord, Operation } from './history.ts';
+import type { FaultWindowResultSchema } from './results.ts';
 import type { OutcomeCounts } from './stats.ts';
 
-export interface FaultWindowResult {
-  fault: string;
-  startedAt: number;
-  /** When the fault was healed (ms since the run started); absent if the run ended first. */
-  stoppedAt?: number;
-  detail?: Record<string, unknown>;
-  counts: OutcomeCounts;
-  violations: number;
-}
+export type FaultWindowResult = z.infer<typeof FaultWindowResultSchema>;
 
 export function summarizeFaultWindows(
   faults: FaultRecord[],

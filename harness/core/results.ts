@@ -1,66 +1,228 @@
 /**
- * What a run produces: the contract of results.json that the reporters,
- * `report` and `gate` read.
+ * What a run produces, as one zod schema: the contract of results.json. The
+ * runner produces it, the reporters read it, and `report` and `gate` validate
+ * a file against it before using it, so a corrupted or foreign file is a
+ * clear error naming the bad field rather than a crash half-way.
  */
-import type { CheckResult, Verdict } from './check.ts';
-import type { FaultWindowResult } from './fault-windows.ts';
-import type { LoadResult } from './load.ts';
-import type { TimingPoint } from './scenario.ts';
-import type { HistorySummary } from './stats.ts';
-import type { ThresholdResult } from './thresholds.ts';
-import type { WorkloadSpec } from './workload.ts';
+import { z } from 'zod';
 
-export interface TimingPointResult extends TimingPoint {
-  scaledRateMs: number;
-  scaledOffsetMs: number;
-  failuresByWorker: number[];
+/** Bumped whenever a field changes meaning or disappears; files of older versions must still load. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const verdict = z.enum(['valid', 'invalid', 'unknown']);
+const counts = z.object({ ok: z.number(), fail: z.number(), info: z.number() });
+
+export const ViolationSchema = z.object({
+  invariant: z.string(),
+  message: z.string(),
+  operations: z.array(z.number()),
+});
+
+export const CheckResultSchema = z.object({
+  checker: z.string(),
+  verdict,
+  violations: z.array(ViolationSchema),
+  reason: z.string().optional(),
+  omitted: z.number().optional(),
+  metrics: z.record(z.number()).optional(),
+});
+
+const latencySummary = z.object({
+  p50: z.number(),
+  p90: z.number(),
+  p97_5: z.number(),
+  p99: z.number(),
+  p99_9: z.number(),
+  max: z.number(),
+  correctedForCoordinatedOmission: z.boolean(),
+});
+
+export const HistorySummarySchema = z.object({
+  operations: z.number(),
+  counts,
+  byOperation: z.record(counts),
+  latency: latencySummary,
+  conflictRate: z.number(),
+  throughput: z.number(),
+});
+
+const pacing = z.union([
+  z.object({ kind: z.literal('closed') }),
+  z.object({ kind: z.literal('paced'), rateMs: z.number(), offsetMs: z.number() }),
+]);
+
+const workload = z.object({
+  workers: z.number(),
+  pacing,
+  durationMs: z.number().optional(),
+  opCount: z.number().optional(),
+  keys: z.object({
+    count: z.number(),
+    distribution: z.enum(['uniform', 'hot']),
+    hotFraction: z.number(),
+  }),
+});
+
+export const ThresholdResultSchema = z.object({
+  metric: z.string(),
+  expression: z.string(),
+  value: z.number().optional(),
+  passed: z.boolean(),
+});
+
+export const LoadResultSchema = z.object({
+  engine: z.enum(['autocannon', 'k6']),
+  model: z.enum(['closed', 'open']),
+  connections: z.number(),
+  ratePerSecond: z.number().optional(),
+  requests: z.number(),
+  requestsPerSecond: z.number(),
+  latency: z.object({
+    p50: z.number(),
+    p90: z.number(),
+    p99: z.number(),
+    p99_9: z.number(),
+    avg: z.number(),
+    max: z.number(),
+  }),
+  latencySource: z.string(),
+  non2xx: z.number(),
+  errors: z.number(),
+  timeouts: z.number(),
+  checksFailed: z.number(),
+  thresholds: z.array(ThresholdResultSchema),
+  segments: z.number().optional(),
+  iterations: z.number().optional(),
+  perSegment: z
+    .array(z.object({ segment: z.string(), requests: z.number(), iterations: z.number(), p99: z.number() }))
+    .optional(),
+  exitCode: z.number().optional(),
+});
+
+export const FaultWindowResultSchema = z.object({
+  fault: z.string(),
+  startedAt: z.number(),
+  stoppedAt: z.number().optional(),
+  detail: z.record(z.unknown()).optional(),
+  counts,
+  violations: z.number(),
+});
+
+export const TimingPointResultSchema = z.object({
+  rateMs: z.number(),
+  offsetMs: z.number(),
+  expect: z.enum(['no-failures', 'failures']),
+  scaledRateMs: z.number(),
+  scaledOffsetMs: z.number(),
+  failuresByWorker: z.array(z.number()),
   /** Whether the observed failures match `expect` (judged for the correct variant only). */
-  met: boolean;
-}
+  met: z.boolean(),
+});
 
-export interface RunResult {
-  scenario: string;
-  target: string;
-  variant: string;
-  broken: boolean;
+export const RunResultSchema = z.object({
+  scenario: z.string(),
+  target: z.string(),
+  variant: z.string(),
+  broken: z.boolean(),
   /** What the harness must conclude: valid for the correct variant, invalid for a mutant. */
-  expected: Verdict;
-  verdict: Verdict;
+  expected: verdict,
+  verdict,
   /** Correct variant held, or mutant was caught. */
-  passed: boolean;
-  seed: number;
-  workload: Omit<WorkloadSpec, 'seed'>;
-  summary: HistorySummary;
-  checks: CheckResult[];
-  timingGrid?: TimingPointResult[];
+  passed: z.boolean(),
+  seed: z.number(),
+  workload,
+  summary: HistorySummarySchema,
+  checks: z.array(CheckResultSchema),
+  timingGrid: z.array(TimingPointResultSchema).optional(),
   /** Load scenarios: what the load engine measured, thresholds judged. */
-  load?: LoadResult;
+  load: LoadResultSchema.optional(),
   /** The config's thresholds that apply to this run, judged (absent when none apply). */
-  thresholds?: ThresholdResult[];
+  thresholds: z.array(ThresholdResultSchema).optional(),
   /** Each fault window with the operations that overlapped it, by outcome. */
-  faultWindows: FaultWindowResult[];
-  historyFiles: string[];
+  faultWindows: z.array(FaultWindowResultSchema),
+  historyFiles: z.array(z.string()),
   /**
    * When the harness had its first proof of a violation: completion time (ms
    * into the run) of the earliest operation a violation names, or the end of
    * the run for violations of the final state alone. Absent when nothing was found.
    */
-  detectedAtMs?: number;
-  durationMs: number;
-  interrupted: boolean;
+  detectedAtMs: z.number().optional(),
+  durationMs: z.number(),
+  interrupted: z.boolean(),
   /** Set when the run could not complete (database error during setup, ...). */
-  error?: string;
-}
+  error: z.string().optional(),
+});
+
+/** One isolation probe at one level of one database (`chaos isolation`). */
+export const ProbeResultSchema = z.object({
+  database: z.enum(['mariadb', 'postgres']),
+  level: z.string(),
+  probe: z.string(),
+  verdict: z.enum(['prevented', 'allowed']),
+  /** How it was prevented, or what showed the anomaly. */
+  detail: z.string(),
+});
+
+export const SuiteResultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  seed: z.number(),
+  /** The exact command that reproduces this run's plan. */
+  replay: z.string(),
+  servers: z.array(z.string()),
+  interrupted: z.boolean(),
+  /** Every correct variant held and every broken variant was caught. */
+  passed: z.boolean(),
+  exitCode: z.number().optional(),
+  runs: z.array(RunResultSchema),
+  /** `chaos isolation`: each anomaly probe at each isolation level, prevented or allowed. */
+  isolation: z.array(ProbeResultSchema).optional(),
+  /** Why the suite stopped early, if it did. */
+  error: z.string().optional(),
+});
 
 /** One point of a contention sweep (sweep.json). */
-export interface SweepPoint {
-  workers: number;
+export const SweepPointSchema = z.object({
+  workers: z.number(),
   /** Operations per second per worker; 0 means closed loop (as fast as it goes). */
-  rate: number;
-  operations: number;
-  conflictRate: number;
+  rate: z.number(),
+  operations: z.number(),
+  conflictRate: z.number(),
   /** ok operations per second. */
-  throughput: number;
-  p99: number;
-  verdict: string;
+  throughput: z.number(),
+  p99: z.number(),
+  verdict: z.string(),
+});
+
+export type RunResult = z.infer<typeof RunResultSchema>;
+export type TimingPointResult = z.infer<typeof TimingPointResultSchema>;
+export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+export type SuiteResults = z.infer<typeof SuiteResultsSchema>;
+export type SweepPoint = z.infer<typeof SweepPointSchema>;
+
+/**
+ * Parse a results.json's content: the suite, or an error that names the first
+ * bad field by its path (e.g. `runs[3].summary.latency.p99: Expected number, received string`).
+ */
+export function parseSuiteResults(
+  value: unknown,
+): { ok: true; results: SuiteResults } | { ok: false; error: string } {
+  if (typeof value === 'object' && value !== null && 'schemaVersion' in value) {
+    const version = (value as { schemaVersion: unknown }).schemaVersion;
+    if (version !== RESULTS_SCHEMA_VERSION)
+      return {
+        ok: false,
+        error: `schema version ${JSON.stringify(version)}; this harness reads version ${RESULTS_SCHEMA_VERSION}`,
+      };
+  }
+  const parsed = SuiteResultsSchema.safeParse(value);
+  if (parsed.success) return { ok: true, results: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    '',
+  );
+  return { ok: false, error: `${path || 'the file'}: ${issue.message}` };
 }

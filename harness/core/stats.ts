@@ -1,40 +1,19 @@
 /** Summary figures of a history: outcome counts, latency percentiles, conflict rate. */
+import type { z } from 'zod';
 import type { Operation, Outcome } from './history.ts';
+import type { HistorySummarySchema } from './results.ts';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
 /** Latency percentiles in ms, with autocannon's key names. */
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p97_5: number;
-  p99: number;
-  p99_9: number;
-  max: number;
-  /**
-   * True when paced operations were measured from when they were meant to
-   * start rather than when they did: a stalled system then cannot hide the
-   * operations it delayed (coordinated omission).
-   */
-  correctedForCoordinatedOmission: boolean;
-}
+export type LatencySummary = HistorySummary['latency'];
 
 export interface SummaryOptions {
   /** Measure paced operations from their intended start (default true). */
   correctCoordinatedOmission?: boolean;
 }
 
-export interface HistorySummary {
-  operations: number;
-  counts: OutcomeCounts;
-  byOperation: Record<string, OutcomeCounts>;
-  /** Milliseconds, over operations with a known outcome (ok or fail). */
-  latency: LatencySummary;
-  /** fail / (ok + fail): how often the database refused a mutation (version conflicts, FK errors...). */
-  conflictRate: number;
-  /** ok operations per second of history time. */
-  throughput: number;
-}
+export type HistorySummary = z.infer<typeof HistorySummarySchema>;
 
 /** Nearest-rank percentile of an ascending array; 0 for an empty one. */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -4,7 +4,9 @@
  * exported k6 script (under k6's metric names) and are judged by the harness
  * for its own engines; a failed threshold makes the run exit 99, as k6 does.
  */
+import type { z } from 'zod';
 import { UsageError } from './errors.ts';
+import type { ThresholdResultSchema } from './results.ts';
 
 /** The harness's metric names and the k6 metric each one is. */
 export const K6_METRIC_NAMES: Record<string, string> = {
@@ -70,13 +72,7 @@ export function toK6Thresholds(thresholds: Thresholds): Thresholds {
 /** What a metric measured: the aggregations it can answer; undefined when it cannot. */
 export type MetricValues = (aggregation: Aggregation, percentile?: number) => number | undefined;
 
-export interface ThresholdResult {
-  metric: string;
-  expression: string;
-  /** The measured value, or undefined when the engine does not measure it. */
-  value?: number;
-  passed: boolean;
-}
+export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;
 
 function compare(a: number, operator: ThresholdExpression['operator'], b: number): boolean {
   switch (operator) {

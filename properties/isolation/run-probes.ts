@@ -4,6 +4,7 @@
  * anomalies each level prevents.
  */
 import type mysql from 'mysql2/promise';
+import type { ProbeResult } from '../../harness/core/results.ts';
 import { defineTarget, fail, ok } from '../../harness/core/target.ts';
 import {
   adminQuery,
@@ -15,17 +16,10 @@ import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runScheduled } from '../scheduler/scheduled-run.ts';
 import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
 
+export type { ProbeResult };
+
 type Kind = 'postgres' | 'mariadb';
 type Connection = PostgresClient | mysql.Connection;
-
-export interface ProbeResult {
-  database: Kind;
-  level: string;
-  probe: string;
-  verdict: 'prevented' | 'allowed';
-  /** How it was prevented, or what showed the anomaly. */
-  detail: string;
-}
 
 async function rowsOf(kind: Kind, connection: Connection, sql: string): Promise<[number, number][]> {
   if (kind === 'postgres') {

@@ -8,11 +8,10 @@
 import { existsSync } from 'node:fs';
 import { type CheckResult, violationTotal } from '../../harness/core/check.ts';
 import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/core/history.ts';
-import type { RunResult, SweepPoint } from '../../harness/core/results.ts';
+import type { RunResult, SuiteResults, SweepPoint } from '../../harness/core/results.ts';
 import { thresholdResultsOf } from '../../harness/core/run-thresholds.ts';
 import type { ThresholdResult } from '../../harness/core/thresholds.ts';
 import type { PropertyResult } from '../../properties/property-run.ts';
-import type { SuiteResults } from '../results-json.ts';
 import { type RunStatus, statusOf } from '../terminal.ts';
 
 /** Latency points kept per run; beyond it every k-th operation is kept, and the chart says so. */

@@ -1,6 +1,5 @@
 /** Hand-made results for tests of the report writers and the gate (no database needed). */
-import type { RunResult } from '../../harness/core/results.ts';
-import type { SuiteResults } from '../results-json.ts';
+import type { RunResult, SuiteResults } from '../../harness/core/results.ts';
 
 export function fakeRun(
   overrides: Partial<RunResult> & { violations?: number; throughput?: number; p99?: number } = {},
