@@ -29,8 +29,10 @@ export async function sweepCommand(
     variants: options.variants ?? ['correct'],
   });
   if (!run) throw new UsageError('sweep: no such scenario/variant');
-  if (run.scenario.timingGrid)
-    throw new UsageError(`sweep: ${run.scenario.name} is a timing grid already; sweep a plain scenario`);
+  if (run.scenario.passes)
+    throw new UsageError(
+      `sweep: ${run.scenario.name} runs as a series of passes already; sweep a plain scenario`,
+    );
   const grid = { workers: options.sweepWorkers ?? [1, 2, 4, 8], rates: options.sweepRates ?? [0] };
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'sweep-');

@@ -37,6 +37,8 @@ const workloadSchema = z
   })
   .strict();
 
+const fn = z.custom<(...args: any[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+
 const scenarioSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
@@ -44,30 +46,11 @@ const scenarioSchema = z
     target: z.string(),
     variants: z.array(z.string()).nonempty().optional(),
     workload: workloadSchema,
-    timingGrid: z
-      .object({
-        points: z
-          .array(
-            z
-              .object({
-                rateMs: z.number().positive(),
-                offsetMs: z.number().nonnegative(),
-                expect: z.enum(['no-failures', 'failures']),
-              })
-              .strict(),
-          )
-          .nonempty(),
-        windowMs: z.number().positive(),
-        timeScale: z.number().positive(),
-      })
-      .strict()
-      .optional(),
+    passes: z.object({ passes: fn, judge: fn }).optional(),
     // Checked in detail (kinds, Toxiproxy attributes) by validateFaults, with errors that name the field.
     faults: z.array(z.unknown()).optional(),
   })
   .strict();
-
-const fn = z.custom<(...args: any[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 
 const targetSchema = z
   .object({

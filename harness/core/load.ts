@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { HistoryWriter } from './history.ts';
 import type { LoadResultSchema } from './results.ts';
 import type { TargetContext, TargetDefinition } from './target.ts';
-import type { ThresholdResult, Thresholds } from './thresholds.ts';
+import type { Thresholds } from './thresholds.ts';
 import type { WorkloadSpec } from './workload.ts';
 
 export type LoadEngine = 'autocannon' | 'k6';

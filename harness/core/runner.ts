@@ -43,12 +43,6 @@ export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]):
   return first;
 }
 
-function failuresByWorker(operations: Operation[], workers: number): number[] {
-  const failures = new Array<number>(workers).fill(0);
-  for (const o of operations) if (o.outcome === 'fail') failures[o.worker] = (failures[o.worker] ?? 0) + 1;
-  return failures;
-}
-
 export async function runScenario<Pass extends PassDatabases>(
   scenario: ScenarioDefinition,
   target: TargetDefinition,
@@ -94,34 +88,14 @@ export async function runScenario<Pass extends PassDatabases>(
   });
 
   const runs: SingleRun[] = [];
-  let timingGrid: TimingPointResult[] | undefined;
+  const specs: WorkloadSpec[] = [];
   let error: string | undefined;
   try {
-    if (scenario.timingGrid) {
-      const grid = scenario.timingGrid;
-      const scale = settings.timeScale ?? grid.timeScale;
-      const windowMs = (settings.windowMs ?? grid.windowMs) * scale;
-      timingGrid = [];
-      for (const [i, point] of grid.points.entries()) {
+    if (scenario.passes) {
+      for (const pass of scenario.passes.passes(baseSpec, settings)) {
         if (settings.signal?.aborted) break;
-        const pacing = {
-          kind: 'paced' as const,
-          rateMs: point.rateMs * scale,
-          offsetMs: point.offsetMs * scale,
-        };
-        const spec: WorkloadSpec = { ...baseSpec, pacing, durationMs: windowMs };
-        delete spec.opCount;
-        const run = await runPass(plan(spec, fileFor(`--point${i}`)), environment);
-        runs.push(run);
-        const failures = failuresByWorker(run.operations, spec.workers);
-        const total = failures.reduce((a, b) => a + b, 0);
-        timingGrid.push({
-          ...point,
-          scaledRateMs: pacing.rateMs,
-          scaledOffsetMs: pacing.offsetMs,
-          failuresByWorker: failures,
-          met: point.expect === 'failures' ? total > 0 : total === 0,
-        });
+        runs.push(await runPass(plan(pass.spec, fileFor(`--${pass.label}`)), environment));
+        specs.push(pass.spec);
       }
     } else {
       runs.push(await runPass(plan(baseSpec, fileFor()), environment));
@@ -135,18 +109,11 @@ export async function runScenario<Pass extends PassDatabases>(
 
   const operations = runs.flatMap((r) => r.operations);
   const checks = runs.flatMap((r) => r.checks);
-  if (timingGrid && !info.broken) {
-    const missed = timingGrid.filter((p) => !p.met);
-    checks.push({
-      checker: 'timing-expectation',
-      verdict: missed.length > 0 ? 'invalid' : 'valid',
-      violations: missed.map((p) => ({
-        invariant: 'article-timing',
-        message: `rate ${p.rateMs}ms / offset ${p.offsetMs}ms: expected ${p.expect === 'failures' ? 'some' : 'no'} failures, saw ${p.failuresByWorker.join(' + ')}`,
-        operations: [],
-      })),
-    });
-  }
+  const series = scenario.passes?.judge(
+    runs.map((run, i) => ({ spec: specs[i]!, operations: run.operations })),
+    info.broken,
+  );
+  if (series) checks.push(...series.checks);
   // A run that recorded no operation (interrupted before its first, a grid with no point run) tested
   // nothing: no checker can call it valid. k6, outside the process, records no history (autocannon does).
   if (!error && operations.length === 0 && !runs.some((r) => r.load?.engine === 'k6'))
@@ -180,7 +147,7 @@ export async function runScenario<Pass extends PassDatabases>(
   };
   const detectedAtMs = firstEvidence(runs);
   if (detectedAtMs !== undefined) result.detectedAtMs = detectedAtMs;
-  if (timingGrid) result.timingGrid = timingGrid;
+  if (series?.timingGrid) result.timingGrid = series.timingGrid;
   const loadResult = runs.find((r) => r.load)?.load;
   if (loadResult) result.load = loadResult;
   if (settings.runThresholds) {

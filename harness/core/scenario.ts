@@ -1,12 +1,15 @@
 /**
- * Named scenarios: a target, its variants, a workload and, for the article's
- * timing experiment, a grid of pacing points with the expected outcome.
- * These four reproduce the article's demonstrations.
+ * A scenario: a target, the variants to run, a workload, the faults, and
+ * optionally an HTTP load engine or a series of passes judged together.
  */
 
+import type { CheckResult } from './check.ts';
 import type { FaultSpec } from './fault-plan.ts';
+import type { Operation } from './history.ts';
 import type { LoadOptions } from './load.ts';
-import type { Pacing } from './workload.ts';
+import type { TimingPointResult } from './results.ts';
+import type { RunSettings } from './run-settings.ts';
+import type { Pacing, WorkloadSpec } from './workload.ts';
 
 export interface WorkloadOptions {
   workers?: number;
@@ -20,20 +23,32 @@ export interface WorkloadOptions {
   timeoutMs?: number;
 }
 
-/** One cell of the timing experiment: two workers on a ticker of `rateMs`, the second started `offsetMs` later. */
-export interface TimingPoint {
-  rateMs: number;
-  offsetMs: number;
-  /** What the article reports for the correct (versioned) update. */
-  expect: 'no-failures' | 'failures';
+/** One pass of a multi-pass scenario: its workload, and a label for its history file. */
+export interface PassSpec {
+  label: string;
+  spec: WorkloadSpec;
 }
 
-export interface TimingGrid {
-  points: TimingPoint[];
-  /** How long each point runs, in article time (the article's text says 30 s, its code 10 s). */
-  windowMs: number;
-  /** Multiplies every rate, offset and window, so CI can run the experiment in seconds. */
-  timeScale: number;
+/** What a finished pass recorded, for judging a series of passes together. */
+export interface PassOutcome {
+  spec: WorkloadSpec;
+  operations: Operation[];
+}
+
+/**
+ * A scenario whose workload runs as several passes, each on fresh databases,
+ * judged together. The article's timing experiment is one (it lives with its
+ * target, in targets/postgres-versioning/timing-grid.ts); the runner knows
+ * nothing of what a series means.
+ */
+export interface PassSeries {
+  /** The passes, derived from the scenario's resolved workload and the run's settings. */
+  passes(base: WorkloadSpec, settings: Pick<RunSettings, 'timeScale' | 'windowMs'>): PassSpec[];
+  /**
+   * Checks over the passes run so far (fewer than planned when interrupted), and
+   * figures for results.json. `broken`: the variant is a mutant.
+   */
+  judge(passes: PassOutcome[], broken: boolean): { checks: CheckResult[]; timingGrid?: TimingPointResult[] };
 }
 
 export interface ScenarioDefinition {
@@ -43,7 +58,8 @@ export interface ScenarioDefinition {
   /** Variants to run; all of the target's when absent. */
   variants?: string[];
   workload: WorkloadOptions;
-  timingGrid?: TimingGrid;
+  /** Run the workload as several passes judged together, instead of once. */
+  passes?: PassSeries;
   /** The nemesis's schedule for this scenario. */
   faults?: FaultSpec[];
   /** Drive an HTTP target with a load engine (autocannon, k6) instead of workers calling its operations. */

@@ -26,7 +26,7 @@ export async function runSweep<Pass extends PassDatabases>(
   for (const workers of grid.workers) {
     for (const rate of grid.rates) {
       if (settings.signal?.aborted) return points;
-      const { timingGrid: _grid, ...plain } = scenario;
+      const { passes: _passes, ...plain } = scenario;
       const pointScenario: ScenarioDefinition = {
         ...plain,
         name: `${scenario.name}-w${workers}-r${rate}`,

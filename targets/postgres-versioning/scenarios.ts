@@ -2,6 +2,7 @@
  * The built-in scenarios of this target: the article's stale-version mutation and its timing experiment.
  */
 import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
+import { timingGridPasses } from './timing-grid.ts';
 
 export const staleVersionMutation: ScenarioDefinition = {
   name: 'stale-version-mutation',
@@ -16,14 +17,14 @@ export const timingGrid: ScenarioDefinition = {
     "the article's experiment: two workers mutate one employee on tickers with different rates and offsets",
   target: 'postgres-versioning',
   workload: { workers: 2, keys: 1 },
-  timingGrid: {
+  passes: timingGridPasses({
     points: [
       { rateMs: 2000, offsetMs: 1000, expect: 'no-failures' },
       { rateMs: 1000, offsetMs: 1000, expect: 'failures' },
     ],
     windowMs: 30_000,
     timeScale: 0.1,
-  },
+  }),
 };
 
 /** Correct variants must still hold (operations with unknown outcomes are allowed for), broken ones still be caught. */
