@@ -10,10 +10,10 @@ import type { ChaosConfig } from '../config/config.ts';
 import { ExitCode } from '../core/errors.ts';
 import type { SuiteResults } from '../core/results.ts';
 import { newResults, onInterrupt, outDirOf, serverPoolOf } from './common.ts';
-import type { CliOptions } from './options.ts';
+import type { IsolationOptions } from './options.ts';
 
 /** `isolation`: which anomalies each isolation level of Postgres and MariaDB prevents, probed for real. */
-export async function isolationCommand(options: CliOptions, config: ChaosConfig): Promise<number> {
+export async function isolationCommand(options: IsolationOptions, config: ChaosConfig): Promise<number> {
   const outDir = outDirOf(options, 'isolation-');
   const pool = serverPoolOf(options, config);
   const probed: ProbeResult[] = [];

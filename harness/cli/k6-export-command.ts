@@ -7,10 +7,10 @@ import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { resolveLoad, resolveWorkload, timeoutOf } from '../core/run-settings.ts';
 import { runSettingsOf } from './common.ts';
-import type { CliOptions } from './options.ts';
+import type { K6ExportOptions } from './options.ts';
 
 /** `k6 export SCENARIO`: the scenario's load as a k6 script, runnable without the harness. */
-export function k6ExportCommand(options: CliOptions, config: ChaosConfig, registry: Registry): number {
+export function k6ExportCommand(options: K6ExportOptions, config: ChaosConfig, registry: Registry): number {
   const name = options.scenarios![0]!;
   const scenario = registry.scenarios.get(name);
   if (!scenario) throw new UsageError(`unknown scenario ${shown(name)} (see \`chaos list\`)`);

@@ -9,11 +9,11 @@ import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
-import type { CliOptions } from './options.ts';
+import type { PropertyOptions } from './options.ts';
 
 /** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
 export async function propertyCommand(
-  options: CliOptions,
+  options: PropertyOptions,
   config: ChaosConfig,
   registry: Registry,
 ): Promise<number> {

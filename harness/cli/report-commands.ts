@@ -7,10 +7,10 @@ import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { parseSuiteResults, type SuiteResults } from '../core/results.ts';
 import { writeReports } from './common.ts';
-import type { CliOptions } from './options.ts';
+import type { CliOptions, GateOptions, ReportOptions } from './options.ts';
 
 /** Compare a run with the baseline; prints what regressed. */
-export function gate(current: SuiteResults, options: CliOptions): number {
+export function gate(current: SuiteResults, options: Pick<CliOptions, 'baseline' | 'tolerances'>): number {
   const { results: baseline } = readResultsFile(options.baseline!, 'gate --baseline');
   const regressions = compareRuns(baseline, current, { ...DEFAULT_TOLERANCES, ...options.tolerances });
   console.log(formatGate(regressions, baseline.runs.length));
@@ -18,12 +18,12 @@ export function gate(current: SuiteResults, options: CliOptions): number {
 }
 
 /** `gate --baseline B [DIR]`: a finished run (default: the current folder's) against the baseline. */
-export function gateCommand(options: CliOptions): number {
+export function gateCommand(options: GateOptions): number {
   return gate(readResultsFile(options.reportDir ?? '.', 'gate').results, options);
 }
 
 /** `report [DIR]`: (re)build the reports of a finished run from its results.json and histories. */
-export async function reportCommand(options: CliOptions): Promise<number> {
+export async function reportCommand(options: ReportOptions): Promise<number> {
   const { file, results } = readResultsFile(options.reportDir ?? options.out ?? '.', 'report');
   for (const line of await writeReports(dirname(file), results, chooseStyle())) console.log(line);
   return ExitCode.ok;

@@ -26,11 +26,11 @@ import {
   serverPoolOf,
   writeReports,
 } from './common.ts';
-import type { CliOptions } from './options.ts';
+import type { RunOptions } from './options.ts';
 import { gate } from './report-commands.ts';
 import { runSuite } from './suite.ts';
 
-function replayCommand(options: CliOptions, seed: number): string {
+function replayCommand(options: RunOptions, seed: number): string {
   const parts = ['npm run chaos --'];
   if (options.engine === 'k6') parts.push(`k6 run ${options.scenarios?.[0]}`);
   else for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
@@ -52,7 +52,7 @@ function replayCommand(options: CliOptions, seed: number): string {
 }
 
 export async function runCommand(
-  options: CliOptions,
+  options: RunOptions,
   config: ChaosConfig,
   registry: Registry,
 ): Promise<number> {

@@ -10,7 +10,7 @@ import type { RunSettings } from '../core/run-settings.ts';
 import { runSweep } from '../core/sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import { runEnvironment } from './environment.ts';
-import type { CliOptions } from './options.ts';
+import type { SweepOptions } from './options.ts';
 
 /** sweep.json: the grid's points so far; `interrupted` once a Ctrl-C cut it short, `finishedAt` once it ended. */
 interface SweepRecord extends SweepView {
@@ -19,7 +19,7 @@ interface SweepRecord extends SweepView {
 }
 
 export async function sweepCommand(
-  options: CliOptions,
+  options: SweepOptions,
   config: ChaosConfig,
   registry: Registry,
 ): Promise<number> {

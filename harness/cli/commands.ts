@@ -1,0 +1,156 @@
+/**
+ * The commands of the command line, written once: how each is called (its
+ * synopsis and help lines in the usage text) and what its positional
+ * arguments mean. Which flags each takes is in flags.ts.
+ */
+import type { GateTolerances } from '../../reports/gate.ts';
+import { shown, UsageError } from '../core/errors.ts';
+import type { LoadEngine } from '../core/load.ts';
+import type { Thresholds } from '../core/thresholds.ts';
+import type { ProviderPreference } from '../providers/select.ts';
+
+/** Every option any command can have; each command's own type picks its part (OptionsOf in options.ts). */
+export interface CliOptions {
+  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'property' | 'isolation' | 'help';
+  /** `property TARGET`: the target, fast-check runs, and a counterexample to replay. */
+  propertyTarget?: string;
+  propertyRuns?: number;
+  replay?: { seed: number; path: string };
+  /** Compare with this results.json (gate, or run --baseline). */
+  baseline?: string;
+  tolerances?: Partial<GateTolerances>;
+  /** `report DIR`: the run folder (or its results.json). */
+  reportDir?: string;
+  /** `k6 run`: load scenarios run on k6. */
+  engine?: LoadEngine;
+  ratePerSecond?: number;
+  segments?: number;
+  thresholds?: Thresholds;
+  /** sweep: worker counts and per-worker rates of the grid. */
+  sweepWorkers?: number[];
+  sweepRates?: number[];
+  scenarios?: string[];
+  targets?: string[];
+  variants?: string[];
+  workers?: number;
+  durationMs?: number;
+  seed?: number;
+  provider?: ProviderPreference;
+  out?: string;
+  config?: string;
+  timeScale?: number;
+  windowMs?: number;
+  timeoutMs?: number;
+  correctCoordinatedOmission?: boolean;
+}
+
+export interface CommandSpec {
+  /** How it is called, as the usage text shows it. */
+  synopsis: string;
+  help: readonly string[];
+  /** The options its positional arguments (after the command's own words) stand for. */
+  positionals(options: CliOptions, args: readonly string[]): void;
+}
+
+function noMore(args: readonly string[], from: number): void {
+  if (args.length > from) throw new UsageError(`unexpected argument ${shown(args[from])}`);
+}
+
+/** `k6 export SCENARIO` and `k6 run SCENARIO`: one scenario, named. */
+function k6Scenario(action: string) {
+  return (options: CliOptions, args: readonly string[]) => {
+    if (!args[0]) throw new UsageError(`k6 ${action}: name the scenario, e.g. k6 ${action} saga-orders-load`);
+    noMore(args, 1);
+    options.scenarios = [args[0]];
+  };
+}
+
+/** `report [DIR]` and `gate [DIR]`: the run folder, or its results.json. */
+function runFolder(options: CliOptions, args: readonly string[]): void {
+  noMore(args, 1);
+  if (args[0]) options.reportDir = args[0];
+}
+
+export const COMMANDS = {
+  run: {
+    synopsis: 'run (default)',
+    help: ['run scenarios; with no options, the whole default suite'],
+    positionals: (_, args) => noMore(args, 0),
+  },
+  list: {
+    synopsis: 'list',
+    help: ['show scenarios, targets and variants'],
+    positionals: (_, args) => noMore(args, 0),
+  },
+  sweep: {
+    synopsis: 'sweep',
+    help: [
+      'contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200',
+      '(per-worker operations per second; 0 = closed loop); writes sweep.json, sweep.html',
+    ],
+    positionals: (_, args) => noMore(args, 0),
+  },
+  'k6 export': {
+    synopsis: 'k6 export SCENARIO',
+    help: ['write the HTTP load scenario as a self-contained k6 script (--out FILE)'],
+    positionals: k6Scenario('export'),
+  },
+  'k6 run': {
+    synopsis: 'k6 run SCENARIO',
+    help: [
+      "run it with the k6 binary against the target's services, check the",
+      'invariants after; --segments N runs N k6 instances (execution segments)',
+    ],
+    positionals: k6Scenario('run'),
+  },
+  property: {
+    synopsis: 'property TARGET',
+    help: [
+      'property-based test: generated clients, operations and statement schedules on',
+      'the real database; a failure is shrunk and printed per client (--variant,',
+      '--runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample)',
+    ],
+    positionals: (options, args) => {
+      if (!args[0]) throw new UsageError('property: name the target, e.g. property postgres-versioning');
+      noMore(args, 1);
+      options.propertyTarget = args[0];
+    },
+  },
+  isolation: {
+    synopsis: 'isolation',
+    help: [
+      'probe G0, G1a, G1b, G1c, OTV, PMP, P4, G-single, G2-item and G2 at every',
+      'isolation level of Postgres and MariaDB; prints the table, writes results.json',
+    ],
+    positionals: (_, args) => noMore(args, 0),
+  },
+  report: {
+    synopsis: 'report [DIR]',
+    help: ['rebuild report.html, junit.xml and summary.md from a run folder'],
+    positionals: runFolder,
+  },
+  gate: {
+    synopsis: 'gate --baseline B [DIR]',
+    help: [
+      'compare a run (folder or results.json; default .) with a baseline results.json:',
+      'broken variants no longer caught, new violations, throughput drop beyond',
+      '--max-throughput-drop (0.2), p99 rise beyond --max-p99-rise (0.5); exit 1',
+    ],
+    positionals: runFolder,
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/** The command a name of the table runs as (`k6 run` is a run on the k6 engine). */
+export const RUNS_AS: Record<CommandName, CliOptions['command']> = {
+  run: 'run',
+  list: 'list',
+  sweep: 'sweep',
+  'k6 export': 'k6-export',
+  'k6 run': 'run',
+  property: 'property',
+  isolation: 'isolation',
+  report: 'report',
+  gate: 'gate',
+};

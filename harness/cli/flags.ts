@@ -1,0 +1,272 @@
+/**
+ * Every flag of the command line, written once: its value's name, its help
+ * lines (the usage text's options section is generated from them), which
+ * commands take it, and how its text becomes options. The parser, the
+ * per-command check ("--x does not apply to y") and the usage text all read
+ * this table.
+ */
+import { parseReplay } from '../../properties/property-run.ts';
+import { parseDuration } from '../core/duration.ts';
+import { shown, UsageError } from '../core/errors.ts';
+import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
+import type { ProviderPreference } from '../providers/select.ts';
+import type { CliOptions, CommandName } from './commands.ts';
+
+export interface FlagSpec {
+  /** The value's placeholder in the usage text (`N`, `D`, `NAME`); absent for a switch. */
+  value?: string;
+  short?: string;
+  /** May be given more than once. */
+  multiple?: boolean;
+  /** Lines in the usage text's options section; absent when the command's own help explains it. */
+  help?: readonly string[];
+  /** The commands that take it (`k6 run` and `k6 export` are commands of their own). */
+  commands: readonly CommandName[];
+  /** Check the text and set the options it stands for. */
+  apply(options: CliOptions, text: string | string[] | true): void;
+}
+
+/** A user's whole number of at least `min` (a flag's or a variable's value), or a UsageError naming it. */
+export function positiveInteger(text: string, flag: string, min = 1): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${shown(text)}`);
+  }
+  return Number(text);
+}
+
+function positiveNumber(text: string, flag: string, what: string): number {
+  const x = Number(text);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`${flag}: expected ${what}, got ${shown(text)}`);
+  return x;
+}
+
+function fraction(text: string, flag: string): number {
+  const x = Number(text);
+  if (!(x >= 0) || !Number.isFinite(x))
+    throw new UsageError(`${flag}: expected a fraction such as 0.2, got ${shown(text)}`);
+  return x;
+}
+
+/** Repeated and comma-separated values, as one list. */
+const listOf = (text: string | string[] | true) =>
+  (text as string[]).flatMap((s) => s.split(',')).filter(Boolean);
+
+const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
+
+/** How a suite run is shaped: taken by `run` and `k6 run`. */
+const RUNS: readonly CommandName[] = ['run', 'k6 run'];
+const SERVED: readonly CommandName[] = [...RUNS, 'sweep', 'property', 'isolation'];
+
+export const FLAGS = {
+  scenario: {
+    value: 'NAME',
+    multiple: true,
+    help: ['run only this scenario (repeat or comma-separate for more)'],
+    commands: ['run', 'sweep'],
+    apply: (o, text) => {
+      o.scenarios = listOf(text);
+    },
+  },
+  target: {
+    value: 'NAME',
+    multiple: true,
+    help: ['run only scenarios of this target'],
+    commands: ['run'],
+    apply: (o, text) => {
+      o.targets = listOf(text);
+    },
+  },
+  variant: {
+    value: 'NAME',
+    multiple: true,
+    help: ['run only this variant (e.g. correct)'],
+    commands: ['run', 'k6 run', 'sweep', 'property'],
+    apply: (o, text) => {
+      o.variants = listOf(text);
+    },
+  },
+  workers: {
+    value: 'N',
+    help: ['workers per scenario'],
+    commands: [...RUNS, 'k6 export', 'sweep'],
+    apply: (o, text) => {
+      // A sweep takes a list of worker counts, every other command one.
+      if (o.command === 'sweep')
+        o.sweepWorkers = (text as string).split(',').map((w) => positiveInteger(w.trim(), '--workers'));
+      else o.workers = positiveInteger(text as string, '--workers');
+    },
+  },
+  rates: {
+    value: 'R',
+    commands: ['sweep'],
+    apply: (o, text) => {
+      o.sweepRates = (text as string).split(',').map((r) => positiveInteger(r.trim(), '--rates', 0));
+    },
+  },
+  duration: {
+    value: 'D',
+    help: ['how long each scenario runs (500ms, 3s, 1m)'],
+    commands: [...RUNS, 'k6 export', 'sweep'],
+    apply: (o, text) => {
+      o.durationMs = parseDuration(text as string, '--duration');
+    },
+  },
+  seed: {
+    value: 'N',
+    help: ['seed for the operation plan (printed on every run)'],
+    commands: [...RUNS, 'k6 export', 'sweep', 'property'],
+    apply: (o, text) => {
+      o.seed = positiveInteger(text as string, '--seed', 0);
+    },
+  },
+  provider: {
+    value: 'P',
+    help: ['auto | url | process | container   (default auto)'],
+    commands: SERVED,
+    apply: (o, text) => {
+      if (!(PROVIDERS as readonly string[]).includes(text as string))
+        throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got ${shown(text)}`);
+      o.provider = text as ProviderPreference;
+    },
+  },
+  out: {
+    value: 'DIR',
+    help: ['report folder (default chaos-report/<timestamp>)'],
+    commands: [...SERVED, 'k6 export', 'report'],
+    apply: (o, text) => {
+      o.out = text as string;
+    },
+  },
+  config: {
+    value: 'FILE',
+    help: ['config file (default ./chaos.config.ts if present)'],
+    // Taken by all, as a shell alias may always pass it (report and gate do not load it).
+    commands: [...SERVED, 'k6 export', 'list', 'report', 'gate'],
+    apply: (o, text) => {
+      o.config = text as string;
+    },
+  },
+  'time-scale': {
+    value: 'X',
+    help: ['timing-grid: multiply rates, offsets and window by X'],
+    commands: RUNS,
+    apply: (o, text) => {
+      o.timeScale = positiveNumber(text as string, '--time-scale', 'a positive number');
+    },
+  },
+  window: {
+    value: 'D',
+    help: ['timing-grid: how long each point runs, in article time'],
+    commands: RUNS,
+    apply: (o, text) => {
+      o.windowMs = parseDuration(text as string, '--window');
+    },
+  },
+  timeout: {
+    value: 'D',
+    help: ['per-operation deadline; a call still running is recorded as info (default 5s)'],
+    commands: [...RUNS, 'k6 export'],
+    apply: (o, text) => {
+      o.timeoutMs = parseDuration(text as string, '--timeout');
+      if (o.timeoutMs <= 0) throw new UsageError('--timeout: expected a positive duration');
+    },
+  },
+  'no-co-correction': {
+    help: ['measure paced operations from when they started, not when they were meant to'],
+    commands: RUNS,
+    apply: (o) => {
+      o.correctCoordinatedOmission = false;
+    },
+  },
+  rate: {
+    value: 'N',
+    help: ['open model: N operations (HTTP load: requests) per second over all workers'],
+    commands: [...RUNS, 'k6 export'],
+    apply: (o, text) => {
+      o.ratePerSecond = positiveNumber(
+        text as string,
+        '--rate',
+        'a positive number of operations per second',
+      );
+    },
+  },
+  threshold: {
+    value: 'M=EXPR',
+    multiple: true,
+    help: [
+      "load threshold in k6's syntax, e.g. latency=p(99)<500 (repeatable);",
+      'metrics: latency, failed_requests, checks, requests; a failed one exits 99',
+    ],
+    commands: [...RUNS, 'k6 export'],
+    apply: (o, texts) => {
+      const thresholds: Thresholds = {};
+      for (const text of texts as string[]) {
+        const at = text.indexOf('=');
+        if (at <= 0)
+          throw new UsageError(
+            `--threshold: expected METRIC=EXPRESSION, e.g. latency=p(99)<500, got ${shown(text)}`,
+          );
+        const metric = text.slice(0, at).trim();
+        thresholds[metric] = [...(thresholds[metric] ?? []), text.slice(at + 1).trim()];
+      }
+      validateThresholds(thresholds);
+      o.thresholds = thresholds;
+    },
+  },
+  segments: {
+    value: 'N',
+    help: ['k6 run: N k6 instances, each with its --execution-segment'],
+    commands: ['k6 run'],
+    apply: (o, text) => {
+      o.segments = positiveInteger(text as string, '--segments');
+    },
+  },
+  baseline: {
+    value: 'FILE',
+    help: ['run: after the run, gate it against this results.json (exit 1 on a regression)'],
+    commands: [...RUNS, 'gate'],
+    apply: (o, text) => {
+      o.baseline = text as string;
+    },
+  },
+  'max-throughput-drop': {
+    value: 'F',
+    commands: [...RUNS, 'gate'],
+    apply: (o, text) => {
+      o.tolerances = { ...o.tolerances, throughputDrop: fraction(text as string, '--max-throughput-drop') };
+    },
+  },
+  'max-p99-rise': {
+    value: 'F',
+    commands: [...RUNS, 'gate'],
+    apply: (o, text) => {
+      o.tolerances = { ...o.tolerances, p99Rise: fraction(text as string, '--max-p99-rise') };
+    },
+  },
+  runs: {
+    value: 'N',
+    commands: ['property'],
+    apply: (o, text) => {
+      o.propertyRuns = positiveInteger(text as string, '--runs');
+    },
+  },
+  replay: {
+    value: 'SEED:PATH',
+    commands: ['property'],
+    apply: (o, text) => {
+      try {
+        o.replay = parseReplay(text as string);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    },
+  },
+  help: {
+    short: 'h',
+    help: ['this text'],
+    commands: [],
+    apply: () => {},
+  },
+} satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
