@@ -30,6 +30,8 @@ export interface MariaDbProcessOptions {
   serverArgs?: string[];
   /** Where the server's port comes from (default: a free one; tests hand out a taken one first). */
   choosePort?: () => Promise<number>;
+  /** Run it under SCHED_BATCH (`npm run bench` opts in; chaos runs keep the normal policy). */
+  batchScheduling?: boolean;
 }
 
 export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): Promise<DatabaseServer> {
@@ -82,7 +84,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
         ...(options.serverArgs ?? []),
       ],
       dir,
-      batchScheduling: true,
+      batchScheduling: options.batchScheduling ?? false,
       stopSignal: 'SIGTERM',
       isReady: async () => {
         const root = await asRootOverSocket();

@@ -72,6 +72,8 @@ export interface PostgresProcessOptions {
   settings?: Record<string, string>;
   /** Where the server's port comes from (default: a free one; tests hand out a taken one first). */
   choosePort?: () => Promise<number>;
+  /** Run it under SCHED_BATCH (`npm run bench` opts in; chaos runs keep the normal policy). */
+  batchScheduling?: boolean;
 }
 
 export async function startPostgresProcess(options: PostgresProcessOptions = {}): Promise<DatabaseServer> {
@@ -150,7 +152,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
       ],
       dir,
       spawnOptions: { ...identity },
-      batchScheduling: true,
+      batchScheduling: options.batchScheduling ?? false,
       // SIGINT is Postgres's "fast shutdown": it does not wait for clients to leave.
       stopSignal: 'SIGINT',
       isReady: async () => {

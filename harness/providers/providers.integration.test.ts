@@ -21,6 +21,7 @@ import { procStatField } from './server-process.ts';
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
 
+const SCHED_OTHER = 0;
 const SCHED_BATCH = 3;
 /** The scheduling policy of a process or thread: field 41 of its /proc stat (0 is SCHED_OTHER). */
 const schedulingPolicy = (statPath: string) => Number(procStatField(statPath, 41));
@@ -44,8 +45,21 @@ describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
     expect(spawnSync('pgrep', ['-f', `mariadbd.*port=${server.admin.port}`]).status).toBe(1);
   });
 
-  it('runs every thread of mariadbd, connections included, under SCHED_BATCH', async () => {
+  it('runs mariadbd under the normal policy by default, as chaos runs do', async () => {
     const server = await startMariaDbProcess();
+    try {
+      const pid = spawnSync('pgrep', ['-f', `mariadbd.*port=${server.admin.port}`], { encoding: 'utf8' })
+        .stdout.trim()
+        .split('\n');
+      expect(pid).toHaveLength(1);
+      expect(schedulingPolicy(`/proc/${pid[0]}/stat`)).toBe(SCHED_OTHER);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('runs every thread of mariadbd, connections included, under SCHED_BATCH when asked (the bench)', async () => {
+    const server = await startMariaDbProcess({ batchScheduling: true });
     try {
       const connection = await connectMariaDb(server.admin);
       const [rows] = await connection.query(
@@ -87,8 +101,8 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
     expect(listening(server.admin.port)).toBe('');
   });
 
-  it("runs the postmaster and each connection's backend under SCHED_BATCH", async () => {
-    const server = await startPostgresProcess();
+  it("runs the postmaster and each connection's backend under SCHED_BATCH when asked (the bench)", async () => {
+    const server = await startPostgresProcess({ batchScheduling: true });
     try {
       const client = await connectPostgres(server.admin);
       const backend = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;

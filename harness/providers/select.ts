@@ -97,11 +97,17 @@ export interface AcquireOptions {
   settings?: ServerSettings;
   /** From the config; falls back to MARIADB_URL / POSTGRES_URL. */
   url?: string;
+  /**
+   * A server the harness starts runs under SCHED_BATCH. Only the bench opts in: the policy changes
+   * the very timing (who preempts whom) a chaos run exists to explore.
+   */
+  batchScheduling?: boolean;
 }
 
 /** Bring up (or reach) a server of `kind`; throws ProviderUnavailable with a fix hint. */
 export async function acquireServer(kind: DatabaseKind, options: AcquireOptions): Promise<DatabaseServer> {
   const settings = options.settings;
+  const batchScheduling = options.batchScheduling ?? false;
   const url = options.url ?? process.env[URL_VARIABLE[kind]];
   const facts = await gatherFacts(kind, url, options.preference);
   if (settings) facts.needsOwnServer = true;
@@ -117,8 +123,8 @@ export async function acquireServer(kind: DatabaseKind, options: AcquireOptions)
       return connectToUrl(kind, url!);
     case 'process':
       return kind === 'mariadb'
-        ? startMariaDbProcess({ serverArgs: settings?.mariadbArgs ?? [] })
-        : startPostgresProcess({ settings: settings?.postgresSettings ?? {} });
+        ? startMariaDbProcess({ serverArgs: settings?.mariadbArgs ?? [], batchScheduling })
+        : startPostgresProcess({ settings: settings?.postgresSettings ?? {}, batchScheduling });
     case 'container':
       return startContainer(kind);
   }

@@ -13,6 +13,8 @@ import { startToxiproxy, type ToxiproxyService } from './toxiproxy.ts';
 export interface ServerPoolOptions {
   preference: ProviderPreference;
   urls: Partial<Record<DatabaseKind, string>>;
+  /** Servers the harness starts run under SCHED_BATCH: for `npm run bench` only (see AcquireOptions). */
+  batchScheduling?: boolean;
 }
 
 export class ServerPool {
@@ -31,6 +33,7 @@ export class ServerPool {
         preference: this.options.preference,
         ...(url ? { url } : {}),
         ...(settings ? { settings } : {}),
+        ...(this.options.batchScheduling ? { batchScheduling: true } : {}),
       }).catch((error: unknown) => {
         if (error instanceof ProviderUnavailable) {
           const hint = error.hint ? `; ${error.hint}` : '';
