@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
 import { registerSecret } from '../core/redact.ts';
-import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
+import { ownedTempDir, runSetupCommand } from './owned.ts';
+import { ServerProcess, startServerOnFreePort } from './server-process.ts';
 
 const SEARCH_PATH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
 const isRoot = process.getuid?.() === 0;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
 import { registerSecret } from '../core/redact.ts';
-import { ownedTempDir, runSetupCommand, ServerProcess, startServerOnFreePort } from './server-process.ts';
+import { ownedTempDir, runSetupCommand } from './owned.ts';
+import { ServerProcess, startServerOnFreePort } from './server-process.ts';
 
 const SERVICE_USER = 'postgres';
 

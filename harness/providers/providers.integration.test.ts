@@ -16,7 +16,7 @@ import { adminQuery, connectMariaDb, connectPostgres } from './db.ts';
 import { startMariaDbProcess } from './mariadb-process.ts';
 import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
-import { procStatField } from './server-process.ts';
+import { procStatField } from './process-tree.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();

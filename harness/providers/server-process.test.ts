@@ -15,7 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { scriptArgs } from '../testing/script-process.ts';
 import { freePort, lostItsPort, startOnFreePorts } from './ports.ts';
-import { isAlive, ServerProcess, startAll, startOrAbandon } from './server-process.ts';
+import { isAlive } from './process-tree.ts';
+import { ServerProcess, startAll, startOrAbandon } from './server-process.ts';
 
 /** A "server" that writes a line per start to a log, then runs `then` (shell). */
 function scripted(then: string, ready: boolean, batchScheduling = false) {

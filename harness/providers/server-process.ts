@@ -8,14 +8,15 @@
  * killer) still takes its servers with it through their parent-death signal, though their
  * temporary directories then stay.
  */
-import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerControl } from '../core/database.ts';
 import { cappedBackoff } from '../core/retry.ts';
+import { launchCommand } from './launch-command.ts';
+import { disown, own, removeDir, removeOwnedDir } from './owned.ts';
 import { lostItsPort, startOnFreePorts } from './ports.ts';
+import { processTree, waitUntilGone } from './process-tree.ts';
 
 export interface ServerProcessSpec {
   /** For messages: "mariadbd", "postgres". */
@@ -39,193 +40,10 @@ export interface ServerProcessSpec {
   batchScheduling?: boolean;
 }
 
-/** Whether a wrapper command works here, tried once per wrapper (`args` run `true` through it). */
-const wrapperWorks = new Map<string, boolean>();
-function works(wrapper: string, args: string[]): boolean {
-  let ok = wrapperWorks.get(wrapper);
-  if (ok === undefined) {
-    ok = spawnSync(wrapper, [...args, 'true'], { stdio: 'ignore' }).status === 0;
-    wrapperWorks.set(wrapper, ok);
-  }
-  return ok;
-}
-
-/**
- * The command line that starts a server: the server's own, run through
- * wrappers that each exec the next, so the pid, and the process tree below
- * it, are the server's. A wrapper the system lacks or refuses is left out,
- * and the server runs without what it adds.
- *
- * - `setpriv --pdeathsig`: the server gets its stop signal when the harness
- *   dies, even by SIGKILL or the OOM killer, when no exit hook of ours runs.
- *   Servers are detached (a Ctrl-C must reach the harness first), so nothing
- *   else would stop them.
- * - `chrt --batch` (when `batchScheduling`): Linux's SCHED_BATCH policy. A
- *   database server's process wakes each time a client's query arrives, and
- *   under the normal policy a woken process preempts the one running on its
- *   core, which is often the client that just sent the query. The client then
- *   waits, its other connections' answers unread, while their server processes
- *   idle. SCHED_BATCH keeps the server's fair share of the CPU (unlike `nice`)
- *   but never preempts on wakeup, so a client on the same machine keeps its
- *   pace. Measured with `npm run bench` on 2 cores: pgbench and the harness
- *   both gain about 10%, and each round's figures vary far less.
- *
- * Neither needs a privilege: a process may lower its own policy and choose
- * its own parent-death signal.
- */
-function launchCommand(spec: ServerProcessSpec): [string, string[]] {
-  let argv = [spec.command, ...spec.args];
-  if (spec.batchScheduling && works('chrt', ['--batch', '0'])) argv = ['chrt', '--batch', '0', ...argv];
-  argv = withParentDeathSignal(argv, spec.stopSignal);
-  return [argv[0]!, argv.slice(1)];
-}
-
-/** `argv` run through `setpriv --pdeathsig signal` where it works: it gets `signal` when the harness dies. */
-function withParentDeathSignal(argv: string[], signal: string): string[] {
-  return works('setpriv', ['--pdeathsig', 'SIGTERM']) ? ['setpriv', '--pdeathsig', signal, ...argv] : argv;
-}
-
-const owned = new Set<ServerProcess>();
-
-/**
- * Field `n` (counted from 1, as in proc(5)) of a process's or thread's
- * `/proc/.../stat`, given the path; undefined once it has ended. The command
- * name (field 2) may contain spaces, so fields are counted from after its
- * closing parenthesis.
- */
-export function procStatField(statPath: string, n: number): string | undefined {
-  try {
-    const stat = readFileSync(statPath, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a process exists and is not a zombie (state Z: it has released everything, it only waits to be reaped). */
-export function isAlive(pid: number): boolean {
-  const state = procStatField(`/proc/${pid}/stat`, 3);
-  return state !== undefined && state !== 'Z';
-}
-
-/** The pid and every descendant of it, from /proc (parent pid is field 4 of /proc/<pid>/stat). */
-export function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const parent = procStatField(`/proc/${entry}/stat`, 4);
-    if (parent === undefined) continue; // the process ended while we were reading
-    const list = children.get(Number(parent)) ?? [];
-    list.push(Number(entry));
-    children.set(Number(parent), list);
-  }
-  const tree: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
 /** A supervised process that died is started again up to this many times, after 50, 100, 200... ms. */
 const SUPERVISED_STARTS = 5;
 const SUPERVISED_FIRST_DELAY_MS = 50;
 const SUPERVISED_MAX_DELAY_MS = 800;
-
-/** Temp directories made for servers, removed on exit even when no server was started in them yet. */
-const ownedDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function killAllNow(): void {
-  for (const server of owned) server.killNow();
-  owned.clear();
-  // Set-up commands first: left running, they would go on filling the folders removed below.
-  for (const group of setupGroups) {
-    try {
-      process.kill(-group, 'SIGKILL');
-    } catch {}
-  }
-  setupGroups.clear();
-  for (const dir of ownedDirs) removeDir(dir);
-  ownedDirs.clear();
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', killAllNow);
-}
-
-function removeDir(dir: string): void {
-  try {
-    // A killed server may still be writing into its folder for a moment: retry what that leaves behind.
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-  } catch {}
-}
-
-/** Remove a directory made by `ownedTempDir` now, rather than at exit. */
-export function removeOwnedDir(dir: string): void {
-  removeDir(dir);
-  ownedDirs.delete(dir);
-}
-
-/**
- * A new temp directory the harness owns (a server's data directory, socket
- * and logs; the bench's scratch runs), removed when the harness exits by any
- * path, so an exit while a data directory is still being initialised
- * (initdb, mariadb-install-db) leaves nothing behind.
- */
-export function ownedTempDir(prefix: string): string {
-  installExitHook();
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  ownedDirs.add(dir);
-  return dir;
-}
-
-/** Process groups of set-up commands still running (initdb, mariadb-install-db and their children). */
-const setupGroups = new Set<number>();
-
-/**
- * Run a server's set-up command (initdb, mariadb-install-db) to completion,
- * like `execFile`, but owned: it runs in a process group of its own, which
- * every exit path of the harness kills with all its children (these scripts
- * start a bootstrap server of their own), and it gets SIGKILL when the
- * harness is killed outright. Rejects with its output when it fails.
- */
-export function runSetupCommand(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
-  installExitHook();
-  const [launched, ...launchedArgs] = withParentDeathSignal([command, ...args], 'SIGKILL');
-  return new Promise((resolve, reject) => {
-    const child = spawn(launched!, launchedArgs, {
-      ...options,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    if (child.pid !== undefined) setupGroups.add(child.pid);
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-4000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (child.pid !== undefined) setupGroups.delete(child.pid);
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(`${command} ${signal ? `killed by ${signal}` : `exited with ${code}`}\n${output.trim()}`),
-        );
-    });
-  });
-}
-
-/** Wait until none of `pids` exists any more (the kernel reaps killed children of killed parents). */
-async function waitUntilGone(pids: number[], timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(10);
-}
 
 export class ServerProcess implements ServerControl {
   readonly restartsImmediately = false;
@@ -237,8 +55,7 @@ export class ServerProcess implements ServerControl {
   private ending = false;
 
   constructor(private readonly spec: ServerProcessSpec) {
-    installExitHook();
-    owned.add(this);
+    own(this);
   }
 
   /** Start again after a crash; nothing to do while it runs. */
@@ -379,8 +196,7 @@ export class ServerProcess implements ServerControl {
       clearTimeout(timer);
     }
     rmSync(this.spec.dir, { recursive: true, force: true });
-    ownedDirs.delete(this.spec.dir);
-    owned.delete(this);
+    disown(this, this.spec.dir);
   }
 
   /**
@@ -391,7 +207,7 @@ export class ServerProcess implements ServerControl {
   abandon(): void {
     this.ending = true;
     this.killTree();
-    owned.delete(this);
+    disown(this);
   }
 
   /** Synchronous last resort for exit paths: kill the group, remove the directory. */

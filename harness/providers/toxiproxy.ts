@@ -2,8 +2,9 @@ import { Toxiproxy } from 'toxiproxy-node-client';
 import { ProviderUnavailable } from '../core/database.ts';
 import { findBinary } from './binaries.ts';
 import { dockerReachable } from './container.ts';
+import { ownedTempDir } from './owned.ts';
 import { freePort } from './ports.ts';
-import { ownedTempDir, ServerProcess, startServerOnFreePort } from './server-process.ts';
+import { ServerProcess, startServerOnFreePort } from './server-process.ts';
 import { isLoopbackHost } from './url.ts';
 
 export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -46,20 +46,19 @@ export async function withSteal<T>(run: () => Promise<T>): Promise<{ value: T; s
   return { value, steal: before && after ? stealBetween(before, after) : undefined };
 }
 
-/** A measured round: how much was stolen during each tool's run. */
+/** A measured round: how much was stolen during each tool's run, by tool. */
 export interface StealOfRound {
-  steal?: { reference: number | undefined; harness: number | undefined };
+  steal?: Record<string, number | undefined>;
 }
 
-/** Whether neither tool's run of the round lost more than `limit` of the CPU to the host. */
+/** Whether no tool's run of the round lost more than `limit` of the CPU to the host. */
 export function isQuiet(round: StealOfRound, limit: number): boolean {
-  const { reference, harness } = round.steal ?? {};
-  return (reference ?? 0) <= limit && (harness ?? 0) <= limit;
+  return Object.values(round.steal ?? {}).every((stolen) => (stolen ?? 0) <= limit);
 }
 
 /** A bench's rounds, split by whether the host let them count. */
 export interface CountedRounds<R> {
-  /** Rounds counted: the host left both tools their CPU. */
+  /** Rounds counted: the host left every tool its CPU. */
   rounds: R[];
   /** Rounds left out (and run again) because the host stole too much CPU during them. */
   disturbedRounds: R[];

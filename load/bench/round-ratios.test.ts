@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratioInterval } from './round-ratios.ts';
+import { geometricMean, median, ratioInterval } from './round-ratios.ts';
 
 describe('median', () => {
   it('is the middle value, or the mean of the two middle ones', () => {
@@ -43,5 +43,19 @@ describe('ratioInterval', () => {
     expect(ratioInterval([0.9, 0])).toBeUndefined();
     expect(ratioInterval([0.9, Number.NaN])).toBeUndefined();
     expect(ratioInterval([0.9, Number.POSITIVE_INFINITY])).toBeUndefined();
+  });
+});
+
+describe('geometricMean', () => {
+  it('is the mean on a log scale, the same as the ratio of the means of paired figures', () => {
+    expect(geometricMean([0.8, 1.25])).toBeCloseTo(1, 12);
+    expect(geometricMean([4, 9])).toBeCloseTo(6, 12);
+    const harness = [90, 110];
+    const reference = [100, 100];
+    expect(geometricMean(harness.map((h, i) => h / reference[i]!))).toBeCloseTo(
+      geometricMean(harness) / geometricMean(reference),
+      12,
+    );
+    expect(geometricMean([])).toBeNaN();
   });
 });

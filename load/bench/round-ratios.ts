@@ -1,9 +1,9 @@
 /**
- * What the bench's rounds say about the harness/reference ratio beyond the
- * best-of figure: each round runs both tools back to back, so its own ratio is
- * a paired measurement that a slow or fast moment of the machine affects on
- * both sides. Their spread gives an interval for the ratio, so a best-of ratio
- * a hair above or below the bar can be read against the noise.
+ * What the bench's rounds say about the harness/reference ratio: each round
+ * runs the tools back to back, so its own ratio is a paired measurement that a
+ * slow or fast moment of the machine affects on both sides. The goals are
+ * judged on the geometric mean of those ratios; their spread gives its 95%
+ * interval, so a mean a hair above or below a goal can be read against the noise.
  */
 
 /** The middle value; with an even count, the mean of the two middle ones. */
@@ -11,6 +11,12 @@ export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The geometric mean: a ratio's noise is multiplicative, so this is the mean of ratios. NaN for none. */
+export function geometricMean(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  return Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 }
 
 // Student's t, two-sided 95%, by degrees of freedom (1-30); past 30 the normal 1.96 is close enough.

@@ -36,7 +36,7 @@ const EMPLOYEE_TABLE_WITHOUT_UNIQUE_KEYS = withoutClause(
 );
 
 // The upsert from the article's companion code.
-const UPSERT = `INSERT INTO employee (uuid, first_name, last_name, email_address)
+export const UPSERT = `INSERT INTO employee (uuid, first_name, last_name, email_address)
     VALUES (?, ?, ?, ?)
     ON DUPLICATE KEY UPDATE first_name=?, last_name=?, version=version+1
     RETURNING uuid, first_name, last_name, email_address, version`;

@@ -1,0 +1,140 @@
+/**
+ * MariaDB: the mariadb-upsert target's `correct` upsert driven by the harness
+ * (8 workers, history on) against a bare loop of `mysql2` running the same
+ * statement through `execute` (bare-loops.ts): the goal. `mariadb-slap` with
+ * the same statement and concurrency (UUID() and RAND() chosen by the server)
+ * is shown beside as context.
+ *
+ * A fixed amount of work rather than a duration (BENCH_UPSERTS on a fresh
+ * table each run): past about 25,000 rows this upsert (two unique TEXT keys)
+ * can fall into InnoDB deadlock storms that last minutes, for every client.
+ */
+import { runEnvironment } from '../../harness/cli/environment.ts';
+import type { DatabaseServer } from '../../harness/core/database.ts';
+import { runScenario } from '../../harness/core/runner.ts';
+import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
+import type { TargetDefinition } from '../../harness/core/target.ts';
+import { adminQuery, connectMariaDb } from '../../harness/providers/db.ts';
+import { ownedTempDir } from '../../harness/providers/owned.ts';
+import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import type { ServerPool } from '../../harness/providers/server-pool.ts';
+import { EMPLOYEE_TABLE, emailForKey, mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
+import { bareMariadbUpsert } from './bare-loops.ts';
+import { compare } from './comparison.ts';
+import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
+import { pairedRounds, type Tool, warmUp } from './rounds.ts';
+import { type BenchSettings, WORKERS } from './settings.ts';
+import type { BenchResult } from './table.ts';
+
+/** So few collisions that every tool measures the statement, not lock waits (100 emails deadlock constantly). */
+const BENCH_EMAILS = 1_000_000;
+export const MARIADB_GOAL = 0.95;
+
+/** One mariadb-slap run's upserts that took effect per second; undefined when a deadlock storm stopped it. */
+async function slapRun(server: DatabaseServer, upserts: number): Promise<number | undefined> {
+  const scratch = await createScratchDatabase(server);
+  try {
+    await adminQuery(scratch.info, [EMPLOYEE_TABLE]);
+    const slap = await runMariadbSlap(scratch.info, {
+      clients: WORKERS,
+      queriesPerClient: upserts / WORKERS,
+      emails: BENCH_EMAILS,
+    }).catch((error: { killed?: boolean }) => {
+      if (!error.killed) throw error;
+      return undefined;
+    });
+    if (!slap) {
+      console.log(`  mariadb-slap: stopped after ${SLAP_TIMEOUT_MS / 1000} s (a deadlock storm)`);
+      return undefined;
+    }
+    // Only upserts that took effect count, as for the others (which retry deadlocks): each inserted
+    // a row at version 1 or added 1 to one, so the versions add up to them.
+    const connection = await connectMariaDb(scratch.info);
+    try {
+      const [rows] = await connection.query('SELECT SUM(version) AS n FROM employee');
+      return Number((rows as { n: number }[])[0]!.n) / slap.seconds;
+    } finally {
+      await connection.end();
+    }
+  } finally {
+    await scratch.drop();
+  }
+}
+
+export async function mariadbUpsertOnAlternateKey(
+  pool: ServerPool,
+  settings: BenchSettings,
+): Promise<BenchResult[]> {
+  const server = await pool.get('mariadb');
+  const { upserts } = settings;
+  // The target as it is, creating a uniformly random one of the emails, as the references do.
+  const target: TargetDefinition = {
+    ...mariadbUpsert,
+    plan: ({ rng, chooseKey }) => ({
+      op: 'create',
+      args: {
+        email: emailForKey(chooseKey()),
+        uuid: rng.uuid(),
+        firstName: 'Antonio',
+        lastName: 'Alexander',
+      },
+    }),
+  };
+  const scenario: ScenarioDefinition = {
+    name: 'bench-upsert',
+    description: 'bench',
+    target: target.name,
+    workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: upserts },
+  };
+  const outDir = ownedTempDir('chaos-bench-');
+  const tools: Tool[] = [
+    {
+      name: 'harness',
+      run: async (round) => {
+        const result = await runScenario(scenario, target, 'correct', runEnvironment(pool), {
+          seed: round + 2,
+          outDir,
+        });
+        if (result.error) throw new Error(`harness run failed: ${result.error}`);
+        // Upserts that took effect per second, from the first call to the last answer.
+        return result.summary.throughput;
+      },
+    },
+    {
+      name: 'bare mysql2 loop',
+      run: async () => {
+        const scratch = await createScratchDatabase(server);
+        try {
+          await adminQuery(scratch.info, [EMPLOYEE_TABLE]);
+          return await bareMariadbUpsert(scratch.info, { workers: WORKERS, upserts, emails: BENCH_EMAILS });
+        } finally {
+          await scratch.drop();
+        }
+      },
+    },
+    { name: 'mariadb-slap', context: true, run: () => slapRun(server, upserts) },
+  ];
+  const unit = 'upserts/s';
+  await warmUp(tools, unit);
+  const rounds = await pairedRounds(tools, { rounds: settings.rounds, maxSteal: settings.maxSteal, unit });
+  const measurement = 'sql: mariadb upsert on the alternate key (8 workers, history on)';
+  const goal = compare(measurement, rounds, {
+    harness: 'harness',
+    reference: 'bare mysql2 loop',
+    unit,
+    goal: MARIADB_GOAL,
+  });
+  if (!goal) throw new Error('mariadb: no round counted');
+  const context = compare(measurement, rounds, { harness: 'harness', reference: 'mariadb-slap', unit });
+  return [
+    { kind: 'ratio', ...goal },
+    context
+      ? { kind: 'ratio', ...context }
+      : {
+          kind: 'missing',
+          measurement,
+          referenceTool: 'mariadb-slap',
+          reason: 'no mariadb-slap round (deadlock storms)',
+        },
+  ];
+}
