@@ -9,11 +9,12 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { ConnectionInfo } from '../harness/core/database.ts';
+import type { RunContext } from '../harness/core/target.ts';
 import { connectPostgres } from '../harness/providers/db.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../harness/providers/scratch-database.ts';
 import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
-import { type PlaceOrder as OrderRequest, saga } from '../targets/saga/index.ts';
+import { type PlaceOrder as OrderRequest, type RunningServices, saga } from '../targets/saga/index.ts';
 import { CUSTOMERS, SKUS } from '../targets/saga/schema.ts';
 import { postJson, sendJson } from '../targets/shared/service-process.ts';
 
@@ -182,14 +183,14 @@ const commands = [
 function deployment(variant: string) {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   let scratch: ScratchDatabase;
-  let ctx: { database: ConnectionInfo; variant: string; seed: number; keys: number };
+  let ctx: RunContext<RunningServices>;
   let urls: Record<string, string>;
   let run = 0;
   return {
     async start() {
       scratch = await createScratchDatabase(await pool.get('postgres'));
-      ctx = { database: scratch.info, variant, seed: 1, keys: 1 };
-      await saga.setup(ctx);
+      const base = { database: scratch.info, variant, seed: 1, keys: 1 };
+      ctx = { ...base, env: await saga.setup(base) };
       urls = (await saga.connect(ctx, 0)).urls;
     },
     async stop() {

@@ -37,7 +37,7 @@ const workloadSchema = z
   })
   .strict();
 
-const fn = z.custom<(...args: any[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 
 const scenarioSchema = z
   .object({

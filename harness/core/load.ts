@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { HistoryWriter } from './history.ts';
 import type { LoadResultSchema } from './results.ts';
-import type { TargetContext, TargetDefinition } from './target.ts';
+import type { RunContext, TargetDefinition } from './target.ts';
 import type { Thresholds } from './thresholds.ts';
 import type { WorkloadSpec } from './workload.ts';
 
@@ -30,7 +30,7 @@ export interface LoadRun {
   scenario: string;
   load: LoadOptions;
   target: TargetDefinition;
-  ctx: TargetContext;
+  ctx: RunContext;
   spec: WorkloadSpec;
   timeoutMs: number;
   history: HistoryWriter;

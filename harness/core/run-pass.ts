@@ -10,7 +10,7 @@ import type { FaultWindow } from './fault-plan.ts';
 import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
 import type { LoadOptions, LoadResult } from './load.ts';
 import type { RunProgress } from './run-settings.ts';
-import type { TargetContext, TargetDefinition } from './target.ts';
+import type { RunContext, TargetContext, TargetDefinition } from './target.ts';
 import { WorkerClients } from './worker-clients.ts';
 import { runWorkload, type WorkloadSpec } from './workload.ts';
 
@@ -57,11 +57,17 @@ export async function runPass<Pass extends PassDatabases>(
     extraDatabases: target.extraDatabases ?? [],
     networkFaults: windows.some((w) => w.kind === 'network'),
   });
-  let ctx: TargetContext | undefined;
+  let ctx: RunContext | undefined;
   try {
-    ctx = { database: databases.database, variant, seed: spec.seed, keys: spec.keys.count };
-    if (databases.extraDatabases) ctx.extraDatabases = databases.extraDatabases;
-    await target.setup(ctx);
+    const base: TargetContext = {
+      database: databases.database,
+      variant,
+      seed: spec.seed,
+      keys: spec.keys.count,
+    };
+    if (databases.extraDatabases) base.extraDatabases = databases.extraDatabases;
+    // Until setup returns, there is nothing of the target's to tear down.
+    ctx = { ...base, env: await target.setup(base) };
     // A load engine opens its own connections; workers calling operations need theirs.
     const clients = plan.load ? undefined : new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
     await clients?.connectAll();

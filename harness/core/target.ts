@@ -9,7 +9,7 @@
  */
 import type { Checker } from './check.ts';
 import type { ConnectionInfo, DatabaseKind, ServerSettings } from './database.ts';
-import type { OperationPlanner, PlannedOperation } from './workload.ts';
+import type { OperationPlanner, PlanContext, PlannedOperation } from './workload.ts';
 
 export interface TargetContext {
   /** Connection to this run's own scratch database. */
@@ -42,13 +42,44 @@ export function fail(error: string, value?: unknown): OperationReturn {
   return value === undefined ? { outcome: 'fail', error } : { outcome: 'fail', error, value };
 }
 
-export type OperationFunction<Client> = (
-  client: Client,
-  args: any,
-  ctx: TargetContext,
-) => Promise<OperationReturn>;
+/** What everything after setup gets: the run's context plus the environment `setup` returned. */
+export interface RunContext<Env = unknown> extends TargetContext {
+  env: Env;
+}
 
-export interface TargetDefinition<Client = any, State = any> {
+/**
+ * One operation: `args` are what the planner chose for it. (Written as a
+ * method so a target's own types stay assignable where targets are handled
+ * generically, in the registry and the runner.)
+ */
+export type OperationFunction<Client, Env, Args = unknown> = {
+  operation(client: Client, args: Args, ctx: RunContext<Env>): Promise<OperationReturn>;
+}['operation'];
+
+/** A target's operations by name; each may type its own arguments. */
+export type Operations<Client, Env> = Record<string, OperationFunction<Client, Env>>;
+
+/** The arguments an operation takes (unknown for an operation typed loosely). */
+export type ArgsOf<F> = F extends (client: never, args: infer A, ctx: never) => unknown ? A : unknown;
+
+/** A planned call of one of `Ops`: its name and its arguments, typed. */
+export type PlannedCall<Ops> = { [Op in keyof Ops & string]: { op: Op; args: ArgsOf<Ops[Op]> } }[keyof Ops &
+  string];
+
+/**
+ * A system under test. `Env` is what `setup` brings up for one run (service
+ * URLs, process handles): it reaches `connect`, the operations, `finalState`
+ * and `teardown` as `ctx.env`, so a target keeps no state of its own between
+ * runs. `Ops` types each operation's arguments, and the planner must produce
+ * exactly those.
+ */
+export interface TargetDefinition<
+  // The defaults (unknown) are any target, as the registry and the runner handle them.
+  Client = unknown,
+  State = unknown,
+  Env = unknown,
+  Ops extends Operations<Client, Env> = Operations<Client, Env>,
+> {
   name: string;
   description: string;
   database: DatabaseKind;
@@ -56,20 +87,20 @@ export interface TargetDefinition<Client = any, State = any> {
   extraDatabases?: DatabaseKind[];
   /** Must include `correct`. */
   variants: Record<string, VariantInfo>;
-  /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database. */
-  setup(ctx: TargetContext): Promise<void>;
-  connect(ctx: TargetContext, worker: number): Promise<Client>;
+  /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database; start what it needs. */
+  setup(ctx: TargetContext): Promise<Env>;
+  connect(ctx: RunContext<Env>, worker: number): Promise<Client>;
   disconnect(client: Client): Promise<void>;
-  operations: Record<string, OperationFunction<Client>>;
+  operations: Ops;
   /** The default operation mix: which operation each worker issues next. */
-  plan: OperationPlanner;
+  plan(ctx: PlanContext): PlannedCall<Ops>;
   /** Read, after the workload stopped, the state the checkers judge. */
-  finalState(ctx: TargetContext): Promise<State>;
+  finalState(ctx: RunContext<Env>): Promise<State>;
   checkers: Checker<State>[];
   /** Release what setup started beyond the scratch database (services, extra databases). */
-  teardown?(ctx: TargetContext): Promise<void>;
+  teardown?(ctx: RunContext<Env>): Promise<void>;
   /** Present for HTTP targets that load engines (autocannon, k6) can drive directly. */
-  http?: HttpInterface;
+  http?: HttpInterface<Env>;
   /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
   serverSettings?(variant: string): ServerSettings | undefined;
 }
@@ -88,9 +119,9 @@ export interface HttpRequestSpec {
  * by workers calling its operations: one base URL, each planned operation
  * turned into a request, each response turned back into an outcome.
  */
-export interface HttpInterface {
+export interface HttpInterface<Env = unknown> {
   /** The service the load goes to, once setup has run. */
-  baseUrl(ctx: TargetContext): string;
+  baseUrl(ctx: RunContext<Env>): string;
   /** Which request each connection sends next; every choice comes from `ctx.rng`. */
   plan: OperationPlanner;
   request(planned: PlannedOperation): HttpRequestSpec;
@@ -103,9 +134,12 @@ export interface HttpInterface {
 }
 
 /** Identity helper that gives a user's target full type checking. */
-export function defineTarget<Client, State>(
-  target: TargetDefinition<Client, State>,
-): TargetDefinition<Client, State> {
+export function defineTarget<
+  Client,
+  State,
+  Env = void,
+  Ops extends Operations<Client, Env> = Operations<Client, Env>,
+>(target: TargetDefinition<Client, State, Env, Ops>): TargetDefinition<Client, State, Env, Ops> {
   if (!target.variants.correct) throw new Error(`target ${target.name}: a "correct" variant is required`);
   return target;
 }

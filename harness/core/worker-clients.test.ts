@@ -1,6 +1,6 @@
 /** Connecting and closing the workers' clients, with a target whose connections the test controls. */
 import { expect, it } from 'vitest';
-import { defineTarget, ok, type TargetContext } from './target.ts';
+import { defineTarget, ok, type RunContext } from './target.ts';
 import { WorkerClients } from './worker-clients.ts';
 
 /** A target whose worker `refusing` cannot connect; it records which clients were disconnected. */
@@ -25,7 +25,7 @@ function targetWith(refusing: number | undefined, disconnected: number[], hangs 
     checkers: [],
   });
 }
-const ctx = { variant: 'correct' } as TargetContext;
+const ctx = { variant: 'correct', env: undefined } as RunContext;
 
 it('connects one client per worker and closes them all', async () => {
   const disconnected: number[] = [];

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyError, errorMessage } from './outcomes.ts';
 import { redact } from './redact.ts';
-import type { TargetContext, TargetDefinition } from './target.ts';
+import type { RunContext, TargetDefinition } from './target.ts';
 import type { OperationResult, PlannedOperation } from './workload.ts';
 
 const TIMED_OUT = Symbol('timed out');
@@ -44,7 +44,7 @@ export class WorkerClients {
 
   constructor(
     private readonly target: TargetDefinition,
-    private readonly ctx: TargetContext,
+    private readonly ctx: RunContext,
     private readonly workers: number,
     private readonly timeoutMs: number,
   ) {}

@@ -32,9 +32,9 @@ const KEYS = { count: 1, distribution: 'uniform', hotFraction: 0 } as const;
 export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings): Promise<BenchResult[]> {
   const { seconds } = settings;
   const scratch = await createScratchDatabase(await pool.get('postgres'));
-  const ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+  const base = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
   const outDir = ownedTempDir('chaos-bench-http-');
-  await saga.setup(ctx);
+  const ctx = { ...base, env: await saga.setup(base) };
   try {
     // Every request a new order, as wrk's are: no repeated keys (a repeat is a cheap replay).
     const http: HttpInterface = {

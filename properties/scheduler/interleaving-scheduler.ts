@@ -14,7 +14,7 @@
  * victim. Deadlock and serialization errors are outcomes, not crashes.
  */
 import { classifyError, errorMessage } from '../../harness/core/outcomes.ts';
-import type { OperationReturn, TargetContext, TargetDefinition } from '../../harness/core/target.ts';
+import type { OperationReturn, RunContext, TargetDefinition } from '../../harness/core/target.ts';
 import type { PlannedOperation } from '../../harness/core/workload.ts';
 import type { LockObserver } from './lock-observer.ts';
 
@@ -81,7 +81,7 @@ function describeCall(args: unknown[]): { sql: string; params: unknown[] } {
 
 export interface ScheduleRun<Conn> {
   target: TargetDefinition<Conn>;
-  ctx: TargetContext;
+  ctx: RunContext;
   /** Each client's operations, in order. */
   programs: PlannedOperation[][];
   /** Client indices in the order their next statements are released; then round robin. */

@@ -8,7 +8,7 @@
  * would hide the run's own outcome or error.
  */
 import { DEFAULT_TIMEOUT_MS } from '../../harness/core/run-settings.ts';
-import type { TargetContext } from '../../harness/core/target.ts';
+import type { RunContext, TargetContext } from '../../harness/core/target.ts';
 import { WorkerClients } from '../../harness/core/worker-clients.ts';
 import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
@@ -25,14 +25,15 @@ export type ScheduledRun<Conn> = Omit<ScheduleRun<Conn>, 'ctx' | 'connections' |
 export async function runScheduled<Conn, T>(
   run: ScheduledRun<Conn>,
   pool: ServerPool,
-  inspect: (outcome: ScheduleOutcome, ctx: TargetContext) => Promise<T>,
+  inspect: (outcome: ScheduleOutcome, ctx: RunContext) => Promise<T>,
 ): Promise<T> {
   const { target, variant, programs } = run;
   const server = await pool.get(target.database, target.serverSettings?.(variant));
   const scratch = await createScratchDatabase(server);
-  const ctx: TargetContext = { database: scratch.info, variant, seed: run.seed, keys: run.keys };
+  const base: TargetContext = { database: scratch.info, variant, seed: run.seed, keys: run.keys };
+  let ctx: RunContext | undefined;
   try {
-    await target.setup(ctx);
+    ctx = { ...base, env: await target.setup(base) };
     // Connected through the workers' own clients: a client that cannot connect closes the others,
     // and no disconnect is waited for longer than its grace period.
     const clients = new WorkerClients(target, ctx, programs.length, DEFAULT_TIMEOUT_MS);
@@ -50,7 +51,7 @@ export async function runScheduled<Conn, T>(
     }
     return await inspect(outcome, ctx);
   } finally {
-    if (target.teardown) await target.teardown(ctx).catch(() => {});
+    if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
     await scratch.drop().catch(() => {});
   }
 }

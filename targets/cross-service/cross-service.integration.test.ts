@@ -4,33 +4,33 @@
  * and moved to the dead-letter table when delivery keeps failing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TargetContext } from '../../harness/core/target.ts';
+import type { RunContext, TargetContext } from '../../harness/core/target.ts';
 import { connectMariaDb } from '../../harness/providers/db.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
 import { postJson, sendJson } from '../shared/service-process.ts';
-import { crossService } from './index.ts';
+import { crossService, type Services } from './index.ts';
 import { DEAD_LETTER_AFTER_MS, MAX_ATTEMPTS } from './services/employees.ts';
 
 describeWith([await mariadbComponent(), await postgresComponent()], 'cross-service outbox', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   const scratches: ScratchDatabase[] = [];
-  let ctx: TargetContext;
+  let ctx: RunContext<Services>;
   let urls: { employees: string; timers: string };
 
   beforeAll(async () => {
     const timersDb = await createScratchDatabase(await pool.get('postgres'));
     const employeesDb = await createScratchDatabase(await pool.get('mariadb'));
     scratches.push(timersDb, employeesDb);
-    ctx = {
+    const base: TargetContext = {
       database: timersDb.info,
       extraDatabases: { mariadb: employeesDb.info },
       variant: 'correct',
       seed: 1,
       keys: 1,
     };
-    await crossService.setup(ctx);
+    ctx = { ...base, env: await crossService.setup(base) };
     urls = (await crossService.connect(ctx, 0)).urls;
   });
   afterAll(async () => {

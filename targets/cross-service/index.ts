@@ -30,14 +30,12 @@ export const VICTIM_AT = CRASH_EVERY - EMPLOYEE_EVERY;
 /** How many of each worker's latest employees timers and deletes choose from. */
 const RECENT_EMPLOYEES = 3;
 
-interface Services {
+export interface Services {
   urls: { employees: string; timers: string };
   processes: { employees: ServerProcess; timers: ServerProcess };
   employeesDb: ConnectionInfo;
   timersDb: ConnectionInfo;
 }
-
-const running = new Map<string, Services>();
 
 /** The employees and timers services on the given ports, each told the other's URL. */
 async function startServices(
@@ -86,7 +84,7 @@ async function quiesce(services: Services, variant: string): Promise<void> {
   }
 }
 
-export const crossService = defineTarget<Services, CrossServiceState>({
+export const crossService = defineTarget<Services, CrossServiceState, Services>({
   name: 'cross-service',
   description:
     'employees (MariaDB) and timers (Postgres) services; employee deletes reach timers through an outbox',
@@ -119,14 +117,12 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     const { urls, processes } = await startOnFreePorts(2, ([employeesPort, timersPort]) =>
       startServices(employeesDb, ctx, employeesPort!, timersPort!),
     );
-    running.set(ctx.database.database, { urls, processes, employeesDb, timersDb: ctx.database });
+    return { urls, processes, employeesDb, timersDb: ctx.database };
   },
   async teardown(ctx) {
-    const services = running.get(ctx.database.database);
-    running.delete(ctx.database.database);
-    if (services) await Promise.all([services.processes.employees.stop(), services.processes.timers.stop()]);
+    await Promise.all([ctx.env.processes.employees.stop(), ctx.env.processes.timers.stop()]);
   },
-  connect: async (ctx) => running.get(ctx.database.database)!,
+  connect: async (ctx) => ctx.env,
   disconnect: async () => {},
   operations: {
     async createEmployee(services, args: { id: string }) {
@@ -210,7 +206,7 @@ export const crossService = defineTarget<Services, CrossServiceState>({
     return { op: 'createTimer', args: { id: `timer-${worker}-${index}`, employeeId: someEmployee() } };
   },
   async finalState(ctx) {
-    const services = running.get(ctx.database.database)!;
+    const services = ctx.env;
     await quiesce(services, ctx.variant);
     const employeesDb = await connectMariaDb(services.employeesDb);
     const timersDb = await connectPostgres(services.timersDb);

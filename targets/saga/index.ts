@@ -31,14 +31,11 @@ import { STEP_ATTEMPTS } from './services/orchestrator.ts';
 const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
 const QUIESCENCE_MS = 15_000;
 
-interface RunningServices {
+export interface RunningServices {
   urls: Record<ServiceName, string>;
   processes: Record<ServiceName, ServerProcess>;
   databases: Record<ServiceName, ConnectionInfo>;
 }
-
-/** Services of each run, by the run's scratch database name. */
-const running = new Map<string, RunningServices>();
 
 const databaseOf = (ctx: TargetContext, service: ServiceName): ConnectionInfo => ({
   ...ctx.database,
@@ -198,7 +195,7 @@ async function readState(services: RunningServices): Promise<SagaState> {
 /** Worker 0 crashes the orchestrator at every this many of its operations. */
 export const ORCHESTRATOR_CRASH_EVERY = 12;
 
-export const saga = defineTarget<RunningServices, SagaState>({
+export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
   name: 'saga',
   description:
     'orders/payments/inventory HTTP services coordinated by an orchestrated saga with compensation',
@@ -227,12 +224,10 @@ export const saga = defineTarget<RunningServices, SagaState>({
       await adminQuery(ctx.database, [`CREATE DATABASE ${info.database}`]);
       await adminQuery(info, SCHEMAS[service]);
     }
-    running.set(ctx.database.database, await startServices(ctx));
+    return startServices(ctx);
   },
   async teardown(ctx) {
-    const services = running.get(ctx.database.database);
-    running.delete(ctx.database.database);
-    if (services) await Promise.all(SERVICES.map((s) => services.processes[s].stop()));
+    await Promise.all(SERVICES.map((s) => ctx.env.processes[s].stop()));
     for (const service of SERVICES) {
       await adminQuery(ctx.database, [
         `DROP DATABASE IF EXISTS ${databaseOf(ctx, service).database} WITH (FORCE)`,
@@ -240,7 +235,7 @@ export const saga = defineTarget<RunningServices, SagaState>({
     }
   },
   // Each worker talks HTTP; the services themselves are shared.
-  connect: async (ctx) => running.get(ctx.database.database)!,
+  connect: async (ctx) => ctx.env,
   disconnect: async () => {},
   operations: {
     async placeOrder(services, args: PlaceOrder) {
@@ -285,7 +280,7 @@ export const saga = defineTarget<RunningServices, SagaState>({
     return { op: 'placeOrder', args: orderOf(seed, worker, index) };
   },
   http: {
-    baseUrl: (ctx) => running.get(ctx.database.database)!.urls.orchestrator,
+    baseUrl: (ctx) => ctx.env.urls.orchestrator,
     // Load engines only place orders (a tenth of them repeats); faults come from the nemesis.
     plan: ({ rng, worker, index, seed }) =>
       index > 0 && rng.chance(REPEAT_SHARE)
@@ -298,9 +293,8 @@ export const saga = defineTarget<RunningServices, SagaState>({
     expectedStatuses: [201, 402, 404, 409],
   },
   async finalState(ctx) {
-    const services = running.get(ctx.database.database)!;
-    await quiesce(services);
-    return readState(services);
+    await quiesce(ctx.env);
+    return readState(ctx.env);
   },
   checkers: sagaCheckers,
 });

@@ -3,23 +3,23 @@
  * error and changes nothing; a repeated Idempotency-Key replays the answer.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TargetContext } from '../../harness/core/target.ts';
+import type { RunContext } from '../../harness/core/target.ts';
 import { connectPostgres } from '../../harness/providers/db.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../../harness/testing/components.ts';
-import { saga } from './index.ts';
+import { type RunningServices, saga } from './index.ts';
 
 describeWith([await postgresComponent()], 'saga services', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   let scratch: ScratchDatabase;
-  let ctx: TargetContext;
+  let ctx: RunContext<RunningServices>;
   let urls: Record<string, string>;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase(await pool.get('postgres'));
-    ctx = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
-    await saga.setup(ctx);
+    const base = { database: scratch.info, variant: 'correct', seed: 1, keys: 1 };
+    ctx = { ...base, env: await saga.setup(base) };
     urls = (await saga.connect(ctx, 0)).urls;
   });
   afterAll(async () => {
