@@ -19,10 +19,9 @@ import { orderOf, saga } from '../../targets/saga/index.ts';
 import { runAutocannon } from '../autocannon-load.ts';
 import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
-import { compare } from './comparison.ts';
 import { pairedRounds, type Tool } from './rounds.ts';
 import type { BenchSettings } from './settings.ts';
-import type { BenchResult } from './table.ts';
+import { type BenchResult, goalAndContext } from './table.ts';
 import { runWrk } from './wrk.ts';
 
 const CONNECTIONS = 16;
@@ -107,21 +106,14 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
     console.log(`  warm-up: harness ${warmed.toFixed(0)} req/s over ${seconds * 2} s (not counted)`);
     const unit = 'req/s';
     const rounds = await pairedRounds(tools, { rounds: settings.rounds, maxSteal: settings.maxSteal, unit });
-    const measurement = `http: saga POST /orders (${CONNECTIONS} connections, history on)`;
-    const goal = compare(measurement, rounds, {
+    return goalAndContext(`http: saga POST /orders (${CONNECTIONS} connections, history on)`, rounds, {
       harness: 'harness (autocannon)',
       reference: 'wrk',
+      context: 'k6',
       unit,
       goal: HTTP_GOAL,
+      noContext: 'no k6 round',
     });
-    if (!goal) throw new Error('http: no round counted');
-    const context = compare(measurement, rounds, { harness: 'harness (autocannon)', reference: 'k6', unit });
-    return [
-      { kind: 'ratio', ...goal },
-      context
-        ? { kind: 'ratio', ...context }
-        : { kind: 'missing', measurement, referenceTool: 'k6', reason: 'no k6 round' },
-    ];
   } finally {
     await saga.teardown?.(ctx);
     await scratch.drop();

@@ -20,11 +20,10 @@ import { createScratchDatabase } from '../../harness/providers/scratch-database.
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, emailForKey, mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
 import { bareMariadbUpsert } from './bare-loops.ts';
-import { compare } from './comparison.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
 import { type BenchSettings, WORKERS } from './settings.ts';
-import type { BenchResult } from './table.ts';
+import { type BenchResult, goalAndContext } from './table.ts';
 
 /** So few collisions that every tool measures the statement, not lock waits (100 emails deadlock constantly). */
 const BENCH_EMAILS = 1_000_000;
@@ -117,24 +116,12 @@ export async function mariadbUpsertOnAlternateKey(
   const unit = 'upserts/s';
   await warmUp(tools, unit);
   const rounds = await pairedRounds(tools, { rounds: settings.rounds, maxSteal: settings.maxSteal, unit });
-  const measurement = 'sql: mariadb upsert on the alternate key (8 workers, history on)';
-  const goal = compare(measurement, rounds, {
+  return goalAndContext('sql: mariadb upsert on the alternate key (8 workers, history on)', rounds, {
     harness: 'harness',
     reference: 'bare mysql2 loop',
+    context: 'mariadb-slap',
     unit,
     goal: MARIADB_GOAL,
+    noContext: 'no mariadb-slap round (deadlock storms)',
   });
-  if (!goal) throw new Error('mariadb: no round counted');
-  const context = compare(measurement, rounds, { harness: 'harness', reference: 'mariadb-slap', unit });
-  return [
-    { kind: 'ratio', ...goal },
-    context
-      ? { kind: 'ratio', ...context }
-      : {
-          kind: 'missing',
-          measurement,
-          referenceTool: 'mariadb-slap',
-          reason: 'no mariadb-slap round (deadlock storms)',
-        },
-  ];
 }

@@ -19,11 +19,10 @@ import { createScratchDatabase, type ScratchDatabase } from '../../harness/provi
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, postgresVersioning, seedRows } from '../../targets/postgres-versioning/index.ts';
 import { barePostgresVersionedUpdate } from './bare-loops.ts';
-import { compare } from './comparison.ts';
 import { runPgbench } from './pgbench.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
 import { type BenchSettings, WORKERS } from './settings.ts';
-import type { BenchResult } from './table.ts';
+import { type BenchResult, goalAndContext } from './table.ts';
 
 const ROWS = 100;
 export const POSTGRES_GOAL = 0.95;
@@ -98,19 +97,12 @@ export async function postgresVersionedUpdate(
   const unit = 'tps';
   await warmUp(tools, unit);
   const rounds = await pairedRounds(tools, { rounds: settings.rounds, maxSteal: settings.maxSteal, unit });
-  const measurement = 'sql: postgres versioned update (8 workers, history on)';
-  const goal = compare(measurement, rounds, {
+  return goalAndContext('sql: postgres versioned update (8 workers, history on)', rounds, {
     harness: 'harness',
     reference: 'bare pg loop',
+    context: 'pgbench',
     unit,
     goal: POSTGRES_GOAL,
+    noContext: 'no pgbench round',
   });
-  if (!goal) throw new Error('postgres: no round counted');
-  const context = compare(measurement, rounds, { harness: 'harness', reference: 'pgbench', unit });
-  return [
-    { kind: 'ratio', ...goal },
-    context
-      ? { kind: 'ratio', ...context }
-      : { kind: 'missing', measurement, referenceTool: 'pgbench', reason: 'no pgbench round' },
-  ];
 }

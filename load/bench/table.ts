@@ -4,7 +4,9 @@
  * ratios (95% interval), the goal and whether it was met. Context rows
  * (pgbench, mariadb-slap, k6) carry no goal and never fail the bench.
  */
-import { type Comparison, metGoal } from './comparison.ts';
+import { type Comparison, compare, metGoal } from './comparison.ts';
+import type { CountedRounds } from './host-steal.ts';
+import type { Round } from './rounds.ts';
 
 export type BenchResult =
   | ({ kind: 'ratio' } & Comparison)
@@ -64,4 +66,33 @@ export function formatTable(results: readonly BenchResult[]): string {
   const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(rows[0]!), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
+/**
+ * A measurement's two rows: the harness against the reference its goal is
+ * judged on, and against a context tool (a row saying why, when the context
+ * tool counted no round). Throws when not one round counted for the goal.
+ */
+export function goalAndContext(
+  measurement: string,
+  rounds: CountedRounds<Round>,
+  tools: {
+    harness: string;
+    reference: string;
+    context: string;
+    unit: string;
+    goal: number;
+    noContext: string;
+  },
+): BenchResult[] {
+  const { harness, unit } = tools;
+  const goal = compare(measurement, rounds, { harness, reference: tools.reference, unit, goal: tools.goal });
+  if (!goal) throw new Error(`${measurement}: no round counted`);
+  const context = compare(measurement, rounds, { harness, reference: tools.context, unit });
+  return [
+    { kind: 'ratio', ...goal },
+    context
+      ? { kind: 'ratio', ...context }
+      : { kind: 'missing', measurement, referenceTool: tools.context, reason: tools.noContext },
+  ];
 }
