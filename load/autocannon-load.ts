@@ -14,7 +14,8 @@ import type { HistoryWriter } from '../harness/core/history.ts';
 import type { LoadResult } from '../harness/core/load.ts';
 import type { HttpInterface } from '../harness/core/target.ts';
 import { evaluateThresholds, type MetricValues, type Thresholds } from '../harness/core/thresholds.ts';
-import { type KeySpace, keyChooser, quotaOf, workerRandom } from '../harness/core/workload.ts';
+import { quotaOf } from '../harness/core/workload.ts';
+import { requestFunction } from './request-source.ts';
 
 export interface AutocannonPlan {
   baseUrl: string;
@@ -27,7 +28,6 @@ export interface AutocannonPlan {
   requests?: number;
   timeoutMs: number;
   seed: number;
-  keys: KeySpace;
   /** Open model: record when each request was due, so a stalled service cannot hide the requests it delayed. */
   correctCoordinatedOmission: boolean;
   thresholds?: Thresholds;
@@ -53,10 +53,12 @@ export async function runAutocannon(plan: AutocannonPlan): Promise<LoadResult> {
   const perConnectionRate = (connection: number) =>
     plan.ratePerSecond === undefined ? 0 : quotaOf(plan.ratePerSecond, connections, connection);
 
+  const requestAt = requestFunction(http.requestSource);
+  // Numbered in the order requests go out, over all connections, as k6 numbers its iterations.
+  let nextIteration = 0;
+
   const setupClient = (client: AutocannonClient) => {
     const connection = nextConnection++;
-    const rng = workerRandom(plan.seed, connection);
-    const chooseKey = keyChooser(plan.keys, rng);
     const intervalMs = open ? 1000 / perConnectionRate(connection) : 0;
     let index = 0;
 
@@ -68,14 +70,8 @@ export async function runAutocannon(plan: AutocannonPlan): Promise<LoadResult> {
           outcome: 'info',
           error: 'no answer (timed out or connection reset)',
         });
-      const planned = http.plan({
-        rng,
-        worker: connection,
-        index,
-        keyCount: plan.keys.count,
-        chooseKey,
-        seed: plan.seed,
-      });
+      const spec = requestAt(plan.seed, nextIteration++);
+      const planned = http.operationOf(spec);
       // Due time on an even schedule; autocannon may send early in a burst, never count that as negative latency.
       const due =
         open && plan.correctCoordinatedOmission
@@ -86,7 +82,6 @@ export async function runAutocannon(plan: AutocannonPlan): Promise<LoadResult> {
         id: history.invoke(connection, planned.op, planned.args, due),
         op: planned.op,
       });
-      const spec = http.request(planned);
       return {
         ...request,
         method: spec.method as autocannon.Request['method'],

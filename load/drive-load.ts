@@ -41,7 +41,7 @@ export function k6ScriptFor(run: {
     ...(spec.opCount === undefined ? {} : { iterations: spec.opCount }),
     ...(spec.durationMs === undefined ? {} : { durationMs: spec.durationMs }),
     thresholds: load.thresholds ?? {},
-    requestSource: http.k6RequestSource,
+    requestSource: http.requestSource,
     expectedStatuses: http.expectedStatuses,
     timeoutMs: run.timeoutMs,
   });
@@ -71,7 +71,6 @@ export async function driveLoad(run: LoadRun): Promise<LoadResult | undefined> {
       ...(spec.durationMs === undefined ? {} : { durationMs: spec.durationMs }),
       timeoutMs: run.timeoutMs,
       seed: spec.seed,
-      keys: spec.keys,
       correctCoordinatedOmission: run.correctCoordinatedOmission,
       ...(load.thresholds ? { thresholds: load.thresholds } : {}),
       history: run.history,

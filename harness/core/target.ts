@@ -116,19 +116,25 @@ export interface HttpRequestSpec {
 
 /**
  * How an HTTP target is driven by a load engine (autocannon, k6) rather than
- * by workers calling its operations: one base URL, each planned operation
- * turned into a request, each response turned back into an outcome.
+ * by workers calling its operations: one base URL, the n-th request of a
+ * seed, and each response turned back into an outcome.
  */
 export interface HttpInterface<Env = unknown> {
   /** The service the load goes to, once setup has run. */
   baseUrl(ctx: RunContext<Env>): string;
-  /** Which request each connection sends next; every choice comes from `ctx.rng`. */
-  plan: OperationPlanner;
-  request(planned: PlannedOperation): HttpRequestSpec;
+  /**
+   * JavaScript source of `function request(seed, iteration)` returning
+   * `{ method, path, headers, body }`: the request numbered `iteration` of
+   * the load of `seed`. The one definition of the load's requests: k6 embeds
+   * it (numbered by its iterationInTest, across every instance) and
+   * autocannon evaluates the same source (numbered in the order requests
+   * go out), so both engines send the same requests for the same seed.
+   */
+  requestSource: string;
+  /** How the history records a request: the operation and arguments the checkers read. */
+  operationOf(request: HttpRequestSpec): PlannedOperation;
   /** ok / fail from the status and body; `info` for answers that prove nothing (5xx). */
   outcome(status: number, body: unknown): OperationReturn | { outcome: 'info'; error: string };
-  /** The same requests for k6: JavaScript source of `function request(seed, iteration)` returning `{ method, path, headers, body }`. */
-  k6RequestSource: string;
   /** Statuses a correct service may answer with (the response check). */
   expectedStatuses: number[];
 }

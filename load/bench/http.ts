@@ -15,7 +15,7 @@ import type { HttpInterface } from '../../harness/core/target.ts';
 import { ownedTempDir } from '../../harness/providers/owned.ts';
 import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
-import { orderOf, saga } from '../../targets/saga/index.ts';
+import { orderRequestSource, saga } from '../../targets/saga/index.ts';
 import { runAutocannon } from '../autocannon-load.ts';
 import { k6ScriptFor } from '../drive-load.ts';
 import { runK6 } from '../k6/run.ts';
@@ -38,7 +38,7 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
     // Every request a new order, as wrk's are: no repeated keys (a repeat is a cheap replay).
     const http: HttpInterface = {
       ...saga.http!,
-      plan: ({ worker, index, seed }) => ({ op: 'placeOrder', args: orderOf(seed, worker, index) }),
+      requestSource: orderRequestSource({ repeats: false }),
     };
     const baseUrl = http.baseUrl(ctx);
     const harnessRun = async (seed: number, runSeconds: number) => {
@@ -51,7 +51,6 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
           durationMs: runSeconds * 1000,
           timeoutMs: 10_000,
           seed,
-          keys: KEYS,
           correctCoordinatedOmission: true,
           history,
         });

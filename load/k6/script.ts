@@ -1,7 +1,7 @@
 /**
  * `chaos k6 export`: a self-contained k6 script (TypeScript, which k6 runs
  * natively) for an HTTP load scenario. The requests are the target's own
- * (its `k6RequestSource`), numbered by k6's `iterationInTest`, which is
+ * (its `requestSource`, the same autocannon sends), numbered by k6's `iterationInTest`, which is
  * unique across execution segments: N instances together send exactly the
  * requests one instance would. Thresholds use k6's metric names.
  */

@@ -112,18 +112,17 @@ function orderOutcome(status: number, body: unknown): OperationReturn | { outcom
   return { outcome: 'info', error: `orchestrator ${status}: ${String(fields.message)}` };
 }
 
-/** A repeat resends an earlier order of the same worker: same key, same body. */
-const REPEAT_SHARE = 0.1;
 
 /**
- * The k6 script's `request(seed, iteration)`: iteration n's order, with every
- * 10th iteration repeating the order of 5 iterations before (same key, same
- * body). Self-contained: k6 runs it without the harness's modules.
+ * The load's `request(seed, iteration)`, for both load engines: iteration n's
+ * order, with (when `repeats`) every 10th iteration repeating the order of 5
+ * iterations before (same key, same body). Plain JavaScript and
+ * self-contained: k6 runs it without the harness's modules.
  */
-const K6_REQUEST_SOURCE = `const CUSTOMERS = ${JSON.stringify(CUSTOMERS)};
+export const orderRequestSource = ({ repeats }: { repeats: boolean }) => `const CUSTOMERS = ${JSON.stringify(CUSTOMERS)};
 const SKUS = ${JSON.stringify(SKUS)};
 function request(seed, iteration) {
-  const n = iteration % 10 === 9 ? iteration - 5 : iteration;
+  const n = ${repeats ? 'iteration % 10 === 9 ? iteration - 5 : iteration' : 'iteration'};
   // A small integer hash of (seed, n): the same order whichever instance runs the iteration.
   let h = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(n + 1, 0x85ebca6b)) >>> 0;
   const next = () => {
@@ -131,7 +130,7 @@ function request(seed, iteration) {
     h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
     return (h ^ (h >>> 16)) >>> 0;
   };
-  const orderId = 'k6-' + seed + '-' + n;
+  const orderId = 'load-' + seed + '-' + n;
   return {
     method: 'POST',
     path: '/orders',
@@ -282,13 +281,12 @@ export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
   http: {
     baseUrl: (ctx) => ctx.env.urls.orchestrator,
     // Load engines only place orders (a tenth of them repeats); faults come from the nemesis.
-    plan: ({ rng, worker, index, seed }) =>
-      index > 0 && rng.chance(REPEAT_SHARE)
-        ? { op: 'placeOrder', args: orderOf(seed, worker, rng.int(index)) }
-        : { op: 'placeOrder', args: orderOf(seed, worker, index) },
-    request: (planned) => placeOrderRequest(planned.args as PlaceOrder),
+    requestSource: orderRequestSource({ repeats: true }),
+    operationOf: (request) => ({
+      op: 'placeOrder',
+      args: { ...(request.body as Omit<PlaceOrder, 'key'>), key: request.headers?.['idempotency-key'] },
+    }),
     outcome: orderOutcome,
-    k6RequestSource: K6_REQUEST_SOURCE,
     // 201 placed, 402/404/409 refused or compensated, 409 also for a repeat still in progress.
     expectedStatuses: [201, 402, 404, 409],
   },
