@@ -1,6 +1,6 @@
 /**
  * Runs one scenario against one variant of its target and judges it: one
- * pass (a timing grid: one per point) on fresh databases from the
+ * pass (a pass series: one per pass) on fresh databases from the
  * environment handed in, then the verdict, figures and thresholds.
  * Data flows one way: environment -> workload -> history -> checkers -> result.
  */

@@ -9,7 +9,7 @@
  */
 import type { Checker } from './check.ts';
 import type { ConnectionInfo, DatabaseKind, ServerSettings } from './database.ts';
-import type { OperationPlanner, PlanContext, PlannedOperation } from './workload.ts';
+import type { PlanContext, PlannedOperation } from './workload.ts';
 
 export interface TargetContext {
   /** Connection to this run's own scratch database. */

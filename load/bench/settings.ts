@@ -28,11 +28,9 @@ export interface BenchSettings {
 }
 
 export const BENCH_DEFAULTS = {
-  // Ten: with no host steal a tool's rounds still differ by about 8%, so the best of a few rounds is
-  // itself noisy. Resampling 15 counted Postgres rounds, the best-of ratio fell below 0.9 in 26% of
-  // draws of three rounds, 13% of five and 3% of ten, while its average was 0.94 with five and 0.95
-  // with ten: more rounds make the best-of steadier, they hardly raise it (and real ten-round runs
-  // still fell below 0.9 once in four: the README's Benchmark section).
+  // Ten: with no host steal a tool's rounds still differ by about 8%, so a goal is judged on the
+  // geometric mean of the paired rounds' ratios, whose 95% interval narrows with more rounds
+  // (docs/benchmark.md).
   rounds: 10,
   seconds: 5,
   maxSteal: 0.03,

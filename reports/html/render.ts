@@ -18,7 +18,17 @@ const require = createRequire(import.meta.url);
 const read = (path: string | URL) => readFileSync(path, 'utf8');
 const UPLOT_JS = read(require.resolve('uplot/dist/uPlot.iife.min.js'));
 const UPLOT_CSS = read(require.resolve('uplot/dist/uPlot.min.css'));
-const CLIENT_JS = read(new URL('./report-client.js', import.meta.url));
+/** The report's script: these files of client/, in this order (shared state first, the start last), as one function. */
+const CLIENT_FILES = [
+  'state.js',
+  'dom.js',
+  'charts.js',
+  'run-section.js',
+  'sweep-section.js',
+  'property-section.js',
+  'start.js',
+];
+const CLIENT_JS = `(() => {\n${CLIENT_FILES.map((file) => read(new URL(`./client/${file}`, import.meta.url))).join('\n')}})();\n`;
 
 export function escapeHtml(text: unknown): string {
   return String(text)

@@ -112,14 +112,17 @@ function orderOutcome(status: number, body: unknown): OperationReturn | { outcom
   return { outcome: 'info', error: `orchestrator ${status}: ${String(fields.message)}` };
 }
 
-
 /**
  * The load's `request(seed, iteration)`, for both load engines: iteration n's
  * order, with (when `repeats`) every 10th iteration repeating the order of 5
  * iterations before (same key, same body). Plain JavaScript and
  * self-contained: k6 runs it without the harness's modules.
  */
-export const orderRequestSource = ({ repeats }: { repeats: boolean }) => `const CUSTOMERS = ${JSON.stringify(CUSTOMERS)};
+export const orderRequestSource = ({
+  repeats,
+}: {
+  repeats: boolean;
+}) => `const CUSTOMERS = ${JSON.stringify(CUSTOMERS)};
 const SKUS = ${JSON.stringify(SKUS)};
 function request(seed, iteration) {
   const n = ${repeats ? 'iteration % 10 === 9 ? iteration - 5 : iteration' : 'iteration'};

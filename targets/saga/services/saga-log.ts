@@ -34,7 +34,17 @@ export interface SagaLog {
   progress(sagaId: string): Promise<{ executed: string[]; compensated: string[] }>;
 }
 
-const recordOf = (row: Record<string, any>): SagaRecord => ({
+/** A row of the sagas table, as pg returns it. */
+interface SagaRow {
+  id: string;
+  idempotency_key: string;
+  request_hash: string;
+  request: Record<string, unknown>;
+  status: SagaStatus;
+  reason: string | null;
+}
+
+const recordOf = (row: SagaRow): SagaRecord => ({
   id: row.id,
   key: row.idempotency_key,
   hash: row.request_hash,

@@ -1,0 +1,5 @@
+/* Draws the page, once every function above is defined. */
+if (data.sweep) sweepSection(data.sweep);
+(data.properties || []).forEach(propertySection);
+data.runs.forEach(runSection);
+document.body.setAttribute('data-rendered', 'true');
