@@ -59,24 +59,28 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
         history.close();
       }
     };
-    const script = join(outDir, 'bench.k6.ts');
-    writeFileSync(
-      script,
-      k6ScriptFor({
-        scenario: 'bench',
-        http,
-        load: { engine: 'k6' },
-        spec: {
-          workers: CONNECTIONS,
-          pacing: { kind: 'closed' },
-          durationMs: seconds * 1000,
-          keys: KEYS,
-          seed: 1,
-        },
-        timeoutMs: 10_000,
-        baseUrl,
-      }),
-    );
+    /** k6's script for one round: a seed of its own, so no round replays another's orders (a replay is cheap). */
+    const k6ScriptOfRound = (round: number) => {
+      const script = join(outDir, `bench-${round}.k6.ts`);
+      writeFileSync(
+        script,
+        k6ScriptFor({
+          scenario: 'bench',
+          http,
+          load: { engine: 'k6' },
+          spec: {
+            workers: CONNECTIONS,
+            pacing: { kind: 'closed' },
+            durationMs: seconds * 1000,
+            keys: KEYS,
+            seed: 100_000 + round,
+          },
+          timeoutMs: 10_000,
+          baseUrl,
+        }),
+      );
+      return script;
+    };
     const tools: Tool[] = [
       { name: 'harness (autocannon)', run: (round) => harnessRun(round + 1, seconds) },
       {
@@ -87,10 +91,10 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
       {
         name: 'k6',
         context: true,
-        run: async () =>
+        run: async (round) =>
           (
             await runK6({
-              scriptPath: script,
+              scriptPath: k6ScriptOfRound(round),
               baseUrl,
               segments: 1,
               outDir,
