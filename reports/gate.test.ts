@@ -113,4 +113,26 @@ describe('gate and report on a file that is not a valid results.json', () => {
     }
     expect(errors.join('\n')).toMatch(/not a valid results\.json: "runs\[0\]\.verdict: Invalid enum value/);
   });
+
+  it('exit 2 for a baseline of null or a results.json with only its schema version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-gate-null-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(baseline));
+    const nothing = join(dir, 'null.json');
+    writeFileSync(nothing, 'null');
+    const versionOnly = join(dir, 'version-only.json');
+    writeFileSync(versionOnly, '{"schemaVersion":1}');
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    try {
+      expect(await main(['gate', '--baseline', nothing, good])).toBe(2);
+      expect(await main(['gate', '--baseline', versionOnly, good])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toMatch(
+      /null\.json is not a valid results\.json: "the file: Expected object, received null"/,
+    );
+    expect(errors[1]).toMatch(/version-only\.json is not a valid results\.json: "tool: Required"/);
+  });
 });

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CheckResult, verdictOf } from './check.ts';
 import type { RunEnvironment } from './environment.ts';
@@ -305,6 +305,25 @@ describe('runScenario with an in-memory target', () => {
     );
     expect(result).toMatchObject({ verdict: 'unknown', passed: false, error: 'no schema' });
     expect(log).toEqual(['provide postgres network=false', 'dispose']);
+  });
+
+  it('keeps every history file inside histories/, whatever the variant is named', async () => {
+    const target = counterTarget({ value: 0 }, () => 'add');
+    const hostile = {
+      ...target,
+      variants: { ...target.variants, '../../../escaped': target.variants.correct! },
+    };
+    const out = settings();
+    const result = await runScenario(
+      scenario({ workers: 1, opCount: 2 }),
+      hostile,
+      '../../../escaped',
+      inMemoryEnvironment([]),
+      out,
+    );
+    expect(result.historyFiles).toEqual([join(out.outDir, 'histories', 'counting--.._.._.._escaped.ndjson')]);
+    expect(dirname(result.historyFiles[0]!)).toBe(join(out.outDir, 'histories'));
+    expect(result.summary.operations).toBe(2);
   });
 
   it('runs a pass series on fresh databases each, and adds its judgement', async () => {

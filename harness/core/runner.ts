@@ -10,6 +10,7 @@ import type { PassDatabases, RunEnvironment } from './environment.ts';
 import { EnvironmentError, UsageError } from './errors.ts';
 import { planFaultWindows } from './fault-plan.ts';
 import { summarizeFaultWindows } from './fault-windows.ts';
+import { safeFileName } from './file-names.ts';
 import { errorMessage } from './outcomes.ts';
 import { redact } from './redact.ts';
 import type { RunResult } from './results.ts';
@@ -53,7 +54,7 @@ export async function runScenario<Pass extends PassDatabases>(
   const info = target.variants[variant]!;
   const baseSpec = resolveWorkload(scenario, settings);
   const fileFor = (suffix = '') =>
-    join(settings.outDir, 'histories', `${scenario.name}--${variant}${suffix}.ndjson`);
+    join(settings.outDir, 'histories', `${safeFileName(`${scenario.name}--${variant}${suffix}`)}.ndjson`);
   const timeoutMs = timeoutOf(scenario, settings);
   const faults = scenario.faults ?? [];
   if (faults.length > 0 && baseSpec.durationMs === undefined) {
@@ -78,7 +79,7 @@ export async function runScenario<Pass extends PassDatabases>(
           load: {
             options: load,
             scenario: scenario.name,
-            outDir: join(settings.outDir, 'load', `${scenario.name}--${variant}`),
+            outDir: join(settings.outDir, 'load', safeFileName(`${scenario.name}--${variant}`)),
             segments: settings.segments ?? 1,
             correctCoordinatedOmission: settings.correctCoordinatedOmission ?? true,
           },
