@@ -9,6 +9,7 @@ import { parseReplay } from '../../properties/property-run.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
+import { MAX_WORKERS } from '../core/workload.ts';
 import type { ProviderPreference } from '../providers/select.ts';
 import type { CliOptions, CommandName } from './commands.ts';
 
@@ -27,11 +28,19 @@ export interface FlagSpec {
 }
 
 /** A user's whole number of at least `min` (a flag's or a variable's value), or a UsageError naming it. */
-export function positiveInteger(text: string, flag: string, min = 1): number {
+export function positiveInteger(text: string, flag: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
     throw new UsageError(`${flag}: expected a whole number >= ${min}, got ${shown(text)}`);
   }
+  if (Number(text) > max) throw new UsageError(`${flag}: at most ${max}, got ${shown(text)}`);
   return Number(text);
+}
+
+/** A duration that must be longer than nothing. */
+function positiveDuration(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms <= 0) throw new UsageError(`${flag}: expected a positive duration, got ${shown(text)}`);
+  return ms;
 }
 
 function positiveNumber(text: string, flag: string, what: string): number {
@@ -91,9 +100,9 @@ export const FLAGS = {
     commands: [...RUNS, 'k6 export', 'sweep'],
     apply: (o, text) => {
       // A sweep takes a list of worker counts, every other command one.
-      if (o.command === 'sweep')
-        o.sweepWorkers = (text as string).split(',').map((w) => positiveInteger(w.trim(), '--workers'));
-      else o.workers = positiveInteger(text as string, '--workers');
+      const workers = (w: string) => positiveInteger(w.trim(), '--workers', 1, MAX_WORKERS);
+      if (o.command === 'sweep') o.sweepWorkers = (text as string).split(',').map(workers);
+      else o.workers = workers(text as string);
     },
   },
   rates: {
@@ -108,7 +117,7 @@ export const FLAGS = {
     help: ['how long each scenario runs (500ms, 3s, 1m)'],
     commands: [...RUNS, 'k6 export', 'sweep'],
     apply: (o, text) => {
-      o.durationMs = parseDuration(text as string, '--duration');
+      o.durationMs = positiveDuration(text as string, '--duration');
     },
   },
   seed: {
@@ -159,7 +168,7 @@ export const FLAGS = {
     help: ['timing-grid: how long each point runs, in article time'],
     commands: RUNS,
     apply: (o, text) => {
-      o.windowMs = parseDuration(text as string, '--window');
+      o.windowMs = positiveDuration(text as string, '--window');
     },
   },
   timeout: {
@@ -167,8 +176,7 @@ export const FLAGS = {
     help: ['per-operation deadline; a call still running is recorded as info (default 5s)'],
     commands: [...RUNS, 'k6 export'],
     apply: (o, text) => {
-      o.timeoutMs = parseDuration(text as string, '--timeout');
-      if (o.timeoutMs <= 0) throw new UsageError('--timeout: expected a positive duration');
+      o.timeoutMs = positiveDuration(text as string, '--timeout');
     },
   },
   'no-co-correction': {

@@ -34,6 +34,14 @@ describe('the flag table', () => {
     );
   });
 
+  it('refuses a run that could test nothing or that no server could serve, before anything starts', () => {
+    expect(() => parseCli(['--duration', '0'])).toThrow(/--duration: expected a positive duration, got "0"/);
+    expect(() => parseCli(['--timeout', '0s'])).toThrow(/--timeout: expected a positive duration/);
+    expect(() => parseCli(['--workers', '5000'])).toThrow(/--workers: at most 1000, got "5000"/);
+    expect(() => parseCli(['sweep', '--scenario', 's', '--workers', '1,5000'])).toThrow(/at most 1000/);
+    expect(parseCli(['--workers', '1000']).workers).toBe(1000);
+  });
+
   it('reads the positional arguments each command has', () => {
     expect(parseCli(['property', 'postgres-versioning', '--replay', '42:3:0'])).toMatchObject({
       propertyTarget: 'postgres-versioning',

@@ -14,6 +14,7 @@ import { validateRunThresholds } from '../core/run-thresholds.ts';
 import type { ScenarioDefinition } from '../core/scenario.ts';
 import type { TargetDefinition } from '../core/target.ts';
 import type { Thresholds } from '../core/thresholds.ts';
+import { MAX_WORKERS } from '../core/workload.ts';
 
 const duration = z.union([z.number().nonnegative(), z.string()]);
 
@@ -26,7 +27,7 @@ const pacingSchema = z.discriminatedUnion('kind', [
 
 const workloadSchema = z
   .object({
-    workers: z.number().int().min(1).max(1000).optional(),
+    workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
     durationMs: z.number().positive().optional(),
     opCount: z.number().int().positive().optional(),
     keys: z.number().int().min(1).optional(),
@@ -85,7 +86,7 @@ const configSchema = z
     run: z
       .object({
         seed: z.number().int().nonnegative().optional(),
-        workers: z.number().int().min(1).max(1000).optional(),
+        workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
         duration: duration.optional(),
         out: z.string().optional(),
         timeScale: z.number().positive().optional(),

@@ -41,6 +41,9 @@ export interface WorkloadSpec {
   seed: number;
 }
 
+/** At most this many workers: each holds a connection, and servers refuse far fewer clients than a CLI can ask for. */
+export const MAX_WORKERS = 1000;
+
 export interface PlannedOperation {
   op: string;
   args: unknown;
