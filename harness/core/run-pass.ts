@@ -9,6 +9,8 @@ import { UsageError } from './errors.ts';
 import type { FaultWindow } from './fault-plan.ts';
 import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
 import type { LoadOptions, LoadResult } from './load.ts';
+import { errorMessage } from './outcomes.ts';
+import { redact } from './redact.ts';
 import type { RunProgress } from './run-settings.ts';
 import type { RunContext, TargetContext, TargetDefinition } from './target.ts';
 import { WorkerClients } from './worker-clients.ts';
@@ -44,6 +46,28 @@ export interface PassPlan {
   };
 }
 
+/**
+ * The checkers' verdicts on a pass. A target that returned garbage, or whose
+ * final state cannot be read, makes the pass unknown, while its history and
+ * counts are kept.
+ */
+async function judge(
+  target: TargetDefinition,
+  ctx: RunContext,
+  operations: Operation[],
+  targetError: string | undefined,
+): Promise<CheckResult[]> {
+  if (targetError) return [{ checker: 'target', verdict: 'unknown', violations: [], reason: targetError }];
+  let finalState: unknown;
+  try {
+    finalState = await target.finalState(ctx);
+  } catch (error) {
+    const reason = `finalState failed: ${redact(errorMessage(error))}`;
+    return [{ checker: 'final-state', verdict: 'unknown', violations: [], reason }];
+  }
+  return runCheckers(target.checkers, { operations, finalState });
+}
+
 /** The history is read back from disk for checking, so what is judged is what was recorded. */
 export async function runPass<Pass extends PassDatabases>(
   plan: PassPlan,
@@ -71,6 +95,12 @@ export async function runPass<Pass extends PassDatabases>(
     // A load engine opens its own connections; workers calling operations need theirs.
     const clients = plan.load ? undefined : new WorkerClients(target, ctx, spec.workers, plan.timeoutMs);
     await clients?.connectAll();
+    // A target whose operation returns garbage stops the pass: its outcomes cannot be recorded.
+    const targetBroke = new AbortController();
+    if (clients) clients.onTargetError = () => targetBroke.abort();
+    const workloadSignal = plan.signal
+      ? AbortSignal.any([plan.signal, targetBroke.signal])
+      : targetBroke.signal;
     const history = new HistoryWriter(historyFile);
     const nemesis = environment.startFaults(windows, databases, history, history.now());
     const faultsDone = nemesis.run();
@@ -109,7 +139,7 @@ export async function runPass<Pass extends PassDatabases>(
           history,
           planner: target.plan,
           execute: (worker, planned) => clients!.execute(worker, planned),
-          ...(plan.signal ? { signal: plan.signal } : {}),
+          signal: workloadSignal,
         });
       }
     } finally {
@@ -123,9 +153,8 @@ export async function runPass<Pass extends PassDatabases>(
         await clients?.closeAll();
       }
     }
-    const finalState = await target.finalState(ctx);
     const { operations, faults } = await loadHistory(historyFile);
-    const checks = runCheckers(target.checkers, { operations, finalState });
+    const checks = await judge(target, ctx, operations, clients?.targetError);
     return { operations, checks, faults, historyFile, ...(load ? { load } : {}) };
   } finally {
     if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});

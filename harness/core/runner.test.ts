@@ -307,6 +307,69 @@ describe('runScenario with an in-memory target', () => {
     expect(log).toEqual(['provide postgres network=false', 'dispose']);
   });
 
+  it.each([
+    ['a number', 42, 'returned 42'],
+    ['an unknown outcome', { outcome: 'maybe' }, 'returned {"outcome":"maybe"}'],
+    ['nothing', undefined, 'returned undefined'],
+  ])(
+    'stops at an operation that returns %s, names it, keeps the history and calls the run unknown',
+    async (_, returned, named) => {
+      const target = counterTarget({ value: 0 }, () => 'add');
+      const garbage = { ...target, operations: { add: async () => returned as never } };
+      const result = await runScenario(
+        scenario({ workers: 2, durationMs: 5000 }),
+        garbage,
+        'correct',
+        inMemoryEnvironment([]),
+        settings(),
+      );
+      expect(result).toMatchObject({ verdict: 'unknown', passed: false });
+      const check = result.checks.find((c) => c.checker === 'target')!;
+      expect(check.reason).toContain(
+        `target error: operation "add" ${named}; expected ok(value) or fail(reason)`,
+      );
+      expect(result.durationMs).toBeLessThan(2000);
+      const { operations } = await loadHistory(result.historyFiles[0]!);
+      expect(operations.length).toBeGreaterThan(0);
+      expect(operations.length).toBeLessThanOrEqual(4);
+    },
+  );
+
+  it('a run whose every operation threw proved nothing: unknown, not valid', async () => {
+    const target = counterTarget({ value: 0 }, () => 'ambiguous');
+    const result = await runScenario(
+      scenario({ workers: 2, opCount: 10 }),
+      target,
+      'correct',
+      inMemoryEnvironment([]),
+      settings(),
+    );
+    expect(result.summary.counts).toEqual({ ok: 0, fail: 0, info: 10 });
+    expect(result.verdict).toBe('unknown');
+    expect(result.checks.find((c) => c.checker === 'history')?.reason).toMatch(
+      /all 10 operations had an unknown outcome/,
+    );
+  });
+
+  it('keeps the counts and the history when finalState fails, and calls the checks unknown', async () => {
+    const target = {
+      ...counterTarget({ value: 0 }, () => 'add'),
+      finalState: async () => Promise.reject(new Error('gone')),
+    };
+    const result = await runScenario(
+      scenario({ workers: 1, opCount: 5 }),
+      target,
+      'correct',
+      inMemoryEnvironment([]),
+      settings(),
+    );
+    expect(result.summary.counts.ok).toBe(5);
+    expect(result).toMatchObject({
+      verdict: 'unknown',
+      checks: [{ checker: 'final-state', reason: 'finalState failed: gone' }],
+    });
+  });
+
   it('keeps every history file inside histories/, whatever the variant is named', async () => {
     const target = counterTarget({ value: 0 }, () => 'add');
     const hostile = {

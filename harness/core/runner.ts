@@ -123,6 +123,14 @@ export async function runScenario<Pass extends PassDatabases>(
       violations: [],
       reason: 'no operation was recorded: the run tested nothing',
     });
+  // Operations all of unknown outcome (every call threw, or timed out) proved nothing either.
+  if (!error && operations.length > 0 && operations.every((o) => o.outcome === 'info'))
+    checks.push({
+      checker: 'history',
+      verdict: 'unknown',
+      violations: [],
+      reason: `all ${operations.length} operations had an unknown outcome (info): the run proved nothing; first: ${operations[0]!.error ?? '?'}`,
+    });
   const expected: Verdict = info.broken ? 'invalid' : 'valid';
   const verdict: Verdict = error ? 'unknown' : combineVerdicts(checks);
   const { seed: _seed, ...workload } = baseSpec;

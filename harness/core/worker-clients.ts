@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyError, errorMessage } from './outcomes.ts';
 import { redact } from './redact.ts';
-import type { RunContext, TargetDefinition } from './target.ts';
+import type { OperationReturn, RunContext, TargetDefinition } from './target.ts';
 import type { OperationResult, PlannedOperation } from './workload.ts';
 
 const TIMED_OUT = Symbol('timed out');
@@ -38,9 +38,31 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TI
 const RECONNECT_BACKOFF_MS = 50;
 const DISCONNECT_GRACE_MS = 1000;
 
+/** Whether a target's operation returned what `ok()` or `fail()` make. */
+export function isOperationReturn(value: unknown): value is OperationReturn {
+  if (typeof value !== 'object' || value === null) return false;
+  const { outcome, error } = value as { outcome?: unknown; error?: unknown };
+  return outcome === 'ok' || (outcome === 'fail' && typeof error === 'string');
+}
+
+/** A value as a message shows it: short, and whatever it is (undefined, a cycle, a huge object). */
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
 export class WorkerClients {
   private readonly clients: unknown[] = [];
   private readonly stale = new Set<number>();
+  /** The first malformed return of an operation, if any: the run is then unknown. */
+  targetError: string | undefined;
+  /** Called on a malformed return, so the run can stop. */
+  onTargetError: ((problem: string) => void) | undefined;
 
   constructor(
     private readonly target: TargetDefinition,
@@ -87,7 +109,12 @@ export class WorkerClients {
         this.stale.add(worker);
         return { outcome: 'info', error: `client timeout after ${this.timeoutMs} ms` };
       }
-      return result; // the target's own ok/fail already has the recorded shape
+      if (isOperationReturn(result)) return result;
+      // A target bug, not an outcome: stop the run rather than record it again and again.
+      const problem = `target error: operation "${planned.op}" returned ${describe(result)}; expected ok(value) or fail(reason)`;
+      this.targetError ??= redact(problem);
+      this.onTargetError?.(this.targetError);
+      return { outcome: 'info', error: this.targetError };
     } catch (error) {
       const outcome = classifyError(error);
       if (outcome === 'info') this.stale.add(worker);
