@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -134,5 +134,23 @@ describe('gate and report on a file that is not a valid results.json', () => {
       /null\.json is not a valid results\.json: "the file: Expected object, received null"/,
     );
     expect(errors[1]).toMatch(/version-only\.json is not a valid results\.json: "tool: Required"/);
+  });
+});
+
+describe('report', () => {
+  it('exits 3, saying so, when the reports cannot be written, and 0 when they can', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-report-unwritable-'));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(fakeSuite([fakeRun()])));
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    try {
+      expect(await main(['report', dir])).toBe(0);
+      rmSync(join(dir, 'report.html'));
+      mkdirSync(join(dir, 'report.html')); // a folder where the report goes: writing it fails
+      expect(await main(['report', dir])).toBe(3);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join('\n')).toMatch(/report: could not be written \(.*EISDIR/);
   });
 });

@@ -41,6 +41,9 @@ export function newResults(seed: number, replay: string): SuiteResults {
   };
 }
 
+/** Marks the line writeReports returns when the reports could not be written. */
+export const REPORT_FAILED = 'report: could not be written';
+
 /** The HTML report beside results.json. A failure here never loses the results already written. */
 export async function writeReports(outDir: string, results: SuiteResults, style: Style): Promise<string[]> {
   try {
@@ -52,9 +55,7 @@ export async function writeReports(outDir: string, results: SuiteResults, style:
     const summary = appendStepSummary(markdown);
     return [`report:  ${html}`, `junit:   ${junit}`, ...(summary ? [`summary: appended to ${summary}`] : [])];
   } catch (error) {
-    return [
-      style.red(`report: could not be written (${redact(errorMessage(error))}); results.json is complete`),
-    ];
+    return [style.red(`${REPORT_FAILED} (${redact(errorMessage(error))}); results.json is complete`)];
   }
 }
 
