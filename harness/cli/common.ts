@@ -1,7 +1,7 @@
 /** What several commands share: the start of a results file, the reports, the seed, output folder, run settings and servers. */
 import { randomInt } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import { buildReportData } from '../../reports/html/report-data.ts';
 import { toJUnit } from '../../reports/junit.ts';
@@ -10,7 +10,7 @@ import type { Style } from '../../reports/terminal.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import type { DatabaseKind } from '../core/database.ts';
 import { parseDuration } from '../core/duration.ts';
-import { ExitCode } from '../core/errors.ts';
+import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { redact } from '../core/redact.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../core/results.ts';
@@ -64,10 +64,35 @@ export function seedOf(options: CliOptions, config: ChaosConfig): number {
   return options.seed ?? config.run?.seed ?? randomInt(0, 2 ** 31);
 }
 
-/** The output folder: --out, else the configured one, else chaos-report/<prefix><timestamp>. */
+/**
+ * The output folder: --out, else the configured one, else
+ * chaos-report/<prefix><timestamp>; made, and proved writable, before any
+ * server starts.
+ */
 export function outDirOf(options: CliOptions, prefix: string, configured?: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return resolve(options.out ?? configured ?? join('chaos-report', `${prefix}${stamp}`));
+  return writableFolder(resolve(options.out ?? configured ?? join('chaos-report', `${prefix}${stamp}`)));
+}
+
+/** `dir`, created with its missing parents and written to once, or a UsageError naming it and why. */
+export function writableFolder(dir: string): string {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  try {
+    if (!statSync(existing).isDirectory()) throw new Error(`${existing} is not a folder`);
+    // One level at a time: a recursive mkdir loops forever under /proc (ENOENT, then EEXIST on /proc).
+    for (const folder of missing) mkdirSync(folder);
+    const probe = join(dir, `.chaos-write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new UsageError(`--out: cannot write to ${shown(dir)}: ${errorMessage(error)}`);
+  }
+  return dir;
 }
 
 /** The command's servers: the provider chosen by flag or config, and the database URLs the config names. */

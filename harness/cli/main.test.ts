@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../core/errors.ts';
@@ -109,6 +111,25 @@ describe('command line', () => {
     spy.mockRestore();
     expect(code).toBe(2);
     expect(errors.join('\n')).toMatch(/unknown scenario "no-such-scenario"/);
+  });
+
+  it('exits 2 within a second, before any server starts, when --out cannot be written', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'chaos-out-')), 'a-file');
+    writeFileSync(file, '');
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const started = Date.now();
+    try {
+      for (const out of ['/proc/chaos-out', '/sys/chaos-out', join(file, 'below')])
+        expect(await main(['--scenario', 'stale-version-mutation', '--duration', '1s', '--out', out])).toBe(
+          2,
+        );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(errors[0]).toMatch(/--out: cannot write to "\/proc\/chaos-out": ENOENT/);
+    expect(errors[2]).toMatch(/a-file is not a folder/);
   });
 
   it("docs/usage.md's usage block is the CLI's own help text", () => {
