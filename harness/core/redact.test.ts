@@ -39,3 +39,9 @@ describe('redact', () => {
     expect(redact('postgres://127.0.0.1:5432/db')).toBe('postgres://127.0.0.1:5432/db');
   });
 });
+
+it('masks a libpq password written with spaces around the equals sign', () => {
+  expect(redact('host=127.0.0.1 password = hunter2 dbname=x')).toBe(
+    'host=127.0.0.1 password = **** dbname=x',
+  );
+});

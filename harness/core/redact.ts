@@ -27,6 +27,6 @@ export function redact(text: string): string {
     out
       .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):(\S*)@/gi, `$1:${MASK}@`)
       // A libpq value may be quoted, with spaces and escaped quotes inside.
-      .replace(/\b((?:ssl)?password=)(?:'(?:[^'\\]|\\.)*'?|[^&\s]*)/gi, `$1${MASK}`)
+      .replace(/\b((?:ssl)?password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|[^&\s]*)/gi, `$1${MASK}`)
   );
 }

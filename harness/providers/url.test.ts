@@ -83,3 +83,16 @@ describe('database URLs', () => {
     }
   });
 });
+
+it('never echoes a malformed URL, which may hold a password where no pattern finds it', () => {
+  for (const url of ['host=127.0.0.1 password = hunter2secret', 'just some text hunter2secret']) {
+    let message = '';
+    try {
+      parseDatabaseUrl('postgres', url);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/postgres URL is not a valid URL \(\d+ characters, not shown/);
+    expect(message).not.toContain('hunter2secret');
+  }
+});

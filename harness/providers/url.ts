@@ -41,7 +41,8 @@ export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInf
   } catch {
     throw new ProviderUnavailable(
       'url',
-      `${kind} URL is not a valid URL: ${redact(url)}`,
+      // Not echoed: a malformed URL may hold a password where no pattern would find it.
+      `${kind} URL is not a valid URL (${url.length} characters, not shown: it may hold a password)`,
       `use ${SCHEMES[kind][0]}//user:password@127.0.0.1:${DEFAULT_PORT[kind]}/database`,
     );
   }
