@@ -5,11 +5,12 @@
 import { appendFileSync } from 'node:fs';
 import type { SuiteResults } from '../harness/core/results.ts';
 import { anyThresholdFailed, thresholdResultsOf } from '../harness/core/run-thresholds.ts';
+import { printable } from './printable.ts';
 import { ms, statusOf, violationCount } from './terminal.ts';
 
 /** Table cells hold text only: pipes, backticks, angle brackets and newlines neutralised. */
 export function markdownCell(text: unknown): string {
-  return String(text)
+  return printable(String(text).replace(/\r?\n/g, ' '))
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/`/g, "'")

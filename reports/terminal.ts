@@ -7,6 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { violationTotal } from '../harness/core/check.ts';
 import type { LoadResult } from '../harness/core/load.ts';
 import type { RunResult } from '../harness/core/results.ts';
+import { printableDeep } from './printable.ts';
 
 export interface Style {
   green(text: string): string;
@@ -60,7 +61,8 @@ export function statusOf(run: { passed: boolean; broken: boolean }): RunStatus {
   return run.broken ? 'MISSED' : 'FAIL';
 }
 
-export function formatScenario(results: RunResult[], style: Style): string {
+export function formatScenario(unsafe: RunResult[], style: Style): string {
+  const results = printableDeep(unsafe);
   const first = results[0]!;
   const out: string[] = [
     style.bold(`${first.scenario}`) + style.dim(`  (target ${first.target}, seed ${first.seed})`),
@@ -183,7 +185,8 @@ export function formatLoad(variant: string, load: LoadResult, style: Style): str
   return lines;
 }
 
-export function formatSummary(results: RunResult[], style: Style): string {
+export function formatSummary(unsafe: RunResult[], style: Style): string {
+  const results = printableDeep(unsafe);
   const correct = results.filter((r) => !r.broken);
   const broken = results.filter((r) => r.broken);
   const held = correct.filter((r) => r.passed).length;

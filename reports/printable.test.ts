@@ -1,0 +1,37 @@
+import { expect, it } from 'vitest';
+import { toMarkdown } from './markdown.ts';
+import { printable } from './printable.ts';
+import { chooseStyle, formatScenario, formatSummary } from './terminal.ts';
+import { fakeRun, fakeSuite } from './testing/fake-results.ts';
+
+const CLEAR_SCREEN = '\u001b[2J';
+const WINDOW_TITLE = '\u001b]0;owned\u0007';
+
+it('writes every control character escaped', () => {
+  expect(printable(`a${CLEAR_SCREEN}b\nc\u009bd`)).toBe('a\\u001b[2Jb\\u000ac\\u009bd');
+  expect(printable('plain text, ünïcode')).toBe('plain text, ünïcode');
+});
+
+it('keeps escape sequences and newlines from a target out of the terminal and summary.md', () => {
+  const hostile = fakeRun({
+    variant: `evil${CLEAR_SCREEN}\nvariant`,
+    broken: true,
+    violations: 1,
+    error: `boom${WINDOW_TITLE}`,
+  });
+  hostile.checks[0]!.violations[0]!.message = `lost${CLEAR_SCREEN}update`;
+  for (const style of [
+    chooseStyle({ isTTY: true } as never, {}),
+    chooseStyle({ isTTY: false } as never, {}),
+  ]) {
+    const text = formatScenario([hostile], style) + formatSummary([hostile], style);
+    expect(text).not.toContain(CLEAR_SCREEN);
+    expect(text).not.toContain('\u0007');
+    expect(text).toContain('evil\\u001b[2J\\u000avariant');
+  }
+  const markdown = toMarkdown(fakeSuite([hostile]));
+  expect(markdown).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  // The variant's newline does not break its table row: one line, from its first cell to its last.
+  const row = markdown.split('\n').find((line) => line.includes('evil'))!;
+  expect(row).toMatch(/^\|.*evil.*u001b\[2J.*variant.*\|$/);
+});
