@@ -8,6 +8,7 @@
 /** `text` with every control character (C0, DEL, C1: newlines and escapes too) written as `\uXXXX`. */
 export function printable(text: string): string {
   return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     /[\u0000-\u001f\u007f-\u009f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
