@@ -1,7 +1,7 @@
 /**
  * One pass of a scenario's workload (and its faults) on fresh databases:
  * schema, workers or a load engine, history on disk, heal, final state,
- * checkers. A timing grid runs one pass per point; other scenarios one.
+ * checkers. A scenario with a pass series runs several; other scenarios one.
  */
 import { type CheckResult, runCheckers } from './check.ts';
 import type { PassDatabases, RunEnvironment } from './environment.ts';
