@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { builtins } from '../../targets/index.ts';
 import { mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
@@ -128,5 +130,26 @@ describe('selection', () => {
   it('gives a user target without scenarios a default scenario of its own name', () => {
     const withUser = buildRegistry(builtins, { targets: [{ ...mariadbUpsert, name: 'user-target' }] });
     expect(withUser.scenarios.get('user-target')?.target).toBe('user-target');
+  });
+});
+
+describe('loading a config with a syntax error', () => {
+  it('names the file, the line, the column and the cause (the CLI as a user runs it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-config-syntax-'));
+    const file = join(dir, 'chaos.config.ts');
+    writeFileSync(file, 'export default {\n  run: { seed: 1,, },\n};\n');
+    const cli = join(import.meta.dirname, '..', 'cli', 'main.ts');
+    const failed = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      cli,
+      'list',
+      '--config',
+      file,
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain(
+      `error: could not load ${file}: ${file}:2:17: ERROR: Expected identifier but found ","\n`,
+    );
   });
 });

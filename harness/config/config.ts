@@ -136,6 +136,21 @@ export function validateConfig(raw: unknown, source: string): ChaosConfig {
 
 export const DEFAULT_CONFIG_FILE = 'chaos.config.ts';
 
+/**
+ * Why a config could not be loaded, in one line. A syntax error comes from
+ * the TypeScript transform as a header ("Transform failed with 1 error:")
+ * over `file:line:column: ERROR: cause` lines: those lines are the message.
+ */
+export function loadFailure(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+  if (/^Transform failed with \d+ errors?:$/.test(lines[0] ?? ''))
+    return lines
+      .slice(1)
+      .filter((line) => line.trim() !== '')
+      .join('; ');
+  return lines[0] ?? '';
+}
+
 /** Load `path` (or ./chaos.config.ts when present); no file means the embedded defaults. */
 export async function loadConfig(
   path: string | undefined,
@@ -150,9 +165,7 @@ export async function loadConfig(
   try {
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
-    throw new UsageError(
-      `could not load ${path ?? DEFAULT_CONFIG_FILE}: ${(error as Error).message.split('\n')[0]}`,
-    );
+    throw new UsageError(`could not load ${path ?? DEFAULT_CONFIG_FILE}: ${loadFailure(error)}`);
   }
   if (module.default === undefined)
     throw new UsageError(
