@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import type { SuiteResults } from '../core/results.ts';
 import { freePort } from '../providers/ports.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../testing/components.ts';
+import { processesOfThisRun } from '../testing/run-processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
@@ -28,12 +29,10 @@ function chaos(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const readResults = (dir: string) =>
   JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as SuiteResults;
+/** This run's database servers and Toxiproxy still running (another run's on the machine do not count). */
 const leftovers = () =>
-  spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-|server -host 127.0.0.1 -port'], {
-    encoding: 'utf8',
-  }).stdout.trim();
-const serverProcesses = () =>
-  spawnSync('pgrep', ['-f', 'chaos-(mariadb|postgres)-'], { encoding: 'utf8' }).stdout.trim();
+  processesOfThisRun(/chaos-(mariadb|postgres)-|server -host 127\.0\.0\.1 -port/).join('\n');
+const serverProcesses = () => processesOfThisRun(/chaos-(mariadb|postgres)-/).join('\n');
 
 /** Start the command, send it SIGINT once its output satisfies `ready`, and wait for its exit. */
 async function interruptWhen(args: string[], ready: (output: string) => boolean) {
@@ -158,10 +157,14 @@ describeWith(components, 'chaos command line', () => {
   it('on Ctrl-C a sweep finishes its current point, keeps the points in sweep.json and exits 130', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
     const args = ['sweep', '--scenario', 'stale-version-mutation', '--workers', '1,2,4,8'];
-    const { code, output } = await interruptWhen(
-      [...args, '--duration', '3s', '--out', out],
-      (text) => /^1 +0 +\d+/m.test(text), // the first point's row
-    );
+    let whileRunning = '';
+    const { code, output } = await interruptWhen([...args, '--duration', '3s', '--out', out], (text) => {
+      const firstPointDone = /^1 +0 +\d+/m.test(text); // the first point's row
+      if (firstPointDone) whileRunning = serverProcesses();
+      return firstPointDone;
+    });
+    // The check below would see the run's Postgres: it sees it while the run goes on.
+    expect(whileRunning).toMatch(/chaos-postgres-/);
     expect(output).toContain('interrupted: finishing the current run');
     expect(code).toBe(130);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
