@@ -48,7 +48,14 @@ export async function connectPostgres(
   // An error on an idle client (server killed, connection terminated) must not crash the run;
   // the next query on it fails and the operation is recorded as `info`.
   client.on('error', () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    // A refused connection (a wrong or missing password) would otherwise keep its socket open
+    // until the server's authentication timeout (60 s), and the process with it.
+    await client.end().catch(() => {});
+    throw error;
+  }
   return client;
 }
 

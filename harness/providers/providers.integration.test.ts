@@ -83,6 +83,40 @@ describeWith([await mariadbComponent()], 'MariaDB process provider', () => {
 });
 
 describeWith([await postgresComponent()], 'Postgres process provider', () => {
+  it('a URL without the password the server requires: exit 3 as soon as the server refuses, not 60 s later', async () => {
+    const server = await startPostgresProcess();
+    try {
+      const cli = join(import.meta.dirname, '..', 'cli', 'main.ts');
+      const url = `postgres://${server.admin.user}@127.0.0.1:${server.admin.port}/postgres`;
+      const started = Date.now();
+      const run = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          cli,
+          '--scenario',
+          'stale-version-mutation',
+          '--provider',
+          'url',
+          '--duration',
+          '1s',
+          '--out',
+          mkdtempSync(join(tmpdir(), 'chaos-no-password-')),
+        ],
+        { env: { ...process.env, POSTGRES_URL: url }, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.status).toBe(3);
+      expect(run.stderr).toMatch(
+        /postgres at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres is unreachable \(SASL/,
+      );
+      // The refused connection's socket used to wait for the server's 60 s authentication timeout.
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('starts Postgres (as a non-root user when root) on loopback, then removes it completely', async () => {
     const server = await startPostgresProcess();
     const client = await connectPostgres(server.admin);
