@@ -45,11 +45,14 @@ export interface CliOptions {
 }
 
 export interface CommandSpec {
+  /** The command it runs as (`k6 run` is a run on the k6 engine). */
+  runsAs: CliOptions['command'];
   /** How it is called, as the usage text shows it. */
   synopsis: string;
   help: readonly string[];
-  /** The options its positional arguments (after the command's own words) stand for. */
+  /** The options its positional arguments (after the command's own words) stand for, and that sets. */
   positionals(options: CliOptions, args: readonly string[]): void;
+  sets: readonly (keyof CliOptions)[];
 }
 
 function noMore(args: readonly string[], from: number): void {
@@ -73,37 +76,51 @@ function runFolder(options: CliOptions, args: readonly string[]): void {
 
 export const COMMANDS = {
   run: {
+    runsAs: 'run',
     synopsis: 'run (default)',
     help: ['run scenarios; with no options, the whole default suite'],
     positionals: (_, args) => noMore(args, 0),
+    sets: [],
   },
   list: {
+    runsAs: 'list',
     synopsis: 'list',
     help: ['show scenarios, targets and variants'],
     positionals: (_, args) => noMore(args, 0),
+    sets: [],
   },
   sweep: {
+    runsAs: 'sweep',
     synopsis: 'sweep',
     help: [
       'contention sweep of one scenario: --workers 1,2,4,8 --rates 0,50,200',
       '(per-worker operations per second; 0 = closed loop); writes sweep.json, sweep.html',
     ],
     positionals: (_, args) => noMore(args, 0),
+    sets: [],
   },
   'k6 export': {
+    runsAs: 'k6-export',
     synopsis: 'k6 export SCENARIO',
     help: ['write the HTTP load scenario as a self-contained k6 script (--out FILE)'],
     positionals: k6Scenario('export'),
+    sets: ['scenarios'],
   },
   'k6 run': {
+    runsAs: 'run',
     synopsis: 'k6 run SCENARIO',
     help: [
       "run it with the k6 binary against the target's services, check the",
       'invariants after; --segments N runs N k6 instances (execution segments)',
     ],
-    positionals: k6Scenario('run'),
+    positionals: (options, args) => {
+      k6Scenario('run')(options, args);
+      options.engine = 'k6';
+    },
+    sets: ['scenarios', 'engine'],
   },
   property: {
+    runsAs: 'property',
     synopsis: 'property TARGET',
     help: [
       'property-based test: generated clients, operations and statement schedules on',
@@ -115,21 +132,27 @@ export const COMMANDS = {
       noMore(args, 1);
       options.propertyTarget = args[0];
     },
+    sets: ['propertyTarget'],
   },
   isolation: {
+    runsAs: 'isolation',
     synopsis: 'isolation',
     help: [
       'probe G0, G1a, G1b, G1c, OTV, PMP, P4, G-single, G2-item and G2 at every',
       'isolation level of Postgres and MariaDB; prints the table, writes results.json',
     ],
     positionals: (_, args) => noMore(args, 0),
+    sets: [],
   },
   report: {
+    runsAs: 'report',
     synopsis: 'report [DIR]',
     help: ['rebuild report.html, junit.xml and summary.md from a run folder'],
     positionals: runFolder,
+    sets: ['reportDir'],
   },
   gate: {
+    runsAs: 'gate',
     synopsis: 'gate --baseline B [DIR]',
     help: [
       'compare a run (folder or results.json; default .) with a baseline results.json:',
@@ -137,20 +160,8 @@ export const COMMANDS = {
       '--max-throughput-drop (0.2), p99 rise beyond --max-p99-rise (0.5); exit 1',
     ],
     positionals: runFolder,
+    sets: ['reportDir'],
   },
 } satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
-
-/** The command a name of the table runs as (`k6 run` is a run on the k6 engine). */
-export const RUNS_AS: Record<CommandName, CliOptions['command']> = {
-  run: 'run',
-  list: 'list',
-  sweep: 'sweep',
-  'k6 export': 'k6-export',
-  'k6 run': 'run',
-  property: 'property',
-  isolation: 'isolation',
-  report: 'report',
-  gate: 'gate',
-};

@@ -16,7 +16,7 @@ import { redact } from '../core/redact.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../core/results.ts';
 import type { RunSettings } from '../core/run-settings.ts';
 import { ServerPool } from '../providers/server-pool.ts';
-import type { CliOptions } from './options.ts';
+import type { CliOptions } from './commands.ts';
 
 function toolVersion(): string {
   try {

@@ -23,6 +23,8 @@ export interface FlagSpec {
   help?: readonly string[];
   /** The commands that take it (`k6 run` and `k6 export` are commands of their own). */
   commands: readonly CommandName[];
+  /** The options `apply` sets: each command's options type is made of them (OptionsOf). */
+  sets: readonly (keyof CliOptions)[];
   /** Check the text and set the options it stands for. */
   apply(options: CliOptions, text: string | string[] | true): void;
 }
@@ -63,8 +65,9 @@ const listOf = (text: string | string[] | true) =>
 const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
 
 /** How a suite run is shaped: taken by `run` and `k6 run`. */
-const RUNS: readonly CommandName[] = ['run', 'k6 run'];
-const SERVED: readonly CommandName[] = [...RUNS, 'sweep', 'property', 'isolation'];
+// Literal lists, not CommandName[]: OptionsOf reads from them which command takes which flag.
+const RUNS = ['run', 'k6 run'] as const;
+const SERVED = [...RUNS, 'sweep', 'property', 'isolation'] as const;
 
 export const FLAGS = {
   scenario: {
@@ -72,6 +75,7 @@ export const FLAGS = {
     multiple: true,
     help: ['run only this scenario (repeat or comma-separate for more)'],
     commands: ['run', 'sweep'],
+    sets: ['scenarios'],
     apply: (o, text) => {
       o.scenarios = listOf(text);
     },
@@ -81,6 +85,7 @@ export const FLAGS = {
     multiple: true,
     help: ['run only scenarios of this target'],
     commands: ['run'],
+    sets: ['targets'],
     apply: (o, text) => {
       o.targets = listOf(text);
     },
@@ -90,6 +95,7 @@ export const FLAGS = {
     multiple: true,
     help: ['run only this variant (e.g. correct)'],
     commands: ['run', 'k6 run', 'sweep', 'property'],
+    sets: ['variants'],
     apply: (o, text) => {
       o.variants = listOf(text);
     },
@@ -98,6 +104,7 @@ export const FLAGS = {
     value: 'N',
     help: ['workers per scenario'],
     commands: [...RUNS, 'k6 export', 'sweep'],
+    sets: ['workers', 'sweepWorkers'],
     apply: (o, text) => {
       // A sweep takes a list of worker counts, every other command one.
       const workers = (w: string) => positiveInteger(w.trim(), '--workers', 1, MAX_WORKERS);
@@ -108,6 +115,7 @@ export const FLAGS = {
   rates: {
     value: 'R',
     commands: ['sweep'],
+    sets: ['sweepRates'],
     apply: (o, text) => {
       o.sweepRates = (text as string).split(',').map((r) => positiveInteger(r.trim(), '--rates', 0));
     },
@@ -116,6 +124,7 @@ export const FLAGS = {
     value: 'D',
     help: ['how long each scenario runs (500ms, 3s, 1m)'],
     commands: [...RUNS, 'k6 export', 'sweep'],
+    sets: ['durationMs'],
     apply: (o, text) => {
       o.durationMs = positiveDuration(text as string, '--duration');
     },
@@ -124,6 +133,7 @@ export const FLAGS = {
     value: 'N',
     help: ['seed for the operation plan (printed on every run)'],
     commands: [...RUNS, 'k6 export', 'sweep', 'property'],
+    sets: ['seed'],
     apply: (o, text) => {
       o.seed = positiveInteger(text as string, '--seed', 0);
     },
@@ -132,6 +142,7 @@ export const FLAGS = {
     value: 'P',
     help: ['auto | url | process | container   (default auto)'],
     commands: SERVED,
+    sets: ['provider'],
     apply: (o, text) => {
       if (!(PROVIDERS as readonly string[]).includes(text as string))
         throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got ${shown(text)}`);
@@ -142,6 +153,7 @@ export const FLAGS = {
     value: 'DIR',
     help: ['report folder (default chaos-report/<timestamp>)'],
     commands: [...SERVED, 'k6 export', 'report'],
+    sets: ['out'],
     apply: (o, text) => {
       o.out = text as string;
     },
@@ -151,6 +163,7 @@ export const FLAGS = {
     help: ['config file (default ./chaos.config.ts if present)'],
     // Taken by all, as a shell alias may always pass it (report and gate do not load it).
     commands: [...SERVED, 'k6 export', 'list', 'report', 'gate'],
+    sets: ['config'],
     apply: (o, text) => {
       o.config = text as string;
     },
@@ -159,6 +172,7 @@ export const FLAGS = {
     value: 'X',
     help: ['timing-grid: multiply rates, offsets and window by X'],
     commands: RUNS,
+    sets: ['timeScale'],
     apply: (o, text) => {
       o.timeScale = positiveNumber(text as string, '--time-scale', 'a positive number');
     },
@@ -167,6 +181,7 @@ export const FLAGS = {
     value: 'D',
     help: ['timing-grid: how long each point runs, in article time'],
     commands: RUNS,
+    sets: ['windowMs'],
     apply: (o, text) => {
       o.windowMs = positiveDuration(text as string, '--window');
     },
@@ -175,6 +190,7 @@ export const FLAGS = {
     value: 'D',
     help: ['per-operation deadline; a call still running is recorded as info (default 5s)'],
     commands: [...RUNS, 'k6 export'],
+    sets: ['timeoutMs'],
     apply: (o, text) => {
       o.timeoutMs = positiveDuration(text as string, '--timeout');
     },
@@ -182,6 +198,7 @@ export const FLAGS = {
   'no-co-correction': {
     help: ['measure paced operations from when they started, not when they were meant to'],
     commands: RUNS,
+    sets: ['correctCoordinatedOmission'],
     apply: (o) => {
       o.correctCoordinatedOmission = false;
     },
@@ -190,6 +207,7 @@ export const FLAGS = {
     value: 'N',
     help: ['open model: N operations (HTTP load: requests) per second over all workers'],
     commands: [...RUNS, 'k6 export'],
+    sets: ['ratePerSecond'],
     apply: (o, text) => {
       o.ratePerSecond = positiveNumber(
         text as string,
@@ -206,6 +224,7 @@ export const FLAGS = {
       'metrics: latency, failed_requests, checks, requests; a failed one exits 99',
     ],
     commands: [...RUNS, 'k6 export'],
+    sets: ['thresholds'],
     apply: (o, texts) => {
       const thresholds: Thresholds = {};
       for (const text of texts as string[]) {
@@ -225,6 +244,7 @@ export const FLAGS = {
     value: 'N',
     help: ['k6 run: N k6 instances, each with its --execution-segment'],
     commands: ['k6 run'],
+    sets: ['segments'],
     apply: (o, text) => {
       o.segments = positiveInteger(text as string, '--segments');
     },
@@ -233,6 +253,7 @@ export const FLAGS = {
     value: 'FILE',
     help: ['run: after the run, gate it against this results.json (exit 1 on a regression)'],
     commands: [...RUNS, 'gate'],
+    sets: ['baseline'],
     apply: (o, text) => {
       o.baseline = text as string;
     },
@@ -240,6 +261,7 @@ export const FLAGS = {
   'max-throughput-drop': {
     value: 'F',
     commands: [...RUNS, 'gate'],
+    sets: ['tolerances'],
     apply: (o, text) => {
       o.tolerances = { ...o.tolerances, throughputDrop: fraction(text as string, '--max-throughput-drop') };
     },
@@ -247,6 +269,7 @@ export const FLAGS = {
   'max-p99-rise': {
     value: 'F',
     commands: [...RUNS, 'gate'],
+    sets: ['tolerances'],
     apply: (o, text) => {
       o.tolerances = { ...o.tolerances, p99Rise: fraction(text as string, '--max-p99-rise') };
     },
@@ -254,6 +277,7 @@ export const FLAGS = {
   runs: {
     value: 'N',
     commands: ['property'],
+    sets: ['propertyRuns'],
     apply: (o, text) => {
       o.propertyRuns = positiveInteger(text as string, '--runs');
     },
@@ -261,6 +285,7 @@ export const FLAGS = {
   replay: {
     value: 'SEED:PATH',
     commands: ['property'],
+    sets: ['replay'],
     apply: (o, text) => {
       try {
         o.replay = parseReplay(text as string);
@@ -273,6 +298,7 @@ export const FLAGS = {
     short: 'h',
     help: ['this text'],
     commands: [],
+    sets: [],
     apply: () => {},
   },
 } satisfies Record<string, FlagSpec>;

@@ -1,9 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from './commands.ts';
-import { FLAGS } from './flags.ts';
-import { parseCli, USAGE } from './options.ts';
+import { COMMANDS, type CommandName } from './commands.ts';
+import { FLAGS, type FlagSpec } from './flags.ts';
+import { type OptionsOf, parseCli, USAGE } from './options.ts';
+
+/** Words that call each command, positional arguments included. */
+const CALLS: Record<CommandName, string[]> = {
+  run: [],
+  list: ['list'],
+  sweep: ['sweep'],
+  'k6 export': ['k6', 'export', 's'],
+  'k6 run': ['k6', 'run', 's'],
+  property: ['property', 't'],
+  isolation: ['isolation'],
+  report: ['report'],
+  gate: ['gate', '--baseline', 'b.json'],
+};
+const SAMPLE: Record<string, string> = {
+  NAME: 'x',
+  N: '2',
+  R: '1',
+  D: '1s',
+  X: '0.5',
+  P: 'process',
+  DIR: 'dir',
+  FILE: 'b.json',
+  F: '0.2',
+  'M=EXPR': 'latency=p(99)<5',
+  'SEED:PATH': '1:0',
+};
 
 describe('the flag table', () => {
+  it("says truly which options each flag and each command's words set (the options types are made of it)", () => {
+    for (const [name, flag] of Object.entries(FLAGS) as [string, FlagSpec][]) {
+      for (const command of flag.commands) {
+        const parsed = parseCli([
+          ...CALLS[command],
+          `--${name}`,
+          ...(flag.value ? [SAMPLE[flag.value]!] : []),
+        ]);
+        const gateBaseline = command === 'gate' ? ['baseline'] : []; // in CALLS.gate
+        const allowed = new Set(['command', ...flag.sets, ...COMMANDS[command].sets, ...gateBaseline]);
+        expect(
+          Object.keys(parsed).filter((key) => !allowed.has(key)),
+          `--${name} on ${command}`,
+        ).toEqual([]);
+        expect(
+          flag.sets.some((key) => key in parsed),
+          `--${name} on ${command}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  // Checked by tsc (npm test runs it): each @ts-expect-error fails the type check if its mistake compiles.
+  it("types each command's options from the table: a command cannot read a flag it does not take", () => {
+    const list: OptionsOf<'list'> = { command: 'list', config: 'c.ts' };
+    // @ts-expect-error: list takes no --seed
+    const seeded: OptionsOf<'list'> = { command: 'list', seed: 1 };
+    const run: OptionsOf<'run' | 'k6 run'> = { command: 'run', segments: 2, engine: 'k6', scenarios: ['s'] };
+    // @ts-expect-error: run takes no --runs (property's)
+    const withRuns: OptionsOf<'run'> = { command: 'run', propertyRuns: 3 };
+    expect([list, seeded, run, withRuns].map((o) => o.command)).toEqual(['list', 'list', 'run', 'run']);
+  });
+
   it('documents every flag: in the options section, or in the help of a command that takes it', () => {
     for (const [name, flag] of Object.entries(FLAGS)) {
       const documentedBy = (flag.commands as readonly string[]).some((command) =>

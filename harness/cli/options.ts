@@ -5,56 +5,27 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { shown, UsageError } from '../core/errors.ts';
-import { type CliOptions, COMMANDS, type CommandName, RUNS_AS } from './commands.ts';
+import { type CliOptions, COMMANDS, type CommandName } from './commands.ts';
 import { FLAGS, type FlagName, type FlagSpec } from './flags.ts';
-
-export type { CliOptions } from './commands.ts';
-export { positiveInteger } from './flags.ts';
-
-/** The option keys a flag sets, read from the type of its `apply`'s assignments is not possible; so listed here. */
-type SetBy = {
-  scenario: 'scenarios';
-  target: 'targets';
-  variant: 'variants';
-  workers: 'workers' | 'sweepWorkers';
-  rates: 'sweepRates';
-  duration: 'durationMs';
-  seed: 'seed';
-  provider: 'provider';
-  out: 'out';
-  config: 'config';
-  'time-scale': 'timeScale';
-  window: 'windowMs';
-  timeout: 'timeoutMs';
-  'no-co-correction': 'correctCoordinatedOmission';
-  rate: 'ratePerSecond';
-  threshold: 'thresholds';
-  segments: 'segments';
-  baseline: 'baseline';
-  'max-throughput-drop': 'tolerances';
-  'max-p99-rise': 'tolerances';
-  runs: 'propertyRuns';
-  replay: 'replay';
-  help: never;
-};
 
 /** The flags a command takes, at the type level (from the flag table's `commands`). */
 type FlagsOf<C extends CommandName> = {
   [F in FlagName]: C extends (typeof FLAGS)[F]['commands'][number] ? F : never;
 }[FlagName];
 
-/** A command's own options: those its flags and positionals set, nothing else. */
-export type OptionsOf<C extends CommandName, Positional extends keyof CliOptions = never> = Pick<
+/** A command's own options: those its flags and its positional arguments set (both tables say which), nothing else. */
+export type OptionsOf<C extends CommandName> = Pick<
   CliOptions,
-  'command' | SetBy[FlagsOf<C>] | Positional
+  'command' | (typeof FLAGS)[FlagsOf<C>]['sets'][number] | (typeof COMMANDS)[C]['sets'][number]
 >;
-export type RunOptions = OptionsOf<'run', 'engine' | 'segments'>;
+/** `run` also runs `k6 run` (on the k6 engine). */
+export type RunOptions = OptionsOf<'run' | 'k6 run'>;
 export type SweepOptions = OptionsOf<'sweep'>;
-export type K6ExportOptions = OptionsOf<'k6 export', 'scenarios'>;
-export type PropertyOptions = OptionsOf<'property', 'propertyTarget'>;
+export type K6ExportOptions = OptionsOf<'k6 export'>;
+export type PropertyOptions = OptionsOf<'property'>;
 export type IsolationOptions = OptionsOf<'isolation'>;
-export type ReportOptions = OptionsOf<'report', 'reportDir'>;
-export type GateOptions = OptionsOf<'gate', 'reportDir'>;
+export type ReportOptions = OptionsOf<'report'>;
+export type GateOptions = OptionsOf<'gate'>;
 
 const COLUMN = 21;
 
@@ -120,8 +91,7 @@ export function parseCli(argv: string[]): CliOptions {
   const { values, positionals } = parsed;
   if (values.help || (positionals[0] === 'help' && positionals.length === 1)) return { command: 'help' };
   const { name, args } = commandOf(positionals);
-  const options: CliOptions = { command: RUNS_AS[name] };
-  if (name === 'k6 run') options.engine = 'k6';
+  const options: CliOptions = { command: COMMANDS[name].runsAs };
   COMMANDS[name].positionals(options, args);
 
   const given = Object.keys(values).filter((flag) => values[flag] !== undefined) as FlagName[];

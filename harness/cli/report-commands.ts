@@ -6,8 +6,9 @@ import { chooseStyle } from '../../reports/terminal.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { parseSuiteResults, type SuiteResults } from '../core/results.ts';
+import type { CliOptions } from './commands.ts';
 import { REPORT_FAILED, writeReports } from './common.ts';
-import type { CliOptions, GateOptions, ReportOptions } from './options.ts';
+import type { GateOptions, ReportOptions } from './options.ts';
 
 /** Compare a run with the baseline; prints what regressed. */
 export function gate(current: SuiteResults, options: Pick<CliOptions, 'baseline' | 'tolerances'>): number {

@@ -4,7 +4,7 @@
  * stops the bench with a UsageError naming the variable (exit 2, as the CLI's
  * bad flags do), instead of a run that measures nothing or prints NaN.
  */
-import { positiveInteger } from '../../harness/cli/options.ts';
+import { positiveInteger } from '../../harness/cli/flags.ts';
 import { shown, UsageError } from '../../harness/core/errors.ts';
 
 export const BENCH_PARTS = ['postgres', 'mariadb', 'http', 'memory'] as const;
