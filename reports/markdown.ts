@@ -15,8 +15,7 @@ export function markdownCell(text: unknown): string {
     .replace(/\|/g, '\\|')
     .replace(/`/g, "'")
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, ' ');
+    .replace(/>/g, '&gt;');
 }
 
 export function toMarkdown(results: SuiteResults): string {

@@ -185,8 +185,7 @@ export function formatLoad(variant: string, load: LoadResult, style: Style): str
   return lines;
 }
 
-export function formatSummary(unsafe: RunResult[], style: Style): string {
-  const results = printableDeep(unsafe);
+export function formatSummary(results: RunResult[], style: Style): string {
   const correct = results.filter((r) => !r.broken);
   const broken = results.filter((r) => r.broken);
   const held = correct.filter((r) => r.passed).length;

@@ -41,11 +41,16 @@ export function newResults(seed: number, replay: string): SuiteResults {
   };
 }
 
-/** Marks the line writeReports returns when the reports could not be written. */
-export const REPORT_FAILED = 'report: could not be written';
-
-/** The HTML report beside results.json. A failure here never loses the results already written. */
-export async function writeReports(outDir: string, results: SuiteResults, style: Style): Promise<string[]> {
+/**
+ * The HTML report, junit.xml and summary.md beside results.json: the lines
+ * that say where, and whether all were written. A failure here never loses
+ * the results already written.
+ */
+export async function writeReports(
+  outDir: string,
+  results: SuiteResults,
+  style: Style,
+): Promise<{ lines: string[]; written: boolean }> {
   try {
     const html = writeHtmlReport(reportPath(outDir), await buildReportData(results));
     const junit = join(outDir, 'junit.xml');
@@ -53,9 +58,18 @@ export async function writeReports(outDir: string, results: SuiteResults, style:
     const markdown = toMarkdown(results);
     writeFileSync(join(outDir, 'summary.md'), markdown);
     const summary = appendStepSummary(markdown);
-    return [`report:  ${html}`, `junit:   ${junit}`, ...(summary ? [`summary: appended to ${summary}`] : [])];
+    const lines = [
+      `report:  ${html}`,
+      `junit:   ${junit}`,
+      ...(summary ? [`summary: appended to ${summary}`] : []),
+    ];
+    return { lines, written: true };
   } catch (error) {
-    return [style.red(`${REPORT_FAILED} (${redact(errorMessage(error))}); results.json is complete`)];
+    const why = redact(errorMessage(error));
+    return {
+      lines: [style.red(`report: could not be written (${why}); results.json is complete`)],
+      written: false,
+    };
   }
 }
 

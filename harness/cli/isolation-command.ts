@@ -1,14 +1,10 @@
 /** `isolation`: the anomaly probes at every isolation level of both databases, as a table. */
 import { PROBES } from '../../properties/isolation/probes.ts';
-import {
-  formatIsolationTable,
-  type ProbeResult,
-  runIsolationProbes,
-} from '../../properties/isolation/run-probes.ts';
+import { formatIsolationTable, runIsolationProbes } from '../../properties/isolation/run-probes.ts';
 import { writeResults } from '../../reports/results-json.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import { ExitCode } from '../core/errors.ts';
-import type { SuiteResults } from '../core/results.ts';
+import type { ProbeResult, SuiteResults } from '../core/results.ts';
 import { newResults, onInterrupt, outDirOf, serverPoolOf } from './common.ts';
 import type { IsolationOptions } from './options.ts';
 

@@ -7,7 +7,7 @@ import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { parseSuiteResults, type SuiteResults } from '../core/results.ts';
 import type { CliOptions } from './commands.ts';
-import { REPORT_FAILED, writeReports } from './common.ts';
+import { writeReports } from './common.ts';
 import type { GateOptions, ReportOptions } from './options.ts';
 
 /** Compare a run with the baseline; prints what regressed. */
@@ -26,10 +26,10 @@ export function gateCommand(options: GateOptions): number {
 /** `report [DIR]`: (re)build the reports of a finished run from its results.json and histories. */
 export async function reportCommand(options: ReportOptions): Promise<number> {
   const { file, results } = readResultsFile(options.reportDir ?? options.out ?? '.', 'report');
-  const lines = await writeReports(dirname(file), results, chooseStyle());
+  const { lines, written } = await writeReports(dirname(file), results, chooseStyle());
   for (const line of lines) console.log(line);
   // Writing the reports is all this command does: not writing them is its failure.
-  return lines.some((line) => line.includes(REPORT_FAILED)) ? ExitCode.environment : ExitCode.ok;
+  return written ? ExitCode.ok : ExitCode.environment;
 }
 
 /** A results.json by its path or its run folder's, validated against the results schema. */

@@ -142,7 +142,7 @@ export async function runCommand(
   results.exitCode = exitCode;
   results.finishedAt = new Date().toISOString();
   const path = save();
-  const reports = await writeReports(outDir, results, style);
+  const reports = (await writeReports(outDir, results, style)).lines;
 
   console.log('');
   if (results.error) console.error(style.red(`error: ${results.error}`));

@@ -45,6 +45,11 @@ export function verdictOf(checker: string, violations: Violation[]): CheckResult
   return { checker, verdict: violations.length > 0 ? 'invalid' : 'valid', violations };
 }
 
+/** A judgement that could not be made, and why: the verdict that never passes a run silently. */
+export function unknownResult(checker: string, reason: string): CheckResult {
+  return { checker, verdict: 'unknown', violations: [], reason };
+}
+
 /** Combine several results: any invalid wins, then any unknown, else valid. */
 export function combineVerdicts(results: CheckResult[]): Verdict {
   if (results.some((r) => r.verdict === 'invalid')) return 'invalid';
@@ -61,12 +66,7 @@ export function runCheckers<State>(
     try {
       return capViolations(checker.check(input));
     } catch (error) {
-      return {
-        checker: checker.name,
-        verdict: 'unknown',
-        violations: [],
-        reason: `checker crashed: ${errorMessage(error)}`,
-      };
+      return unknownResult(checker.name, `checker crashed: ${errorMessage(error)}`);
     }
   });
 }

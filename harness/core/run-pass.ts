@@ -3,7 +3,7 @@
  * schema, workers or a load engine, history on disk, heal, final state,
  * checkers. A scenario with a pass series runs several; other scenarios one.
  */
-import { type CheckResult, runCheckers } from './check.ts';
+import { type CheckResult, runCheckers, unknownResult } from './check.ts';
 import type { PassDatabases, RunEnvironment } from './environment.ts';
 import { UsageError } from './errors.ts';
 import type { FaultWindow } from './fault-plan.ts';
@@ -57,13 +57,12 @@ async function judge(
   operations: Operation[],
   targetError: string | undefined,
 ): Promise<CheckResult[]> {
-  if (targetError) return [{ checker: 'target', verdict: 'unknown', violations: [], reason: targetError }];
+  if (targetError) return [unknownResult('target', targetError)];
   let finalState: unknown;
   try {
     finalState = await target.finalState(ctx);
   } catch (error) {
-    const reason = `finalState failed: ${redact(errorMessage(error))}`;
-    return [{ checker: 'final-state', verdict: 'unknown', violations: [], reason }];
+    return [unknownResult('final-state', `finalState failed: ${redact(errorMessage(error))}`)];
   }
   return runCheckers(target.checkers, { operations, finalState });
 }

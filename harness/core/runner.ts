@@ -5,12 +5,13 @@
  * Data flows one way: environment -> workload -> history -> checkers -> result.
  */
 import { join } from 'node:path';
-import { combineVerdicts, type Verdict } from './check.ts';
+import { combineVerdicts, unknownResult, type Verdict } from './check.ts';
 import type { PassDatabases, RunEnvironment } from './environment.ts';
 import { EnvironmentError, UsageError } from './errors.ts';
 import { planFaultWindows } from './fault-plan.ts';
 import { summarizeFaultWindows } from './fault-windows.ts';
 import { safeFileName } from './file-names.ts';
+import type { Operation } from './history.ts';
 import { errorMessage } from './outcomes.ts';
 import { redact } from './redact.ts';
 import type { RunResult } from './results.ts';
@@ -41,6 +42,23 @@ export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]):
     }
   }
   return first;
+}
+
+/**
+ * Why a run's history proves nothing, when it does: no operation recorded
+ * (interrupted before its first, a pass series with no pass run), or none with
+ * a known outcome (every call threw or timed out). k6, outside the process,
+ * records no history (autocannon does), so its runs are judged by their load.
+ */
+export function whyNothingIsProven(
+  operations: readonly Operation[],
+  runs: readonly Pick<SingleRun, 'load'>[],
+): string | undefined {
+  if (runs.some((r) => r.load?.engine === 'k6')) return undefined;
+  if (operations.length === 0) return 'no operation was recorded: the run tested nothing';
+  if (operations.every((o) => o.outcome === 'info'))
+    return `all ${operations.length} operations had an unknown outcome (info): the run proved nothing; first: ${operations[0]!.error ?? '?'}`;
+  return undefined;
 }
 
 export async function runScenario<Pass extends PassDatabases>(
@@ -114,23 +132,8 @@ export async function runScenario<Pass extends PassDatabases>(
     info.broken,
   );
   if (series) checks.push(...series.checks);
-  // A run that recorded no operation (interrupted before its first, a grid with no point run) tested
-  // nothing: no checker can call it valid. k6, outside the process, records no history (autocannon does).
-  if (!error && operations.length === 0 && !runs.some((r) => r.load?.engine === 'k6'))
-    checks.push({
-      checker: 'history',
-      verdict: 'unknown',
-      violations: [],
-      reason: 'no operation was recorded: the run tested nothing',
-    });
-  // Operations all of unknown outcome (every call threw, or timed out) proved nothing either.
-  if (!error && operations.length > 0 && operations.every((o) => o.outcome === 'info'))
-    checks.push({
-      checker: 'history',
-      verdict: 'unknown',
-      violations: [],
-      reason: `all ${operations.length} operations had an unknown outcome (info): the run proved nothing; first: ${operations[0]!.error ?? '?'}`,
-    });
+  const nothingProven = error ? undefined : whyNothingIsProven(operations, runs);
+  if (nothingProven) checks.push(unknownResult('history', nothingProven));
   const expected: Verdict = info.broken ? 'invalid' : 'valid';
   const verdict: Verdict = error ? 'unknown' : combineVerdicts(checks);
   const { seed: _seed, ...workload } = baseSpec;

@@ -14,14 +14,14 @@ import type { DatabaseServer } from '../../harness/core/database.ts';
 import { runScenario } from '../../harness/core/runner.ts';
 import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
 import type { TargetDefinition } from '../../harness/core/target.ts';
-import { adminQuery, connectMariaDb } from '../../harness/providers/db.ts';
+import { connectMariaDb } from '../../harness/providers/db.ts';
 import { ownedTempDir } from '../../harness/providers/owned.ts';
-import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, emailForKey, mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
 import { bareMariadbUpsert } from './bare-loops.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
+import { onScratchDatabase } from './scratch.ts';
 import { type BenchSettings, WORKERS } from './settings.ts';
 import { type BenchResult, goalAndContext } from './table.ts';
 
@@ -30,10 +30,8 @@ const BENCH_EMAILS = 1_000_000;
 export const MARIADB_GOAL = 0.95;
 
 /** One mariadb-slap run's upserts that took effect per second; undefined when a deadlock storm stopped it. */
-async function slapRun(server: DatabaseServer, upserts: number): Promise<number | undefined> {
-  const scratch = await createScratchDatabase(server);
-  try {
-    await adminQuery(scratch.info, [EMPLOYEE_TABLE]);
+function slapRun(server: DatabaseServer, upserts: number): Promise<number | undefined> {
+  return onScratchDatabase(server, { statements: [EMPLOYEE_TABLE] }, async (scratch) => {
     const slap = await runMariadbSlap(scratch.info, {
       clients: WORKERS,
       queriesPerClient: upserts / WORKERS,
@@ -55,9 +53,7 @@ async function slapRun(server: DatabaseServer, upserts: number): Promise<number 
     } finally {
       await connection.end();
     }
-  } finally {
-    await scratch.drop();
-  }
+  });
 }
 
 export async function mariadbUpsertOnAlternateKey(
@@ -101,15 +97,10 @@ export async function mariadbUpsertOnAlternateKey(
     },
     {
       name: 'bare mysql2 loop',
-      run: async () => {
-        const scratch = await createScratchDatabase(server);
-        try {
-          await adminQuery(scratch.info, [EMPLOYEE_TABLE]);
-          return await bareMariadbUpsert(scratch.info, { workers: WORKERS, upserts, emails: BENCH_EMAILS });
-        } finally {
-          await scratch.drop();
-        }
-      },
+      run: () =>
+        onScratchDatabase(server, { statements: [EMPLOYEE_TABLE] }, (scratch) =>
+          bareMariadbUpsert(scratch.info, { workers: WORKERS, upserts, emails: BENCH_EMAILS }),
+        ),
     },
     { name: 'mariadb-slap', context: true, run: () => slapRun(server, upserts) },
   ];

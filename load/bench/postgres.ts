@@ -15,34 +15,26 @@ import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
 import type { TargetDefinition } from '../../harness/core/target.ts';
 import { adminQuery } from '../../harness/providers/db.ts';
 import { ownedTempDir } from '../../harness/providers/owned.ts';
-import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
+import type { ScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, postgresVersioning, seedRows } from '../../targets/postgres-versioning/index.ts';
 import { barePostgresVersionedUpdate } from './bare-loops.ts';
 import { runPgbench } from './pgbench.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
+import { onScratchDatabase } from './scratch.ts';
 import { type BenchSettings, WORKERS } from './settings.ts';
 import { type BenchResult, goalAndContext } from './table.ts';
 
 const ROWS = 100;
 export const POSTGRES_GOAL = 0.95;
 
-/** A scratch database with the target's table seeded, checkpointed: where a reference runs. */
-async function freshTable(server: DatabaseServer): Promise<ScratchDatabase> {
-  const scratch = await createScratchDatabase(server);
-  await adminQuery(scratch.info, [EMPLOYEE_TABLE, seedRows(ROWS)]);
-  await adminQuery(server.admin, ['CHECKPOINT']);
-  return scratch;
-}
-
-async function onFreshTable(server: DatabaseServer, run: (scratch: ScratchDatabase) => Promise<number>) {
-  const scratch = await freshTable(server);
-  try {
-    return await run(scratch);
-  } finally {
-    await scratch.drop();
-  }
-}
+/** Where a reference runs: the target's table seeded, then checkpointed, as the harness's run starts. */
+const onFreshTable = (server: DatabaseServer, run: (scratch: ScratchDatabase) => Promise<number>) =>
+  onScratchDatabase(
+    server,
+    { statements: [EMPLOYEE_TABLE, seedRows(ROWS)], thenOnServer: ['CHECKPOINT'] },
+    run,
+  );
 
 export async function postgresVersionedUpdate(
   pool: ServerPool,

@@ -6,6 +6,7 @@
  * verdict is `unknown`, which is also what was expected of it.
  */
 import { newResults } from '../../harness/cli/common.ts';
+import { unknownResult } from '../../harness/core/check.ts';
 import { type InvokeEvent, type Operation, readHistory } from '../../harness/core/history.ts';
 import type { RunResult, SuiteResults } from '../../harness/core/results.ts';
 import { summarize } from '../../harness/core/stats.ts';
@@ -71,12 +72,7 @@ export async function recordedRunResults(run: RecordedRun): Promise<SuiteResults
     workload,
     summary: summarize(await operationsOf(run.historyFile)),
     checks: [
-      {
-        checker: 'none',
-        verdict: 'unknown',
-        violations: [],
-        reason: 'a memory measurement: the executor is a no-op, so there is nothing to check',
-      },
+      unknownResult('none', 'a memory measurement: the executor is a no-op, so there is nothing to check'),
     ],
     faultWindows: [],
     historyFiles: [run.historyFile],

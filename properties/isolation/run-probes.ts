@@ -16,8 +16,6 @@ import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runScheduled } from '../scheduler/scheduled-run.ts';
 import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
 
-export type { ProbeResult };
-
 type Kind = 'postgres' | 'mariadb';
 type Connection = PostgresClient | mysql.Connection;
 
