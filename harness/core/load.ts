@@ -21,8 +21,6 @@ export interface LoadOptions {
   thresholds?: Thresholds;
 }
 
-export type LoadLatency = LoadResult['latency'];
-
 export type LoadResult = z.infer<typeof LoadResultSchema>;
 
 /** One load engine run: what the runner hands to the engine in place of the workers. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { type CheckResult, verdictOf } from './check.ts';
 import type { RunEnvironment } from './environment.ts';
 import { loadHistory, type Operation } from './history.ts';
-import { firstEvidence, runScenario } from './runner.ts';
+import type { SingleRun } from './run-pass.ts';
+import { firstEvidence, runScenario, whyNothingIsProven } from './runner.ts';
 import type { PassSeries, ScenarioDefinition } from './scenario.ts';
 import { defineTarget, fail, ok } from './target.ts';
 
@@ -22,6 +23,21 @@ const invalid = (...proofs: number[][]): CheckResult => ({
   checker: 'c',
   verdict: 'invalid',
   violations: proofs.map((operations) => ({ invariant: 'i', message: 'm', operations })),
+});
+
+describe('whyNothingIsProven', () => {
+  const info = { ...operation(1, 5), outcome: 'info' as const, error: 'timeout' };
+  it('says why a history with no operation, or none with a known outcome, proves nothing', () => {
+    expect(whyNothingIsProven([], [{}])).toMatch(/no operation was recorded/);
+    expect(whyNothingIsProven([info, info], [{}])).toMatch(
+      /all 2 operations had an unknown outcome.*first: timeout/,
+    );
+    expect(whyNothingIsProven([info, operation(2, 6)], [{}])).toBeUndefined();
+  });
+  it('leaves a k6 run, whose requests are not in the history, to its load figures', () => {
+    const k6 = { load: { engine: 'k6' } } as Pick<SingleRun, 'load'>;
+    expect(whyNothingIsProven([], [k6])).toBeUndefined();
+  });
 });
 
 describe('firstEvidence', () => {

@@ -5,9 +5,6 @@ import type { HistorySummarySchema } from './results.ts';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
-/** Latency percentiles in ms, with autocannon's key names. */
-export type LatencySummary = HistorySummary['latency'];
-
 export interface SummaryOptions {
   /** Measure paced operations from their intended start (default true). */
   correctCoordinatedOmission?: boolean;
