@@ -1,24 +1,11 @@
-/**
- * MariaDB: the mariadb-upsert target's `correct` upsert driven by the harness
- * (8 workers, history on) against a bare loop of `mysql2` running the same
- * statement through `execute` (bare-loops.ts): the goal. `mariadb-slap` with
- * the same statement and concurrency (UUID() and RAND() chosen by the server)
- * is shown beside as context.
- *
- * A fixed amount of work rather than a duration (BENCH_UPSERTS on a fresh
- * table each run): past about 25,000 rows this upsert (two unique TEXT keys)
- * can fall into InnoDB deadlock storms that last minutes, for every client.
- */
-import { runEnvironment } from '../../harness/cli/environment.ts';
 import type { DatabaseServer } from '../../harness/core/database.ts';
-import { runScenario } from '../../harness/core/runner.ts';
 import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
 import type { TargetDefinition } from '../../harness/core/target.ts';
 import { connectMariaDb } from '../../harness/providers/db.ts';
-import { ownedTempDir } from '../../harness/providers/owned.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, emailForKey, mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
 import { bareMariadbUpsert } from './bare-loops.ts';
+import { harnessTool } from './harness-tool.ts';
 import { runMariadbSlap, SLAP_TIMEOUT_MS } from './mariadb-slap.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
 import { onScratchDatabase } from './scratch.ts';
@@ -81,20 +68,9 @@ export async function mariadbUpsertOnAlternateKey(
     target: target.name,
     workload: { workers: WORKERS, keys: BENCH_EMAILS, opCount: upserts },
   };
-  const outDir = ownedTempDir('chaos-bench-');
   const tools: Tool[] = [
-    {
-      name: 'harness',
-      run: async (round) => {
-        const result = await runScenario(scenario, target, 'correct', runEnvironment(pool), {
-          seed: round + 2,
-          outDir,
-        });
-        if (result.error) throw new Error(`harness run failed: ${result.error}`);
-        // Upserts that took effect per second, from the first call to the last answer.
-        return result.summary.throughput;
-      },
-    },
+    // Upserts that took effect per second, from the first call to the last answer.
+    harnessTool(pool, scenario, target, (result) => result.summary.throughput),
     {
       name: 'bare mysql2 loop',
       run: () =>

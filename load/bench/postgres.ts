@@ -1,24 +1,12 @@
-/**
- * Postgres: the postgres-versioning target's `correct` variant driven by the
- * harness (8 workers, 100 rows, history on) against a bare loop of `pg` doing
- * the same transaction (bare-loops.ts): the goal. `pgbench -M prepared` on the
- * same two statements, with its default single thread (the harness, too,
- * drives its connections from one event loop), is shown beside as context.
- *
- * Every run starts on a freshly seeded table right after a CHECKPOINT, so no
- * earlier run's writes are still being flushed while it is measured.
- */
-import { runEnvironment } from '../../harness/cli/environment.ts';
 import type { DatabaseServer } from '../../harness/core/database.ts';
-import { runScenario } from '../../harness/core/runner.ts';
 import type { ScenarioDefinition } from '../../harness/core/scenario.ts';
 import type { TargetDefinition } from '../../harness/core/target.ts';
 import { adminQuery } from '../../harness/providers/db.ts';
-import { ownedTempDir } from '../../harness/providers/owned.ts';
 import type { ScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { EMPLOYEE_TABLE, postgresVersioning, seedRows } from '../../targets/postgres-versioning/index.ts';
 import { barePostgresVersionedUpdate } from './bare-loops.ts';
+import { harnessTool } from './harness-tool.ts';
 import { runPgbench } from './pgbench.ts';
 import { pairedRounds, type Tool, warmUp } from './rounds.ts';
 import { onScratchDatabase } from './scratch.ts';
@@ -56,19 +44,14 @@ export async function postgresVersionedUpdate(
       await adminQuery(server.admin, ['CHECKPOINT']);
     },
   };
-  const outDir = ownedTempDir('chaos-bench-');
   const tools: Tool[] = [
-    {
-      name: 'harness',
-      run: async (round) => {
-        const result = await runScenario(scenario, target, 'correct', runEnvironment(pool), {
-          seed: round + 2,
-          outDir,
-        });
-        if (result.error) throw new Error(`harness run failed: ${result.error}`);
-        return (result.summary.counts.ok + result.summary.counts.fail) / seconds;
-      },
-    },
+    // Transactions per second, a conflict (fail) counted as the bare loop counts it.
+    harnessTool(
+      pool,
+      scenario,
+      target,
+      (result) => (result.summary.counts.ok + result.summary.counts.fail) / seconds,
+    ),
     {
       name: 'bare pg loop',
       run: () =>

@@ -9,6 +9,7 @@
  * A context tool (pgbench, mariadb-slap, k6: shown beside, never judged) may
  * miss a round, or fail outright, without costing the others theirs.
  */
+
 import { type CountedRounds, isQuiet, type StealOfRound, splitByQuiet, withSteal } from './host-steal.ts';
 
 /** Rounds tried at most per round wanted, before giving up on a quiet host. */
