@@ -12,10 +12,14 @@ export type { ScenarioDefinition, WorkloadOptions } from './core/scenario.ts';
 export {
   defineTarget,
   fail,
+  type OperationFunction,
   type OperationReturn,
   ok,
+  type PlannedCall,
+  type RunContext,
   type TargetContext,
   type TargetDefinition,
+  type ValueOf,
 } from './core/target.ts';
 export type { OperationPlanner, PlanContext } from './core/workload.ts';
 export {

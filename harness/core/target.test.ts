@@ -4,7 +4,7 @@
  * compiles. The runtime assertions check what the same definitions do.
  */
 import { describe, expect, it } from 'vitest';
-import { defineTarget, type OperationFunction, ok, type PlannedCall } from './target.ts';
+import { defineTarget, type OperationFunction, ok, type PlannedCall, type ValueOf } from './target.ts';
 
 describe('the target API', () => {
   it("types each operation's arguments, and the planner must produce exactly those", () => {
@@ -15,6 +15,23 @@ describe('the target API', () => {
     // @ts-expect-error: no such operation
     const wrongOp: PlannedCall<Ops> = { op: 'subtract', args: { n: 1 } };
     expect([good, wrongArgs, wrongOp].map((call) => call.op)).toEqual(['add', 'add', 'subtract']);
+  });
+
+  it('types the value an operation returns when ok, for the checkers that read it', async () => {
+    type Add = OperationFunction<number, void, { n: number }, { total: number }>;
+    const add: Add = async (client, args) => ok({ total: client + args.n });
+    // @ts-expect-error: the value has the wrong shape
+    const wrongValue: Add = async (client, args) => ok({ total: `${client + args.n}` });
+    const ctx = { env: undefined } as Parameters<Add>[2];
+    const result = await add(1, { n: 2 }, ctx);
+    const total: ValueOf<Add> | undefined = result.outcome === 'ok' ? result.value : undefined;
+    // @ts-expect-error: ValueOf<Add> has no field 'sum'
+    const wrongField = total?.sum;
+    expect([total, wrongField, (await wrongValue(1, { n: 2 }, ctx)).outcome]).toEqual([
+      { total: 3 },
+      undefined,
+      'ok',
+    ]);
   });
 
   it('hands what setup returned to connect, the operations, finalState and teardown as ctx.env', async () => {

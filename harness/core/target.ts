@@ -28,12 +28,16 @@ export interface VariantInfo {
   broken: boolean;
 }
 
-/** What an operation returns. Throwing instead means "unknown outcome" unless the error is a definite failure. */
-export type OperationReturn =
-  | { outcome: 'ok'; value?: unknown }
+/**
+ * What an operation returns; `Value` is what an `ok` carries for the
+ * checkers. Throwing instead means "unknown outcome" unless the error is a
+ * definite failure.
+ */
+export type OperationReturn<Value = unknown> =
+  | { outcome: 'ok'; value?: Value }
   | { outcome: 'fail'; error: string; value?: unknown };
 
-export function ok(value?: unknown): OperationReturn {
+export function ok<Value = undefined>(value?: Value): OperationReturn<Value> {
   return value === undefined ? { outcome: 'ok' } : { outcome: 'ok', value };
 }
 
@@ -48,12 +52,13 @@ export interface RunContext<Env = unknown> extends TargetContext {
 }
 
 /**
- * One operation: `args` are what the planner chose for it. (Written as a
- * method so a target's own types stay assignable where targets are handled
- * generically, in the registry and the runner.)
+ * One operation: `args` are what the planner chose for it, `Value` what it
+ * returns when ok. (Written as a method so a target's own types stay
+ * assignable where targets are handled generically, in the registry and the
+ * runner.)
  */
-export type OperationFunction<Client, Env, Args = unknown> = {
-  operation(client: Client, args: Args, ctx: RunContext<Env>): Promise<OperationReturn>;
+export type OperationFunction<Client, Env, Args = unknown, Value = unknown> = {
+  operation(client: Client, args: Args, ctx: RunContext<Env>): Promise<OperationReturn<Value>>;
 }['operation'];
 
 /** A target's operations by name; each may type its own arguments. */
@@ -61,6 +66,9 @@ export type Operations<Client, Env> = Record<string, OperationFunction<Client, E
 
 /** The arguments an operation takes (unknown for an operation typed loosely). */
 export type ArgsOf<F> = F extends (client: never, args: infer A, ctx: never) => unknown ? A : unknown;
+
+/** The value an operation returns when ok (what a checker reads from the history's `value`). */
+export type ValueOf<F> = F extends (...args: never[]) => Promise<OperationReturn<infer V>> ? V : unknown;
 
 /** A planned call of one of `Ops`: its name and its arguments, typed. */
 export type PlannedCall<Ops> = { [Op in keyof Ops & string]: { op: Op; args: ArgsOf<Ops[Op]> } }[keyof Ops &
