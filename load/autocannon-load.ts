@@ -12,7 +12,7 @@
 import autocannon from 'autocannon';
 import type { HistoryWriter } from '../harness/core/history.ts';
 import type { LoadResult } from '../harness/core/load.ts';
-import type { HttpInterface } from '../harness/core/target.ts';
+import type { HttpInterface, RequestContext } from '../harness/core/target.ts';
 import { evaluateThresholds, type MetricValues, type Thresholds } from '../harness/core/thresholds.ts';
 import { quotaOf } from '../harness/core/workload.ts';
 import { requestFunction } from './request-source.ts';
@@ -28,6 +28,7 @@ export interface AutocannonPlan {
   requests?: number;
   timeoutMs: number;
   seed: number;
+  requestContext: RequestContext;
   /** Open model: record when each request was due, so a stalled service cannot hide the requests it delayed. */
   correctCoordinatedOmission: boolean;
   thresholds?: Thresholds;
@@ -70,7 +71,7 @@ export async function runAutocannon(plan: AutocannonPlan): Promise<LoadResult> {
           outcome: 'info',
           error: 'no answer (timed out or connection reset)',
         });
-      const spec = requestAt(plan.seed, nextIteration++);
+      const spec = requestAt(plan.seed, nextIteration++, plan.requestContext);
       const planned = http.operationOf(spec);
       // Due time on an even schedule; autocannon may send early in a burst, never count that as negative latency.
       const due =

@@ -7,9 +7,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../harness/core/errors.ts';
 import type { LoadOptions, LoadResult, LoadRun } from '../harness/core/load.ts';
-import type { HttpInterface, TargetDefinition } from '../harness/core/target.ts';
+import { isLoopbackHost } from '../harness/core/loopback.ts';
+import {
+  type HttpInterface,
+  type RequestContext,
+  requestContextOf,
+  type TargetDefinition,
+} from '../harness/core/target.ts';
 import type { WorkloadSpec } from '../harness/core/workload.ts';
-import { isLoopbackHost } from '../harness/providers/url.ts';
 import { runAutocannon } from './autocannon-load.ts';
 import { runK6 } from './k6/run.ts';
 import { k6Script } from './k6/script.ts';
@@ -30,6 +35,7 @@ export function k6ScriptFor(run: {
   spec: WorkloadSpec;
   timeoutMs: number;
   baseUrl: string;
+  requestContext: RequestContext;
 }): string {
   const { load, spec, http } = run;
   return k6Script({
@@ -42,6 +48,7 @@ export function k6ScriptFor(run: {
     ...(spec.durationMs === undefined ? {} : { durationMs: spec.durationMs }),
     thresholds: load.thresholds ?? {},
     requestSource: http.requestSource,
+    requestContext: run.requestContext,
     expectedStatuses: http.expectedStatuses,
     timeoutMs: run.timeoutMs,
   });
@@ -60,6 +67,7 @@ export async function driveLoad(run: LoadRun): Promise<LoadResult | undefined> {
   // starts, has already sent a request on every connection.
   if (run.signal?.aborted) return undefined;
   const { load, spec } = run;
+  const requestContext = requestContextOf(http, run.ctx);
 
   if (load.engine === 'autocannon') {
     return runAutocannon({
@@ -71,6 +79,7 @@ export async function driveLoad(run: LoadRun): Promise<LoadResult | undefined> {
       ...(spec.durationMs === undefined ? {} : { durationMs: spec.durationMs }),
       timeoutMs: run.timeoutMs,
       seed: spec.seed,
+      requestContext,
       correctCoordinatedOmission: run.correctCoordinatedOmission,
       ...(load.thresholds ? { thresholds: load.thresholds } : {}),
       history: run.history,
@@ -80,7 +89,7 @@ export async function driveLoad(run: LoadRun): Promise<LoadResult | undefined> {
 
   mkdirSync(run.outDir, { recursive: true });
   const scriptPath = join(run.outDir, `${run.scenario}.k6.ts`);
-  writeFileSync(scriptPath, k6ScriptFor({ ...run, http, baseUrl }));
+  writeFileSync(scriptPath, k6ScriptFor({ ...run, http, baseUrl, requestContext }));
   return runK6({
     scriptPath,
     baseUrl,

@@ -55,10 +55,13 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const sorted = (requests: Received[]) =>
   [...requests].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
+/** The saga's requests read no run context; both engines still hand it the same one. */
+const CONTEXT = { variant: 'correct', keys: 1, data: null };
+
 const expected = () => {
   const requestAt = requestFunction(http.requestSource);
   return Array.from({ length: REQUESTS }, (_, i) => {
-    const r = requestAt(SEED, i);
+    const r = requestAt(SEED, i, CONTEXT);
     return { method: r.method, path: r.path, key: r.headers?.['idempotency-key'], body: r.body };
   });
 };
@@ -68,7 +71,7 @@ it("the target's request source gives every iteration an order, and repeats a te
   const orderIds = requests.map((r) => (r.body as { orderId: string }).orderId);
   expect(new Set(orderIds).size).toBe(REQUESTS - REQUESTS / 10);
   expect(requests[9]).toEqual(requests[4]);
-  expect(requestFunction(http.requestSource)(SEED + 1, 0)).not.toEqual(requests[0]);
+  expect(requestFunction(http.requestSource)(SEED + 1, 0, CONTEXT)).not.toEqual(requests[0]);
 });
 
 it('autocannon sends exactly those requests, and records each as the operation the checkers read', async () => {
@@ -82,6 +85,7 @@ it('autocannon sends exactly those requests, and records each as the operation t
     requests: REQUESTS,
     timeoutMs: 5000,
     seed: SEED,
+    requestContext: CONTEXT,
     correctCoordinatedOmission: true,
     history,
   });
@@ -110,6 +114,7 @@ describeWith([await k6Component()], 'k6', () => {
         iterations: REQUESTS,
         thresholds: {},
         requestSource: http.requestSource,
+        requestContext: CONTEXT,
         expectedStatuses: [201],
         timeoutMs: 5000,
       }),

@@ -12,7 +12,7 @@ import { type CheckResult, combineVerdicts, runCheckers, type Verdict } from '..
 import type { Operation } from '../harness/core/history.ts';
 import { Random } from '../harness/core/rng.ts';
 import type { TargetDefinition } from '../harness/core/target.ts';
-import { keyChooser, type PlannedOperation } from '../harness/core/workload.ts';
+import { keyChooser, NO_RUN, type PlannedOperation } from '../harness/core/workload.ts';
 import type { ServerPool } from '../harness/providers/server-pool.ts';
 import type { ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
 import { runScheduled } from './scheduler/scheduled-run.ts';
@@ -56,7 +56,7 @@ export function programsOf(target: TargetDefinition, kase: ConcurrencyCase): Pla
     const rng = new Random(kase.seed).fork('client', worker);
     const chooseKey = keyChooser({ count: kase.keys, distribution: 'uniform', hotFraction: 0 }, rng);
     return Array.from({ length: count }, (_, index) =>
-      target.plan({ rng, worker, index, keyCount: kase.keys, chooseKey, seed: kase.seed }),
+      target.plan({ ...NO_RUN, rng, worker, index, keyCount: kase.keys, chooseKey, seed: kase.seed }),
     );
   });
 }

@@ -40,7 +40,7 @@ const newOrder = (real: Real, customer: number, sku: number, qty: number, amount
 
 async function place(real: Real, order: Order) {
   const { key, ...body } = order;
-  return postJson(`${real.urls.orchestrator}/orders`, body, { 'idempotency-key': key });
+  return postJson(`${real.urls.orchestrator}/orders`, body, { headers: { 'idempotency-key': key } });
 }
 
 /** What the databases say each customer paid and how much stock each sku has reserved (this run's orders only). */

@@ -12,6 +12,7 @@ import { printableDeep } from './printable.ts';
 export interface Style {
   green(text: string): string;
   red(text: string): string;
+  yellow(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
 }
@@ -31,7 +32,13 @@ export function chooseStyle(
   const color = interactive(stream, env);
   const wrap = (open: number, close: number) => (text: string) =>
     color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
-  return { green: wrap(32, 39), red: wrap(31, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+  return {
+    green: wrap(32, 39),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
 }
 
 /** Milliseconds as the tables show them: whole from 100 up, two decimals below. */
@@ -133,6 +140,13 @@ export function formatScenario(unsafe: RunResult[], style: Style): string {
         `  ${r.variant}: fault ${style.bold(w.fault)} ${healed}: ok ${ok}, fail ${fail}, info ${info}, violations ${w.violations}`,
       );
     }
+    // Every window that broke nothing is named, shown or not above: a fault that reached nothing tested nothing.
+    for (const w of r.faultWindows.filter((window) => window.reachedNothing))
+      out.push(
+        style.yellow(
+          `  warning: ${r.variant}: fault ${w.fault} at ${ms(w.startedAt)} ms reached nothing: ${w.reachedNothing}`,
+        ),
+      );
     if (r.faultWindows.length > MAX_FAULT_WINDOWS_SHOWN) {
       out.push(
         style.dim(

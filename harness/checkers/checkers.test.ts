@@ -3,13 +3,24 @@
  * including the cases where only an `info` operation could explain what the
  * final state shows (never a violation) and where it cannot (still one).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  cartItemsBelongToCarts,
+  oneCustomerPerEmail,
+  placedOrdersSurvive,
+  restocksAreNotLost,
+  type Shop,
+  type SignUp,
+  shopCheckers,
+} from '../../examples/checkers.example.ts';
 import { type Checker, MAX_VIOLATIONS_KEPT, runCheckers, verdictOf } from '../core/check.ts';
 import type { Operation, Outcome } from '../core/history.ts';
+import { acknowledgedWritesSurvive } from './acknowledged-writes-survive.ts';
 import { durability } from './durability.ts';
-import { INITIAL_TOKEN, noLostUpdate } from './lost-update.ts';
+import { INITIAL_TOKEN, noLostUpdate, type VersionedRow } from './lost-update.ts';
 import { noOrphans } from './no-orphans.ts';
 import { uniqueAlternateKey } from './unique-alternate-key.ts';
+import { uniqueBy } from './unique-by.ts';
 
 let nextId = 0;
 function op(name: string, outcome: Outcome, args: unknown, value?: unknown, at = nextId): Operation {
@@ -307,5 +318,215 @@ describe('runCheckers', () => {
     expect(results[1]!.reason).toBe('checker crashed: no such column');
     expect(results[2]!.violations).toHaveLength(MAX_VIOLATIONS_KEPT);
     expect(results[2]!.omitted).toBe(5);
+  });
+});
+
+/** The docs' example checkers (examples/checkers.example.ts), on the shop's own shapes. */
+describe('general checkers on a user’s own shapes', () => {
+  const shop = (tables: Partial<Shop>): Shop => ({
+    products: [],
+    customers: [],
+    orders: [],
+    carts: [],
+    cartItems: [],
+    ...tables,
+  });
+
+  it('noLostUpdate: holds on a chain of restocks, catches two built on the same revision', () => {
+    const restock = (outcome: Outcome, revisionRead: number, revisionWritten: number) =>
+      op(
+        'restock',
+        outcome,
+        { sku: 'mug', amount: 1 },
+        outcome === 'ok' ? { revisionRead, revisionWritten } : undefined,
+      );
+    const chain = [restock('ok', 0, 1), restock('fail', 0, 0), restock('ok', 1, 2)];
+    const product = (revision: number) => shop({ products: [{ sku: 'mug', stock: 2, revision }] });
+    expect(restocksAreNotLost.check({ operations: chain, finalState: product(2) }).verdict).toBe('valid');
+
+    const [a, b] = [restock('ok', 0, 1), restock('ok', 0, 2)]; // b overwrote a's revision 1 unseen
+    const result = restocksAreNotLost.check({ operations: [a!, b!], finalState: product(2) });
+    expect(result).toMatchObject({ checker: 'restocks-are-not-lost', verdict: 'invalid' });
+    expect(result.violations[0]).toMatchObject({
+      invariant: 'read-before-write',
+      operations: [a!.id, b!.id],
+    });
+  });
+
+  it('noLostUpdate: judges tokens read through custom accessors', () => {
+    const checker = noLostUpdate<{ id: string; rev: number }>({
+      op: 'save',
+      key: (o) => (o.args as { page: string }).page,
+      readVersion: (o) => (o.value as { base: number }).base,
+      wroteVersion: (o) => (o.value as { base: number }).base + 1,
+      rowKey: (page) => page.id,
+      rowVersion: (page) => page.rev,
+      tokens: {
+        wrote: (o) => (o.args as { text: string }).text,
+        read: (o) => (o.value as { baseText: string }).baseText,
+        initial: '',
+      },
+    });
+    const save = (text: string, base: number, baseText: string) =>
+      op('save', 'ok', { page: 'home', text }, { base, baseText });
+    const finalState = [{ id: 'home', rev: 3 }];
+    expect(checker.check({ operations: [save('a', 1, ''), save('b', 2, 'a')], finalState }).verdict).toBe(
+      'valid',
+    );
+    const misread = checker.check({ operations: [save('a', 1, ''), save('b', 2, 'zzz')], finalState });
+    expect(misread.violations.map((v) => v.invariant)).toEqual(['read-what-was-written']);
+  });
+
+  it('uniqueBy: holds on one customer per email, catches a second one and a second id', () => {
+    const signUp = (email: string, customerId: number) => op('signUp', 'ok', { email }, { customerId });
+    const ops = [signUp('a@x', 1), signUp('a@x', 1), signUp('b@x', 2)];
+    const one = shop({
+      customers: [
+        { id: 1, email: 'a@x' },
+        { id: 2, email: 'b@x' },
+      ],
+    });
+    expect(oneCustomerPerEmail.check({ operations: ops, finalState: one }).verdict).toBe('valid');
+
+    const twice = [signUp('a@x', 1), signUp('a@x', 3)];
+    const two = shop({
+      customers: [
+        { id: 1, email: 'a@x' },
+        { id: 3, email: 'a@x' },
+      ],
+    });
+    const result = oneCustomerPerEmail.check({ operations: twice, finalState: two });
+    expect(result.violations.map((v) => [v.invariant, v.operations])).toEqual([
+      ['one-row-per-email', [twice[0]!.id, twice[1]!.id]],
+      ['same-id', [twice[0]!.id, twice[1]!.id]],
+    ]);
+  });
+
+  it('uniqueBy: with no identity, a duplicate names the creates that may have made it', () => {
+    const checker = uniqueBy({
+      op: 'tag',
+      key: (o) => (o.args as { label: string }).label,
+      rowKey: (r: { label: string }) => r.label,
+    });
+    const ops = [
+      op('tag', 'ok', { label: 'red' }),
+      op('tag', 'info', { label: 'red' }),
+      op('tag', 'fail', { label: 'red' }),
+    ];
+    const result = checker.check({ operations: ops, finalState: [{ label: 'red' }, { label: 'red' }] });
+    expect(result.violations).toEqual([
+      expect.objectContaining({ invariant: 'one-row-per-key', operations: [ops[0]!.id, ops[1]!.id] }),
+    ]);
+    expect(checker.check({ operations: ops, finalState: [{ label: 'red' }] }).verdict).toBe('valid');
+  });
+
+  it('acknowledgedWritesSurvive: holds when every placed order is there, catches a lost one', () => {
+    const place = (outcome: Outcome, orderId: number) => op('placeOrder', outcome, { orderId });
+    const ops = [place('ok', 1), place('ok', 2), place('info', 3)];
+    expect(
+      placedOrdersSurvive.check({ operations: ops, finalState: shop({ orders: [{ id: 1 }, { id: 2 }] }) })
+        .verdict,
+    ).toBe('valid');
+    const result = placedOrdersSurvive.check({ operations: ops, finalState: shop({ orders: [{ id: 1 }] }) });
+    expect(result.violations).toEqual([
+      expect.objectContaining({ invariant: 'acknowledged-write-survives', operations: [ops[1]!.id] }),
+    ]);
+  });
+
+  it('noDanglingReferences: holds while carts are abandoned, catches an item left in a gone cart', () => {
+    const add = (cartId: number, itemId: string, at: number) =>
+      op('addToCart', 'ok', { cartId, itemId }, {}, at);
+    const abandon = op('abandonCart', 'ok', { cartId: 2 }, undefined, 10);
+    const kept = add(1, 'i1', 20);
+    const valid = cartItemsBelongToCarts.check({
+      operations: [abandon, kept],
+      finalState: shop({ carts: [{ id: 1 }], cartItems: [{ id: 'i1', cartId: 1 }] }),
+    });
+    expect(valid.verdict).toBe('valid');
+
+    const late = add(2, 'i2', 20); // added after its cart was abandoned, and left there
+    const result = cartItemsBelongToCarts.check({
+      operations: [abandon, late],
+      finalState: shop({ carts: [{ id: 1 }], cartItems: [{ id: 'i2', cartId: 2 }] }),
+    });
+    expect(result.violations.map((v) => [v.invariant, v.operations])).toEqual([
+      ['no-orphan-item', [late.id, abandon.id]],
+      ['create-after-delete-fails', [abandon.id, late.id]],
+    ]);
+  });
+
+  it('every checker infers the user’s state from the accessors, and tsc rejects an accessor that does not fit', () => {
+    expectTypeOf(shopCheckers).toEqualTypeOf<Checker<Shop>[]>();
+    expectTypeOf(restocksAreNotLost).toEqualTypeOf<Checker<Shop>>();
+    expectTypeOf(oneCustomerPerEmail).toEqualTypeOf<Checker<Shop>>();
+    expectTypeOf(placedOrdersSurvive).toEqualTypeOf<Checker<Shop>>();
+    expectTypeOf(cartItemsBelongToCarts).toEqualTypeOf<Checker<Shop>>();
+    expectTypeOf(noLostUpdate()).toEqualTypeOf<Checker<VersionedRow[]>>();
+    // @ts-expect-error a product has no `id`
+    noLostUpdate({ rows: (s: Shop) => s.products, rowKey: (product) => product.id });
+    // @ts-expect-error a key is a string, number or bigint, not an object
+    uniqueBy({ op: 'signUp', key: (o) => o.args as object, rowKey: (c: { email: string }) => c.email });
+    acknowledgedWritesSurvive<Shop>({
+      op: 'placeOrder',
+      written: () => 1,
+      // @ts-expect-error `present` reads the final state the checker judges: a Shop, not a list of orders
+      present: (orders: { id: number }[]) => orders.map((o) => o.id),
+    });
+  });
+});
+
+describe('an accessor that finds nothing', () => {
+  it('makes the verdict unknown, naming the operation and the field, never valid', () => {
+    // A history whose values lack `wroteVersion`: without the field, nothing below could be judged.
+    const mutate = op('mutate', 'ok', { key: 0, token: 't' }, { readVersion: 1, readToken: INITIAL_TOKEN });
+    const result = noLostUpdate().check({
+      operations: [mutate],
+      finalState: [{ key: 0, version: 2, token: 't' }],
+    });
+    expect(result).toMatchObject({ checker: 'no-lost-update', verdict: 'unknown' });
+    expect(result.reason).toBe(
+      `could not read every field it judges: operation #${mutate.id} (mutate) has no wroteVersion`,
+    );
+  });
+
+  it('names a row without its key, and a final state without its rows', () => {
+    const checker = uniqueBy({
+      op: 'signUp',
+      key: (o) => (o.args as SignUp).email,
+      rowKey: (c: { email?: string }) => c.email,
+    });
+    const noKey = checker.check({ operations: [], finalState: [{}] });
+    expect(noKey.verdict).toBe('unknown');
+    expect(noKey.reason).toContain('final-state row {} has no rowKey');
+    const noRows = noLostUpdate<VersionedRow, { rows?: VersionedRow[] }>({ rows: (s) => s.rows }).check({
+      operations: [],
+      finalState: {},
+    });
+    expect(noRows.reason).toContain('the final state has no rows');
+  });
+
+  it('says what an accessor threw, lists a few missing fields and counts the rest', () => {
+    const writes = [1, 2, 3, 4, 5].map((id) => op('write', 'ok', { id }));
+    const result = acknowledgedWritesSurvive<number[]>({
+      op: 'write',
+      written: (o) => (o.value as { id: number }).id, // value is undefined: throws
+      present: (ids) => ids,
+    }).check({ operations: writes, finalState: [1, 2, 3, 4, 5] });
+    expect(result.verdict).toBe('unknown');
+    expect(result.reason).toMatch(
+      new RegExp(
+        `^could not read every field it judges: operation #${writes[0]!.id} \\(write\\): written threw .+ \\(\\+2 more\\)$`,
+      ),
+    );
+  });
+
+  it('is unknown rather than invalid even when the rest shows a violation: the missing field may explain it', () => {
+    const created = op('createTimer', 'ok', { employeeUuid: 'e1', timerUuid: 't1' }, {}); // no employeeId
+    const result = noOrphans().check({
+      operations: [created],
+      finalState: { timers: [], employees: [{ id: 1, uuid: 'e1' }] },
+    });
+    expect(result.verdict).toBe('unknown');
+    expect(result.reason).toContain(`operation #${created.id} (createTimer) has no creates.parent`);
   });
 });

@@ -30,6 +30,8 @@ export interface CliOptions {
   sweepWorkers?: number[];
   sweepRates?: number[];
   scenarios?: string[];
+  /** run: the built-in suite as well as the config's own scenarios. */
+  builtin?: boolean;
   targets?: string[];
   variants?: string[];
   workers?: number;
@@ -78,7 +80,10 @@ export const COMMANDS = {
   run: {
     runsAs: 'run',
     synopsis: 'run (default)',
-    help: ['run scenarios; with no options, the whole default suite'],
+    help: [
+      "run scenarios (all, unless selected): a config's own, or the built-in suite when there",
+      'is no config or with --builtin',
+    ],
     positionals: (_, args) => noMore(args, 0),
     sets: [],
   },

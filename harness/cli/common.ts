@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import { buildReportData } from '../../reports/html/report-data.ts';
 import { toJUnit } from '../../reports/junit.ts';
@@ -18,19 +19,30 @@ import type { RunSettings } from '../core/run-settings.ts';
 import { ServerPool } from '../providers/server-pool.ts';
 import type { CliOptions } from './commands.ts';
 
+const TOOL_NAME = 'concurrency-chaos-harness';
+
+/**
+ * The harness's own version, from its package.json: the nearest one up from
+ * this module that names the harness (the repository's, or the installed
+ * package's, whose dist/ holds the compiled module one level deeper).
+ */
 function toolVersion(): string {
   try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
+    for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      if (json.name === TOOL_NAME) return json.version;
+    }
+  } catch {}
+  return 'unknown';
 }
 
 /** The start of every results file a command writes; the command fills in runs and outcome. */
 export function newResults(seed: number, replay: string): SuiteResults {
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'concurrency-chaos-harness', version: toolVersion() },
+    tool: { name: TOOL_NAME, version: toolVersion() },
     startedAt: new Date().toISOString(),
     seed,
     replay,

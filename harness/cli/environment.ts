@@ -5,12 +5,12 @@
 import { driveLoad } from '../../load/drive-load.ts';
 import type { RunEnvironment } from '../core/environment.ts';
 import { Nemesis } from '../faults/nemesis.ts';
-import { type ProvidedDatabases, provideDatabases } from '../providers/run-databases.ts';
+import { type ProvidedPass, providePass } from '../providers/pass-resources.ts';
 import type { ServerPool } from '../providers/server-pool.ts';
 
-export function runEnvironment(pool: ServerPool): RunEnvironment<ProvidedDatabases> {
+export function runEnvironment(pool: ServerPool): RunEnvironment<ProvidedPass> {
   return {
-    provideDatabases: (request) => provideDatabases(pool, request),
+    providePass: (request) => providePass(pool, request),
     startFaults: (windows, pass, history, origin) =>
       new Nemesis(windows, pass.faultEnvironment, history, origin),
     driveLoad,

@@ -80,6 +80,14 @@ export const FLAGS = {
       o.scenarios = listOf(text);
     },
   },
+  builtin: {
+    help: ['run the built-in suite too (with a config, only its own scenarios run otherwise)'],
+    commands: ['run'],
+    sets: ['builtin'],
+    apply: (o) => {
+      o.builtin = true;
+    },
+  },
   target: {
     value: 'NAME',
     multiple: true,
@@ -160,7 +168,7 @@ export const FLAGS = {
   },
   config: {
     value: 'FILE',
-    help: ['config file (default ./chaos.config.ts if present)'],
+    help: ['config file (default ./chaos.config.ts, .js or .mjs, the first present)'],
     // Taken by all, as a shell alias may always pass it (report and gate do not load it).
     commands: [...SERVED, 'k6 export', 'list', 'report', 'gate'],
     sets: ['config'],

@@ -6,6 +6,7 @@ import type { ChaosConfig } from '../config/config.ts';
 import { ExitCode } from '../core/errors.ts';
 import type { ProbeResult, SuiteResults } from '../core/results.ts';
 import { newResults, onInterrupt, outDirOf, serverPoolOf } from './common.ts';
+import { chaosCommand } from './invocation.ts';
 import type { IsolationOptions } from './options.ts';
 
 /** `isolation`: which anomalies each isolation level of Postgres and MariaDB prevents, probed for real. */
@@ -14,7 +15,7 @@ export async function isolationCommand(options: IsolationOptions, config: ChaosC
   const pool = serverPoolOf(options, config);
   const probed: ProbeResult[] = [];
   const results: SuiteResults = {
-    ...newResults(0, 'npm run chaos -- isolation'),
+    ...newResults(0, `${chaosCommand()} isolation`),
     passed: true,
     isolation: probed,
   };

@@ -30,6 +30,12 @@ export function k6ExportCommand(options: K6ExportOptions, config: ChaosConfig, r
       spec: resolveWorkload(scenario, settings),
       timeoutMs: timeoutOf(scenario, settings),
       baseUrl: 'http://127.0.0.1:8080',
+      // Outside a run there is no setup, so no data; the first variant stands for the run's.
+      requestContext: {
+        variant: Object.keys(target.variants)[0]!,
+        keys: resolveWorkload(scenario, settings).keys.count,
+        data: null,
+      },
     }),
   );
   console.log(`k6 script: ${file}`);

@@ -139,7 +139,7 @@ describe('command line', () => {
   });
 
   it("the package's `chaos` command runs the CLI and returns its exit code", async () => {
-    const bin = new URL('./bin.mjs', import.meta.url).pathname;
+    const bin = new URL('../../bin/chaos.mjs', import.meta.url).pathname;
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'list']);
     expect(stdout).toMatch(/^scenarios:\n {2}concurrent-create /);
     const usage = await promisify(execFile)(process.execPath, [bin, '--workers', 'many']).catch((e) => e);

@@ -4,6 +4,7 @@
  * command's module in cli/, and turns errors into exit codes (see README.md).
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { builtins } from '../../targets/index.ts';
 import { loadConfig } from '../config/config.ts';
 import { buildRegistry, type Registry } from '../config/registry.ts';
@@ -61,9 +62,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed directly (npm run chaos), not when imported by tests.
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+/**
+ * How long the process may take to end by itself after the command's work (its
+ * output flushing) before it is ended: a user's operation may leave a socket or
+ * a timer open that would keep it alive for ever.
+ */
+const EXIT_GRACE_MS = 1000;
+
+/** The command line as a process runs it (`npm run chaos`, the `chaos` bin): main, then exit with its code. */
+export async function runCli(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
 }
+
+// Run when executed directly (npm run chaos), not when imported by tests.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await runCli(process.argv.slice(2));

@@ -7,6 +7,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { shown, UsageError } from '../core/errors.ts';
 import { type CliOptions, COMMANDS, type CommandName } from './commands.ts';
 import { FLAGS, type FlagName, type FlagSpec } from './flags.ts';
+import { chaosCommand } from './invocation.ts';
 
 /** The flags a command takes, at the type level (from the flag table's `commands`). */
 type FlagsOf<C extends CommandName> = {
@@ -46,7 +47,7 @@ function flagLabel(name: string, flag: FlagSpec): string {
 const FIRST_WORDS = [...new Set(Object.keys(COMMANDS).map((name) => name.split(' ')[0]!))];
 
 export const USAGE = [
-  `usage: npm run chaos -- [${FIRST_WORDS.join('|')}] [options]`,
+  `usage: ${chaosCommand()} [${FIRST_WORDS.join('|')}] [options]`,
   '',
   'commands:',
   ...Object.values(COMMANDS).flatMap((c) => entry(c.synopsis, c.help)),

@@ -9,6 +9,7 @@ import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { chaosCommand } from './invocation.ts';
 import type { PropertyOptions } from './options.ts';
 
 /** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
@@ -74,7 +75,7 @@ export async function propertyCommand(
       if (result.text) {
         console.log(result.text);
         console.log(
-          `replay: npm run chaos -- property ${target.name} --variant ${variant} --replay ${result.seed}:${result.path}`,
+          `replay: ${chaosCommand()} property ${target.name} --variant ${variant} --replay ${result.seed}:${result.path}`,
         );
       }
     }
@@ -89,7 +90,7 @@ export async function propertyCommand(
     title: `Properties: ${target.name}`,
     generatedAt: new Date().toISOString(),
     suite: {
-      ...newResults(seed, `npm run chaos -- property ${target.name} --seed ${seed}`),
+      ...newResults(seed, `${chaosCommand()} property ${target.name} --seed ${seed}`),
       passed,
       exitCode: passed ? ExitCode.ok : ExitCode.checksFailed,
     },

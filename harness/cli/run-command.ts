@@ -11,12 +11,14 @@ import {
   interactive,
   violationCount,
 } from '../../reports/terminal.ts';
+import { builtins } from '../../targets/index.ts';
 import type { ChaosConfig } from '../config/config.ts';
-import { type Registry, selectRuns } from '../config/registry.ts';
+import { type PlannedRun, type Registry, selectRuns } from '../config/registry.ts';
 import { EnvironmentError, ExitCode } from '../core/errors.ts';
 import type { RunResult } from '../core/results.ts';
-import { resolveLoad } from '../core/run-settings.ts';
-import { anyThresholdFailed, thresholdResultsOf } from '../core/run-thresholds.ts';
+import { type RunSettings, resolveLoad } from '../core/run-settings.ts';
+import { thresholdResultsOf } from '../core/run-thresholds.ts';
+import type { ScenarioDefinition } from '../core/scenario.ts';
 import {
   newResults,
   onInterrupt,
@@ -26,12 +28,13 @@ import {
   serverPoolOf,
   writeReports,
 } from './common.ts';
+import { chaosCommand } from './invocation.ts';
 import type { RunOptions } from './options.ts';
 import { gate } from './report-commands.ts';
-import { runSuite } from './suite.ts';
+import { concludeSuite, runSuiteInto } from './suite.ts';
 
 function replayCommand(options: RunOptions, seed: number): string {
-  const parts = ['npm run chaos --'];
+  const parts = [chaosCommand()];
   if (options.engine === 'k6') parts.push(`k6 run ${options.scenarios?.[0]}`);
   else for (const s of options.scenarios ?? []) parts.push(`--scenario ${s}`);
   for (const t of options.targets ?? []) parts.push(`--target ${t}`);
@@ -46,9 +49,60 @@ function replayCommand(options: RunOptions, seed: number): string {
   if (options.segments !== undefined) parts.push(`--segments ${options.segments}`);
   for (const [metric, expressions] of Object.entries(options.thresholds ?? {}))
     for (const e of expressions) parts.push(`--threshold '${metric}=${e}'`);
+  if (options.builtin) parts.push('--builtin');
   if (options.config) parts.push(`--config ${options.config}`);
   parts.push(`--seed ${seed}`);
   return parts.join(' ');
+}
+
+/**
+ * The scenarios a run covers when the user names none (no --scenario, no
+ * --target): the config's own; every one, the built-in suite included, with
+ * --builtin or when the config has none of its own (or there is no config).
+ * Undefined means every scenario of the registry.
+ */
+export function scenariosInScope(
+  options: Pick<RunOptions, 'scenarios' | 'targets' | 'builtin'>,
+  registry: Registry,
+  builtinScenarios: readonly ScenarioDefinition[] = builtins.scenarios,
+): string[] | undefined {
+  if (options.scenarios || options.targets || options.builtin) return options.scenarios;
+  const builtin = new Set(builtinScenarios.map((s) => s.name));
+  const own = [...registry.scenarios.keys()].filter((name) => !builtin.has(name));
+  return own.length > 0 ? own : undefined;
+}
+
+/** What a run does, decided before any server starts. */
+export interface RunPlan {
+  runs: PlannedRun[];
+  seed: number;
+  outDir: string;
+  settings: RunSettings;
+}
+
+/**
+ * The runs the options select, the seed, the report folder (made) and the
+ * settings; a scenario the engine cannot run is a usage error here, before
+ * any server starts.
+ */
+export function planRun(
+  options: RunOptions,
+  config: ChaosConfig,
+  registry: Registry,
+  signal: AbortSignal | undefined,
+  outPrefix = '',
+): RunPlan {
+  const scenarios = scenariosInScope(options, registry);
+  const runs = selectRuns(registry, {
+    ...(scenarios ? { scenarios } : {}),
+    ...(options.targets ? { targets: options.targets } : {}),
+    ...(options.variants ? { variants: options.variants } : {}),
+  });
+  const seed = seedOf(options, config);
+  const outDir = outDirOf(options, outPrefix, config.run?.out);
+  const settings = runSettingsOf(options, config, { seed, outDir, ...(signal ? { signal } : {}) });
+  for (const run of runs) resolveLoad(run.scenario, settings);
+  return { runs, seed, outDir, settings };
 }
 
 export async function runCommand(
@@ -57,18 +111,8 @@ export async function runCommand(
   registry: Registry,
 ): Promise<number> {
   const style = chooseStyle();
-  const runs = selectRuns(registry, {
-    ...(options.scenarios ? { scenarios: options.scenarios } : {}),
-    ...(options.targets ? { targets: options.targets } : {}),
-    ...(options.variants ? { variants: options.variants } : {}),
-  });
-  const seed = seedOf(options, config);
-  const outDir = outDirOf(options, '', config.run?.out);
   const abort = new AbortController();
-  const settings = runSettingsOf(options, config, { seed, outDir, signal: abort.signal });
-  // A scenario the engine cannot run is a usage error before any server starts.
-  for (const run of runs) resolveLoad(run.scenario, settings);
-
+  const { runs, seed, outDir, settings } = planRun(options, config, registry, abort.signal);
   const pool = serverPoolOf(options, config);
 
   const results = newResults(seed, replayCommand(options, seed));
@@ -90,10 +134,10 @@ export async function runCommand(
   if (line)
     settings.onProgress = (progress) =>
       line.draw(formatProgress(progress, { index: runIndex, total: runs.length, violationsSoFar }));
-  let exitCode: number = ExitCode.ok;
+  let errorCode: number | undefined;
   const byScenario = new Map<string, RunResult[]>();
   try {
-    await runSuite(runs, pool, settings, {
+    await runSuiteInto(results, runs, pool, settings, {
       onRunStart: (run, index, total) => {
         runIndex = index;
         line?.draw(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} starting`);
@@ -101,7 +145,6 @@ export async function runCommand(
       onRunDone: (result) => {
         line?.clear();
         violationsSoFar += violationCount(result);
-        results.runs.push(result);
         save();
         const group = byScenario.get(result.scenario) ?? [];
         group.push(result);
@@ -113,11 +156,9 @@ export async function runCommand(
   } catch (error) {
     if (!(error instanceof EnvironmentError)) throw error;
     results.error = error.message;
-    exitCode = error.exitCode;
+    errorCode = error.exitCode;
   } finally {
     line?.clear();
-    results.servers = await pool.describe();
-    await pool.stopAll();
     stopHandlingInterrupts();
   }
   // Scenarios cut short by an interrupt still get their table.
@@ -126,21 +167,7 @@ export async function runCommand(
     if (group.length < expected) console.log(`\n${formatScenario(group, style)}`);
   }
 
-  results.passed =
-    !results.error &&
-    !results.interrupted &&
-    results.runs.length === runs.length &&
-    results.runs.every((r) => r.passed);
-  if (exitCode === ExitCode.ok)
-    exitCode = results.interrupted
-      ? ExitCode.interrupted
-      : !results.passed
-        ? ExitCode.checksFailed
-        : results.runs.some(anyThresholdFailed)
-          ? ExitCode.thresholdFailed
-          : ExitCode.ok;
-  results.exitCode = exitCode;
-  results.finishedAt = new Date().toISOString();
+  let exitCode = concludeSuite(results, runs.length, errorCode);
   const path = save();
   const reports = (await writeReports(outDir, results, style)).lines;
 

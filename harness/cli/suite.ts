@@ -5,8 +5,10 @@
  */
 
 import type { PlannedRun } from '../config/registry.ts';
-import type { RunResult } from '../core/results.ts';
+import { ExitCode } from '../core/errors.ts';
+import type { RunResult, SuiteResults } from '../core/results.ts';
 import type { RunSettings } from '../core/run-settings.ts';
+import { anyThresholdFailed } from '../core/run-thresholds.ts';
 import { runScenario } from '../core/runner.ts';
 import type { ServerPool } from '../providers/server-pool.ts';
 import { runEnvironment } from './environment.ts';
@@ -34,4 +36,53 @@ export async function runSuite(
     hooks.onRunDone?.(result);
   }
   return results;
+}
+
+/**
+ * runSuite on the pool's servers, each result added to `results` as it comes;
+ * then, whatever happened, the servers are described in `results` and stopped.
+ */
+export async function runSuiteInto(
+  results: SuiteResults,
+  runs: PlannedRun[],
+  pool: ServerPool,
+  settings: RunSettings,
+  hooks: SuiteHooks = {},
+): Promise<void> {
+  try {
+    await runSuite(runs, pool, settings, {
+      ...hooks,
+      onRunDone: (result) => {
+        results.runs.push(result);
+        hooks.onRunDone?.(result);
+      },
+    });
+  } finally {
+    results.servers = await pool.describe();
+    await pool.stopAll();
+  }
+}
+
+/**
+ * A finished suite's verdict, set in `results`: passed when every planned run
+ * ran and was as expected (correct held, broken caught), and the exit code
+ * that says so (`errorCode` when the suite stopped on an error).
+ */
+export function concludeSuite(results: SuiteResults, planned: number, errorCode?: number): number {
+  results.passed =
+    !results.error &&
+    !results.interrupted &&
+    results.runs.length === planned &&
+    results.runs.every((r) => r.passed);
+  results.exitCode =
+    errorCode ??
+    (results.interrupted
+      ? ExitCode.interrupted
+      : !results.passed
+        ? ExitCode.checksFailed
+        : results.runs.some(anyThresholdFailed)
+          ? ExitCode.thresholdFailed
+          : ExitCode.ok);
+  results.finishedAt = new Date().toISOString();
+  return results.exitCode;
 }

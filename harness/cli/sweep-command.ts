@@ -10,6 +10,7 @@ import type { RunSettings } from '../core/run-settings.ts';
 import { runSweep } from '../core/sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import { runEnvironment } from './environment.ts';
+import { chaosCommand } from './invocation.ts';
 import type { SweepOptions } from './options.ts';
 
 /** sweep.json: the grid's points so far; `interrupted` once a Ctrl-C cut it short, `finishedAt` once it ended. */
@@ -24,10 +25,11 @@ export async function sweepCommand(
   registry: Registry,
 ): Promise<number> {
   if (options.scenarios?.length !== 1) throw new UsageError('sweep needs exactly one --scenario');
+  // By default the first variant that must hold (`correct` for the built-in targets, `as-is` for a user's).
   const [run] = selectRuns(registry, {
     scenarios: options.scenarios,
-    variants: options.variants ?? ['correct'],
-  });
+    ...(options.variants ? { variants: options.variants } : {}),
+  }).filter((r) => options.variants || !r.target.variants[r.variant]!.broken);
   if (!run) throw new UsageError('sweep: no such scenario/variant');
   if (run.scenario.passes)
     throw new UsageError(
@@ -83,7 +85,7 @@ export async function sweepCommand(
     suite: {
       ...newResults(
         seed,
-        `npm run chaos -- sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${durationMs}ms --seed ${seed}`,
+        `${chaosCommand()} sweep --scenario ${run.scenario.name} --variant ${run.variant} --workers ${grid.workers.join(',')} --rates ${grid.rates.join(',')} --duration ${durationMs}ms --seed ${seed}`,
       ),
       passed: exitCode === ExitCode.ok,
       exitCode,

@@ -41,10 +41,43 @@ describe('config validation', () => {
     expect(attempt).toThrow(/scenarios\.0\.workload: Unrecognized key\(s\) in object: 'wokers'/);
   });
 
-  it('requires a correct variant on a target', () => {
+  it('requires a variant that must hold, or none at all (the target then has one, as-is)', () => {
     const { correct: _omit, ...variants } = mariadbUpsert.variants;
     expect(() => validateConfig({ targets: [{ ...mariadbUpsert, variants }] }, 'c')).toThrow(
-      /targets\.0\.variants: needs a "correct" variant/,
+      /targets\.0\.variants: needs a variant that must hold \(broken: false\)/,
+    );
+    const { variants: _none, ...asIs } = mariadbUpsert;
+    expect(validateConfig({ targets: [asIs] }, 'c').targets).toHaveLength(1);
+  });
+
+  it('needs a database or a service, and only loopback URLs for a service', () => {
+    const { database: _db, ...noDatabase } = mariadbUpsert;
+    expect(() => validateConfig({ targets: [noDatabase] }, 'c')).toThrow(
+      /needs a database \(mariadb or postgres\) or a service \(command or url\)/,
+    );
+    expect(
+      validateConfig({ targets: [{ ...noDatabase, service: { command: 'python3' } }] }, 'c').targets,
+    ).toHaveLength(1);
+    expect(() =>
+      validateConfig({ targets: [{ ...noDatabase, service: { url: 'http://10.0.0.5:8080' } }] }, 'c'),
+    ).toThrow(/c: targets\.0\.service\.url: 10\.0\.0\.5 is not a loopback address/);
+    expect(() =>
+      validateConfig(
+        {
+          targets: [
+            { ...noDatabase, service: { command: 'x', databaseUrl: 'postgres://u:p@db.example.com/app' } },
+          ],
+        },
+        'c',
+      ),
+    ).toThrow(/service\.databaseUrl: db\.example\.com is not a loopback address/);
+  });
+
+  it("accepts a scenario's load, and names a bad engine", () => {
+    const scenario = { name: 's', description: 'd', target: 't', workload: {}, load: { engine: 'k6' } };
+    expect(validateConfig({ scenarios: [scenario] }, 'c').scenarios).toHaveLength(1);
+    expect(() => validateConfig({ scenarios: [{ ...scenario, load: { engine: 'wrk' } }] }, 'c')).toThrow(
+      /scenarios\.0\.load\.engine/,
     );
   });
 

@@ -12,7 +12,8 @@ import { UsageError } from '../core/errors.ts';
 import { validateFaults } from '../core/fault-plan.ts';
 import { validateRunThresholds } from '../core/run-thresholds.ts';
 import type { ScenarioDefinition } from '../core/scenario.ts';
-import type { TargetDefinition } from '../core/target.ts';
+import { loopbackUrl } from '../core/service.ts';
+import type { TargetDefinition, VariantInfo } from '../core/target.ts';
 import type { Thresholds } from '../core/thresholds.ts';
 import { MAX_WORKERS } from '../core/workload.ts';
 
@@ -48,6 +49,14 @@ const scenarioSchema = z
     variants: z.array(z.string()).nonempty().optional(),
     workload: workloadSchema,
     passes: z.object({ passes: fn, judge: fn }).optional(),
+    load: z
+      .object({
+        engine: z.enum(['autocannon', 'k6']),
+        ratePerSecond: z.number().positive().optional(),
+        thresholds: z.record(z.array(z.string())).optional(),
+      })
+      .strict()
+      .optional(),
     // Checked in detail (kinds, Toxiproxy attributes) by validateFaults, with errors that name the field.
     faults: z.array(z.unknown()).optional(),
   })
@@ -57,10 +66,34 @@ const targetSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes'),
     description: z.string(),
-    database: z.enum(['mariadb', 'postgres']),
+    database: z.enum(['mariadb', 'postgres']).optional(),
+    service: z
+      .union([
+        z
+          .object({
+            command: z.string().min(1),
+            args: z.array(z.string()).optional(),
+            cwd: z.string().optional(),
+            env: z.union([z.record(z.string()), fn]).optional(),
+            portEnv: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+              .optional(),
+            readyPath: z.string().startsWith('/').optional(),
+            readyTimeoutMs: z.number().positive().optional(),
+            databaseUrl: z.string().optional(),
+          })
+          .strict(),
+        z.object({ url: z.string().url(), databaseUrl: z.string().optional() }).strict(),
+      ])
+      .optional(),
     variants: z
-      .record(z.object({ description: z.string(), broken: z.boolean() }))
-      .refine((v) => 'correct' in v, 'needs a "correct" variant'),
+      .record(z.object({ description: z.string(), broken: z.boolean() }).passthrough())
+      .refine(
+        (v) => Object.values(v).some((variant) => !variant.broken),
+        'needs a variant that must hold (broken: false)',
+      )
+      .optional(),
     setup: fn,
     connect: fn,
     disconnect: fn,
@@ -69,7 +102,10 @@ const targetSchema = z
     finalState: fn,
     checkers: z.array(z.object({ name: z.string(), check: fn }).passthrough()).nonempty(),
   })
-  .passthrough();
+  .passthrough()
+  .refine((t) => t.database !== undefined || t.service !== undefined, {
+    message: 'needs a database (mariadb or postgres) or a service (command or url)',
+  });
 
 const configSchema = z
   .object({
@@ -98,8 +134,11 @@ const configSchema = z
   })
   .strict();
 
+/** A target as a config lists it: its variants may be left out (it then has one, `as-is`). */
+export type ConfigTarget = Omit<TargetDefinition, 'variants'> & { variants?: Record<string, VariantInfo> };
+
 export interface ChaosConfig {
-  targets?: TargetDefinition[];
+  targets?: ConfigTarget[];
   scenarios?: ScenarioDefinition[];
   providers?: {
     default?: 'auto' | 'url' | 'process' | 'container';
@@ -129,12 +168,20 @@ export function validateConfig(raw: unknown, source: string): ChaosConfig {
   for (const [i, scenario] of (config.scenarios ?? []).entries()) {
     if (scenario.faults) validateFaults(scenario.faults, `${source}: scenarios.${i}`);
   }
+  // Only loopback addresses are ever targets: a service's URL and its database's are checked before anything runs.
+  for (const [i, target] of (config.targets ?? []).entries()) {
+    const service = target.service;
+    if (service && 'url' in service) loopbackUrl(service.url, `${source}: targets.${i}.service.url`);
+    if (service?.databaseUrl) loopbackUrl(service.databaseUrl, `${source}: targets.${i}.service.databaseUrl`);
+  }
   if (config.run?.duration !== undefined) parseDuration(config.run.duration, `${source}: run.duration`);
   if (config.thresholds) validateRunThresholds(config.thresholds, `${source}: thresholds`);
   return config;
 }
 
 export const DEFAULT_CONFIG_FILE = 'chaos.config.ts';
+/** The config files looked for in the current folder when none is named, in this order. */
+export const CONFIG_FILES = [DEFAULT_CONFIG_FILE, 'chaos.config.js', 'chaos.config.mjs'];
 
 /**
  * Why a config could not be loaded, in one line. A syntax error comes from
@@ -151,25 +198,22 @@ export function loadFailure(error: unknown): string {
   return lines[0] ?? '';
 }
 
-/** Load `path` (or ./chaos.config.ts when present); no file means the embedded defaults. */
+/** Load `path` (or the first of CONFIG_FILES present in `cwd`); no file means the embedded defaults. */
 export async function loadConfig(
   path: string | undefined,
   cwd = process.cwd(),
 ): Promise<{ config: ChaosConfig; source?: string }> {
-  const file = path ? resolve(cwd, path) : resolve(cwd, DEFAULT_CONFIG_FILE);
-  if (!existsSync(file)) {
-    if (path) throw new UsageError(`config file not found: ${path}`);
-    return { config: {} };
-  }
+  const name = path || CONFIG_FILES.find((candidate) => existsSync(resolve(cwd, candidate)));
+  if (name === undefined) return { config: {} };
+  const file = resolve(cwd, name);
+  if (!existsSync(file)) throw new UsageError(`config file not found: ${name}`);
   let module: { default?: unknown };
   try {
     module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
-    throw new UsageError(`could not load ${path ?? DEFAULT_CONFIG_FILE}: ${loadFailure(error)}`);
+    throw new UsageError(`could not load ${name}: ${loadFailure(error)}`);
   }
   if (module.default === undefined)
-    throw new UsageError(
-      `${path ?? DEFAULT_CONFIG_FILE} has no default export (use \`export default defineConfig({...})\`)`,
-    );
-  return { config: validateConfig(module.default, path ?? DEFAULT_CONFIG_FILE), source: file };
+    throw new UsageError(`${name} has no default export (use \`export default defineConfig({...})\`)`);
+  return { config: validateConfig(module.default, name), source: file };
 }

@@ -7,7 +7,7 @@
 import { shown, UsageError } from '../core/errors.ts';
 import { validateFaults } from '../core/fault-plan.ts';
 import type { ScenarioDefinition } from '../core/scenario.ts';
-import type { TargetDefinition } from '../core/target.ts';
+import { type TargetDefinition, withDefaultVariants } from '../core/target.ts';
 import type { ChaosConfig } from './config.ts';
 
 export interface Registry {
@@ -23,7 +23,7 @@ export interface Builtins {
 
 export function buildRegistry(builtins: Builtins, config: ChaosConfig): Registry {
   const targets = new Map<string, TargetDefinition>();
-  for (const target of [...builtins.targets, ...(config.targets ?? [])]) {
+  for (const target of [...builtins.targets, ...(config.targets ?? []).map(withDefaultVariants)]) {
     if (targets.has(target.name)) throw new UsageError(`two targets are named ${shown(target.name)}`);
     targets.set(target.name, target);
   }

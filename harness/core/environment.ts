@@ -1,6 +1,6 @@
 /**
  * What the runner needs from the world around it, handed in by the CLI (the
- * composition root) or by a test: fresh databases for each pass, a fault
+ * composition root) or by a test: fresh databases (and the target's service) for each pass, a fault
  * schedule that runs beside the workload, and a load engine for HTTP load
  * scenarios. The runner itself only orchestrates; it starts nothing.
  */
@@ -8,19 +8,26 @@ import type { ConnectionInfo, DatabaseKind, ServerSettings } from './database.ts
 import type { FaultWindow } from './fault-plan.ts';
 import type { HistoryWriter } from './history.ts';
 import type { LoadResult, LoadRun } from './load.ts';
+import type { ServiceEndpoint, ServiceSpec } from './service.ts';
 
 export interface PassRequest {
-  database: DatabaseKind;
+  /** For names and messages. */
+  target: string;
+  variant: string;
+  database?: DatabaseKind;
   serverSettings?: ServerSettings;
   extraDatabases: DatabaseKind[];
+  /** The target's service, to start (or find) for this pass. */
+  service?: ServiceSpec;
   /** The fault plan has network faults: the workers must connect through a proxy. */
   networkFaults: boolean;
 }
 
-/** The databases one pass runs on; `dispose` drops them. */
-export interface PassDatabases {
-  database: ConnectionInfo;
+/** What one pass runs on (scratch databases, the target's service); `dispose` drops or stops them. */
+export interface PassResources {
+  database?: ConnectionInfo;
   extraDatabases?: Partial<Record<DatabaseKind, ConnectionInfo>>;
+  service?: ServiceEndpoint;
   dispose(): Promise<void>;
 }
 
@@ -34,8 +41,8 @@ export interface FaultSchedule {
   readonly activeLabels: string[];
 }
 
-export interface RunEnvironment<Pass extends PassDatabases = PassDatabases> {
-  provideDatabases(request: PassRequest): Promise<Pass>;
+export interface RunEnvironment<Pass extends PassResources = PassResources> {
+  providePass(request: PassRequest): Promise<Pass>;
   /** `origin`: the history time the schedule's offsets count from. */
   startFaults(windows: FaultWindow[], pass: Pass, history: HistoryWriter, origin: number): FaultSchedule;
   /**

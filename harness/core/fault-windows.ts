@@ -11,6 +11,13 @@ import type { OutcomeCounts } from './stats.ts';
 
 export type FaultWindowResult = z.infer<typeof FaultWindowResultSchema>;
 
+/** Why a fault window broke nothing, from what its action reported: nothing reached, or the action failed. */
+function reachedNothingOf(detail: Record<string, unknown> | undefined): string | undefined {
+  if (typeof detail?.reachedNothing === 'string') return detail.reachedNothing;
+  if (typeof detail?.error === 'string') return `the fault failed: ${detail.error}`;
+  return undefined;
+}
+
 export function summarizeFaultWindows(
   faults: FaultRecord[],
   operations: Operation[],
@@ -29,6 +36,8 @@ export function summarizeFaultWindows(
     const result: FaultWindowResult = { fault: fault.fault, startedAt: fault.startedAt, counts, violations };
     if (fault.stoppedAt !== undefined) result.stoppedAt = fault.stoppedAt;
     if (fault.detail && Object.keys(fault.detail).length > 0) result.detail = fault.detail;
+    const reachedNothing = reachedNothingOf(fault.detail);
+    if (reachedNothing) result.reachedNothing = reachedNothing;
     return result;
   });
 }

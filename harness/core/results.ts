@@ -104,6 +104,8 @@ export const FaultWindowResultSchema = z.object({
   startedAt: z.number(),
   stoppedAt: z.number().optional(),
   detail: z.record(z.unknown()).optional(),
+  /** The fault broke nothing (no session to kill, its action failed): why. */
+  reachedNothing: z.string().optional(),
   counts,
   violations: z.number(),
 });

@@ -4,7 +4,7 @@
  * checkers. A scenario with a pass series runs several; other scenarios one.
  */
 import { type CheckResult, runCheckers, unknownResult } from './check.ts';
-import type { PassDatabases, RunEnvironment } from './environment.ts';
+import type { PassResources, RunEnvironment } from './environment.ts';
 import { UsageError } from './errors.ts';
 import type { FaultWindow } from './fault-plan.ts';
 import { type FaultRecord, HistoryWriter, loadHistory, type Operation } from './history.ts';
@@ -28,6 +28,7 @@ export interface SingleRun {
 }
 
 export interface PassPlan {
+  scenario: string;
   target: TargetDefinition;
   variant: string;
   spec: WorkloadSpec;
@@ -68,27 +69,28 @@ async function judge(
 }
 
 /** The history is read back from disk for checking, so what is judged is what was recorded. */
-export async function runPass<Pass extends PassDatabases>(
+export async function runPass<Pass extends PassResources>(
   plan: PassPlan,
   environment: RunEnvironment<Pass>,
 ): Promise<SingleRun> {
   const { target, variant, spec, windows, historyFile } = plan;
   const serverSettings = target.serverSettings?.(variant);
-  const databases = await environment.provideDatabases({
-    database: target.database,
+  const resources = await environment.providePass({
+    target: target.name,
+    variant,
+    ...(target.database ? { database: target.database } : {}),
     ...(serverSettings ? { serverSettings } : {}),
     extraDatabases: target.extraDatabases ?? [],
+    ...(target.service ? { service: target.service } : {}),
     networkFaults: windows.some((w) => w.kind === 'network'),
   });
   let ctx: RunContext | undefined;
   try {
-    const base: TargetContext = {
-      database: databases.database,
-      variant,
-      seed: spec.seed,
-      keys: spec.keys.count,
-    };
-    if (databases.extraDatabases) base.extraDatabases = databases.extraDatabases;
+    // A service target without a database of the harness's has none here, and never reads it.
+    const base = { variant, seed: spec.seed, keys: spec.keys.count } as TargetContext;
+    if (resources.database) base.database = resources.database;
+    if (resources.extraDatabases) base.extraDatabases = resources.extraDatabases;
+    if (resources.service) base.service = resources.service;
     // Until setup returns, there is nothing of the target's to tear down.
     ctx = { ...base, env: await target.setup(base) };
     // A load engine opens its own connections; workers calling operations need theirs.
@@ -101,7 +103,7 @@ export async function runPass<Pass extends PassDatabases>(
       ? AbortSignal.any([plan.signal, targetBroke.signal])
       : targetBroke.signal;
     const history = new HistoryWriter(historyFile);
-    const nemesis = environment.startFaults(windows, databases, history, history.now());
+    const nemesis = environment.startFaults(windows, resources, history, history.now());
     const faultsDone = nemesis.run();
     const progress = plan.onProgress
       ? setInterval(
@@ -139,6 +141,7 @@ export async function runPass<Pass extends PassDatabases>(
           planner: target.plan,
           execute: (worker, planned) => clients!.execute(worker, planned),
           signal: workloadSignal,
+          context: { scenario: plan.scenario, variant, env: ctx.env },
         });
       }
     } finally {
@@ -157,6 +160,6 @@ export async function runPass<Pass extends PassDatabases>(
     return { operations, checks, faults, historyFile, ...(load ? { load } : {}) };
   } finally {
     if (ctx && target.teardown) await target.teardown(ctx).catch(() => {});
-    await databases.dispose();
+    await resources.dispose();
   }
 }

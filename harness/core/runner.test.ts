@@ -28,15 +28,22 @@ const invalid = (...proofs: number[][]): CheckResult => ({
 describe('whyNothingIsProven', () => {
   const info = { ...operation(1, 5), outcome: 'info' as const, error: 'timeout' };
   it('says why a history with no operation, or none with a known outcome, proves nothing', () => {
-    expect(whyNothingIsProven([], [{}])).toMatch(/no operation was recorded/);
-    expect(whyNothingIsProven([info, info], [{}])).toMatch(
+    expect(whyNothingIsProven([], [{}], true)).toMatch(/no operation was recorded/);
+    expect(whyNothingIsProven([info, info], [{}], false)).toMatch(
       /all 2 operations had an unknown outcome.*first: timeout/,
     );
-    expect(whyNothingIsProven([info, operation(2, 6)], [{}])).toBeUndefined();
+    expect(whyNothingIsProven([info, operation(2, 6)], [{}], true)).toBeUndefined();
+  });
+  it('says so when a variant that must hold had no operation succeed; a mutant need not', () => {
+    const failed = { ...operation(2, 6), outcome: 'fail' as const, error: 'conflict' };
+    expect(whyNothingIsProven([failed, info], [{}], true)).toBe(
+      'no operation succeeded (0 ok, 1 fail, 1 info): the run proved nothing; first failure: conflict',
+    );
+    expect(whyNothingIsProven([failed, info], [{}], false)).toBeUndefined();
   });
   it('leaves a k6 run, whose requests are not in the history, to its load figures', () => {
     const k6 = { load: { engine: 'k6' } } as Pick<SingleRun, 'load'>;
-    expect(whyNothingIsProven([], [k6])).toBeUndefined();
+    expect(whyNothingIsProven([], [k6], true)).toBeUndefined();
   });
 });
 
@@ -131,7 +138,7 @@ describe('runScenario with an in-memory target', () => {
   /** Databases that are only names, and a fault schedule that only writes its windows into the history. */
   function inMemoryEnvironment(log: string[]): RunEnvironment {
     return {
-      async provideDatabases(request) {
+      async providePass(request) {
         log.push(`provide ${request.database} network=${request.networkFaults}`);
         return {
           database: {

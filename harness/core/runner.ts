@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { combineVerdicts, unknownResult, type Verdict } from './check.ts';
-import type { PassDatabases, RunEnvironment } from './environment.ts';
+import type { PassResources, RunEnvironment } from './environment.ts';
 import { EnvironmentError, UsageError } from './errors.ts';
 import { planFaultWindows } from './fault-plan.ts';
 import { summarizeFaultWindows } from './fault-windows.ts';
@@ -46,22 +46,29 @@ export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]):
 
 /**
  * Why a run's history proves nothing, when it does: no operation recorded
- * (interrupted before its first, a pass series with no pass run), or none with
- * a known outcome (every call threw or timed out). k6, outside the process,
- * records no history (autocannon does), so its runs are judged by their load.
+ * (interrupted before its first, a pass series with no pass run), none with
+ * a known outcome (every call threw or timed out), or, for a variant that
+ * must hold, none that succeeded (a correct system that refuses every call
+ * holds its invariants trivially). k6, outside the process, records no
+ * history (autocannon does), so its runs are judged by their load.
  */
 export function whyNothingIsProven(
   operations: readonly Operation[],
   runs: readonly Pick<SingleRun, 'load'>[],
+  mustHold: boolean,
 ): string | undefined {
   if (runs.some((r) => r.load?.engine === 'k6')) return undefined;
   if (operations.length === 0) return 'no operation was recorded: the run tested nothing';
   if (operations.every((o) => o.outcome === 'info'))
     return `all ${operations.length} operations had an unknown outcome (info): the run proved nothing; first: ${operations[0]!.error ?? '?'}`;
+  if (mustHold && !operations.some((o) => o.outcome === 'ok')) {
+    const failed = operations.filter((o) => o.outcome === 'fail');
+    return `no operation succeeded (0 ok, ${failed.length} fail, ${operations.length - failed.length} info): the run proved nothing; first failure: ${failed[0]?.error ?? '?'}`;
+  }
   return undefined;
 }
 
-export async function runScenario<Pass extends PassDatabases>(
+export async function runScenario<Pass extends PassResources>(
   scenario: ScenarioDefinition,
   target: TargetDefinition,
   variant: string,
@@ -82,6 +89,7 @@ export async function runScenario<Pass extends PassDatabases>(
   }
   const load = resolveLoad(scenario, settings);
   const plan = (spec: WorkloadSpec, historyFile: string): PassPlan => ({
+    scenario: scenario.name,
     target,
     variant,
     spec,
@@ -132,7 +140,7 @@ export async function runScenario<Pass extends PassDatabases>(
     info.broken,
   );
   if (series) checks.push(...series.checks);
-  const nothingProven = error ? undefined : whyNothingIsProven(operations, runs);
+  const nothingProven = error ? undefined : whyNothingIsProven(operations, runs, !info.broken);
   if (nothingProven) checks.push(unknownResult('history', nothingProven));
   const expected: Verdict = info.broken ? 'invalid' : 'valid';
   const verdict: Verdict = error ? 'unknown' : combineVerdicts(checks);

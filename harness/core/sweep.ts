@@ -5,7 +5,7 @@
  * throughput and p99 latency, ready for a plot.
  */
 
-import type { PassDatabases, RunEnvironment } from './environment.ts';
+import type { PassResources, RunEnvironment } from './environment.ts';
 import type { SweepPoint } from './results.ts';
 import type { RunSettings } from './run-settings.ts';
 import { runScenario } from './runner.ts';
@@ -13,7 +13,7 @@ import type { ScenarioDefinition } from './scenario.ts';
 import type { TargetDefinition } from './target.ts';
 import { pacingFor } from './workload.ts';
 
-export async function runSweep<Pass extends PassDatabases>(
+export async function runSweep<Pass extends PassResources>(
   scenario: ScenarioDefinition,
   target: TargetDefinition,
   variant: string,

@@ -70,7 +70,7 @@ describe('the target API', () => {
       seed: 1,
       keys: 1,
     };
-    const ctx = { ...base, env: await target.setup(base) };
+    const ctx = { ...base, env: await target.setup(base), signal: new AbortController().signal };
     const client = await target.connect(ctx, 0);
     const planned = target.plan({ worker: 0, index: 0 } as Parameters<typeof target.plan>[0]);
     await target.operations[planned.op](client, planned.args, ctx);

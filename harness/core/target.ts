@@ -9,11 +9,18 @@
  */
 import type { Checker } from './check.ts';
 import type { ConnectionInfo, DatabaseKind, ServerSettings } from './database.ts';
+import type { ServiceEndpoint, ServiceSpec } from './service.ts';
 import type { PlanContext, PlannedOperation } from './workload.ts';
 
 export interface TargetContext {
-  /** Connection to this run's own scratch database. */
+  /**
+   * Connection to this run's own scratch database. Every target made with
+   * `defineTarget` declares a database; a service target (`defineHttpTarget`)
+   * without one never reads it.
+   */
   database: ConnectionInfo;
+  /** The target's service, where the workers reach it (through Toxiproxy when the run has network faults). */
+  service?: ServiceEndpoint;
   /** Scratch databases of the other kinds the target asked for in `extraDatabases`. */
   extraDatabases?: Partial<Record<DatabaseKind, ConnectionInfo>>;
   variant: string;
@@ -52,13 +59,22 @@ export interface RunContext<Env = unknown> extends TargetContext {
 }
 
 /**
+ * What an operation gets: the run's context plus `signal`, which aborts at
+ * the operation's deadline (or when the run is interrupted). Pass it on, e.g.
+ * to `fetch`, so nothing keeps running once the outcome was recorded as `info`.
+ */
+export interface OperationContext<Env = unknown> extends RunContext<Env> {
+  signal: AbortSignal;
+}
+
+/**
  * One operation: `args` are what the planner chose for it, `Value` what it
  * returns when ok. (Written as a method so a target's own types stay
  * assignable where targets are handled generically, in the registry and the
  * runner.)
  */
 export type OperationFunction<Client, Env, Args = unknown, Value = unknown> = {
-  operation(client: Client, args: Args, ctx: RunContext<Env>): Promise<OperationReturn<Value>>;
+  operation(client: Client, args: Args, ctx: OperationContext<Env>): Promise<OperationReturn<Value>>;
 }['operation'];
 
 /** A target's operations by name; each may type its own arguments. */
@@ -90,10 +106,16 @@ export interface TargetDefinition<
 > {
   name: string;
   description: string;
-  database: DatabaseKind;
+  /** The kind of scratch database the run creates for it; absent for a service with no database of the harness's. */
+  database?: DatabaseKind;
   /** Other database kinds it needs too (a scratch database on each), e.g. a service per database. */
   extraDatabases?: DatabaseKind[];
-  /** Must include `correct`. */
+  /**
+   * A service the harness starts (and so crash, pause and restart faults reach) or finds at a
+   * loopback URL; given a `database` too, a started service gets it as `DATABASE_URL`.
+   */
+  service?: ServiceSpec;
+  /** The variants to run; at least one must hold (`broken: false`). */
   variants: Record<string, VariantInfo>;
   /** Create the schema and seed rows for `ctx.variant` in the (empty) scratch database; start what it needs. */
   setup(ctx: TargetContext): Promise<Env>;
@@ -101,7 +123,7 @@ export interface TargetDefinition<
   disconnect(client: Client): Promise<void>;
   operations: Ops;
   /** The default operation mix: which operation each worker issues next. */
-  plan(ctx: PlanContext): PlannedCall<Ops>;
+  plan(ctx: PlanContext<Env>): PlannedCall<Ops>;
   /** Read, after the workload stopped, the state the checkers judge. */
   finalState(ctx: RunContext<Env>): Promise<State>;
   checkers: Checker<State>[];
@@ -111,6 +133,19 @@ export interface TargetDefinition<
   http?: HttpInterface<Env>;
   /** Server settings a variant needs (it then gets a server of its own, from the process provider). */
   serverSettings?(variant: string): ServerSettings | undefined;
+}
+
+/** The third argument of a request source's `request(seed, iteration, context)`: the same in k6 and autocannon. */
+export interface RequestContext {
+  variant: string;
+  keys: number;
+  /** What the target's `requestData` returned (null without one). */
+  data: unknown;
+}
+
+/** The request context of a run. */
+export function requestContextOf(http: HttpInterface, ctx: RunContext): RequestContext {
+  return { variant: ctx.variant, keys: ctx.keys, data: http.requestData?.(ctx) ?? null };
 }
 
 /** One HTTP request, as a load engine sends it. */
@@ -131,14 +166,21 @@ export interface HttpInterface<Env = unknown> {
   /** The service the load goes to, once setup has run. */
   baseUrl(ctx: RunContext<Env>): string;
   /**
-   * JavaScript source of `function request(seed, iteration)` returning
-   * `{ method, path, headers, body }`: the request numbered `iteration` of
-   * the load of `seed`. The one definition of the load's requests: k6 embeds
+   * JavaScript source of `function request(seed, iteration, context)`
+   * returning `{ method, path, headers, body }`: the request numbered
+   * `iteration` of the load of `seed`; `context` is the run's
+   * {@link RequestContext}. The one definition of the load's requests: k6 embeds
    * it (numbered by its iterationInTest, across every instance) and
    * autocannon evaluates the same source (numbered in the order requests
    * go out), so both engines send the same requests for the same seed.
    */
   requestSource: string;
+  /**
+   * JSON data every request gets in `context.data`, from what setup returned
+   * (e.g. the ids the service assigned to the rows setup created), as k6's
+   * `setup()` data reaches its iterations.
+   */
+  requestData?(ctx: RunContext<Env>): unknown;
   /** How the history records a request: the operation and arguments the checkers read. */
   operationOf(request: HttpRequestSpec): PlannedOperation;
   /** ok / fail from the status and body; `info` for answers that prove nothing (5xx). */
@@ -147,13 +189,33 @@ export interface HttpInterface<Env = unknown> {
   expectedStatuses: number[];
 }
 
-/** Identity helper that gives a user's target full type checking. */
+/** The one variant of a target that names none: the system as it is, which must hold. */
+export const AS_IS_VARIANTS: Record<string, VariantInfo> = {
+  'as-is': { description: 'the system as it is', broken: false },
+};
+
+/** A target's variants, or `as-is` when it names none (broken variants are for those who ship mutants). */
+export function withDefaultVariants<T extends { variants?: Record<string, VariantInfo> }>(
+  target: T,
+): T & { variants: Record<string, VariantInfo> } {
+  return { ...target, variants: target.variants ?? AS_IS_VARIANTS };
+}
+
+/** What `defineTarget` takes: a target whose database is named, whose variants may be left out. */
+export type TargetInput<Client, State, Env, Ops extends Operations<Client, Env>> = Omit<
+  TargetDefinition<Client, State, Env, Ops>,
+  'database' | 'variants'
+> & { database: DatabaseKind; variants?: Record<string, VariantInfo> };
+
+/** Identity helper that gives a user's target full type checking (and the `as-is` variant when it names none). */
 export function defineTarget<
   Client,
   State,
   Env = void,
   Ops extends Operations<Client, Env> = Operations<Client, Env>,
->(target: TargetDefinition<Client, State, Env, Ops>): TargetDefinition<Client, State, Env, Ops> {
-  if (!target.variants.correct) throw new Error(`target ${target.name}: a "correct" variant is required`);
-  return target;
+>(target: TargetInput<Client, State, Env, Ops>): TargetDefinition<Client, State, Env, Ops> {
+  const defined = withDefaultVariants(target);
+  if (!Object.values(defined.variants).some((v) => !v.broken))
+    throw new Error(`target ${target.name}: at least one variant must hold (broken: false)`);
+  return defined;
 }

@@ -58,6 +58,7 @@ it('gives up on a call past its deadline (info, the client replaced) but not on 
   let connects = 0;
   const target = defineTarget<number, null>({
     ...targetWith(undefined, []),
+    database: 'postgres',
     connect: async (_ctx, worker) => {
       connects++;
       return worker;

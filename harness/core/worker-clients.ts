@@ -14,13 +14,21 @@ import type { OperationResult, PlannedOperation } from './workload.ts';
 const TIMED_OUT = Symbol('timed out');
 
 /**
- * Settle as the promise does, or with TIMED_OUT after `ms`; the loser is left
- * to settle on its own. One promise and one timer per call: this runs for
- * every operation, so it is kept to the least work.
+ * Settle as the promise does, or with TIMED_OUT after `ms` (then `onTimeout`
+ * runs, e.g. to abort the call); the loser is left to settle on its own. One
+ * promise and one timer per call: this runs for every operation, so it is
+ * kept to the least work.
  */
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout?: () => void,
+): Promise<T | typeof TIMED_OUT> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms, TIMED_OUT);
+    const timer = setTimeout(() => {
+      resolve(TIMED_OUT);
+      onTimeout?.();
+    }, ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -100,10 +108,12 @@ export class WorkerClients {
       // Never sent, so it surely did not happen.
       if (reconnected !== true) return { outcome: 'fail', error: redact(`reconnect failed: ${reconnected}`) };
     }
+    const deadline = new AbortController();
     try {
       const result = await withDeadline(
-        operation(this.clients[worker], planned.args, this.ctx),
+        operation(this.clients[worker], planned.args, { ...this.ctx, signal: deadline.signal }),
         this.timeoutMs,
+        () => deadline.abort(new Error(`client timeout after ${this.timeoutMs} ms`)),
       );
       if (result === TIMED_OUT) {
         this.stale.add(worker);

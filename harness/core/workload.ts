@@ -49,7 +49,18 @@ export interface PlannedOperation {
   args: unknown;
 }
 
-export interface PlanContext {
+/** What a planner knows of its run beyond the workload. */
+export interface PlanRun<Env = unknown> {
+  scenario: string;
+  variant: string;
+  /** What the target's `setup` returned (service URLs, server-assigned ids...). */
+  env: Env;
+}
+
+/** Planning outside a run (tests, replays, the k6 export): no scenario, no environment. */
+export const NO_RUN: PlanRun<undefined> = { scenario: '', variant: '', env: undefined };
+
+export interface PlanContext<Env = unknown> extends PlanRun<Env> {
   rng: Random;
   worker: number;
   /** Index of this operation within its worker's sequence. */
@@ -63,7 +74,8 @@ export interface PlanContext {
 }
 
 /** Chooses each worker's next operation; must draw all randomness from `ctx.rng`. */
-export type OperationPlanner = (ctx: PlanContext) => PlannedOperation;
+// Method-shaped, so a target's planner typed for its own environment stays assignable here.
+export type OperationPlanner = { plan(ctx: PlanContext): PlannedOperation }['plan'];
 
 export type OperationResult = Completion;
 
@@ -89,13 +101,36 @@ export function planOperations(
   planner: OperationPlanner,
   worker: number,
   n: number,
+  run: PlanRun = NO_RUN,
 ): PlannedOperation[] {
   const rng = workerRandom(spec.seed, worker);
   const chooseKey = keyChooser(spec.keys, rng);
   const plan: PlannedOperation[] = [];
   for (let index = 0; index < n; index++)
-    plan.push(planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey, seed: spec.seed }));
+    plan.push(planner(planContext(spec, run, rng, worker, index, chooseKey)));
   return plan;
+}
+
+function planContext(
+  spec: WorkloadSpec,
+  run: PlanRun,
+  rng: Random,
+  worker: number,
+  index: number,
+  chooseKey: () => number,
+): PlanContext {
+  const { scenario, variant, env } = run;
+  return {
+    scenario,
+    variant,
+    env,
+    rng,
+    worker,
+    index,
+    keyCount: spec.keys.count,
+    chooseKey,
+    seed: spec.seed,
+  };
 }
 
 /** Operations worker `w` may issue when the total is `opCount`: the remainder goes to the lowest ids. */
@@ -108,6 +143,8 @@ export interface WorkloadRun {
   planner: OperationPlanner;
   execute: OperationExecutor;
   signal?: AbortSignal;
+  /** The scenario, variant and environment the planner sees (none outside a run). */
+  context?: PlanRun;
 }
 
 /** Drive all workers until the duration or count is reached or the signal aborts. */
@@ -130,7 +167,7 @@ async function runWorker(
   startedAt: number,
   deadline: number,
 ) {
-  const { history, planner, execute, signal } = run;
+  const { history, planner, execute, signal, context = NO_RUN } = run;
   const rng = workerRandom(spec.seed, worker);
   const chooseKey = keyChooser(spec.keys, rng);
   const quota =
@@ -152,7 +189,7 @@ async function runWorker(
       }
     }
     if (signal?.aborted || history.now() >= deadline) return;
-    const planned = planner({ rng, worker, index, keyCount: spec.keys.count, chooseKey, seed: spec.seed });
+    const planned = planner(planContext(spec, context, rng, worker, index, chooseKey));
     const id = history.invoke(worker, planned.op, planned.args, intended);
     history.complete(id, worker, planned.op, await execute(worker, planned));
   }

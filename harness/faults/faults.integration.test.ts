@@ -92,7 +92,10 @@ describeWith(components, 'faults on real servers', () => {
       const running = client.query('SELECT pg_sleep(10)').catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 200));
       const window = { kind: 'kill-query', spec: { kind: 'kill-query' } } as FaultWindow;
-      const detail = await faultActions['kill-query'].start({ server, database: scratch.info }, window);
+      const detail = await faultActions['kill-query'].start(
+        { sessions: { login: server.admin, database: scratch.info.database } },
+        window,
+      );
       expect(detail).toEqual({ cancelled: 1 });
       expect(((await running) as { code: string }).code).toBe('57014');
       expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1); // the session survives

@@ -1,20 +1,21 @@
 /**
- * crash: SIGKILL every process of the database server, then restart it on the
- * same data directory and port when the window ends (operations in flight
- * become `info`); a container is killed and restarted at once. pause:
- * SIGSTOP the server, SIGCONT at the end, so clients run into their
- * timeouts (process provider only).
+ * crash: SIGKILL every process of the target's service (when the harness
+ * started one) or of its database server, then restart it on the same port
+ * (and data directory) when the window ends (operations in flight become
+ * `info`); a container is killed and restarted at once. pause: SIGSTOP the
+ * processes, SIGCONT at the end, so clients run into their timeouts.
  */
 import type { ServerControl } from '../core/database.ts';
 import type { FaultAction, FaultEnvironment } from './types.ts';
 
 function controlOf(env: FaultEnvironment): ServerControl {
-  if (!env.server.control) {
+  if (!env.process) throw new Error('no process to crash or pause: the target has no service or database');
+  if (!env.process.control) {
     throw new Error(
-      `${env.server.description} was not started by the harness: it cannot be crashed or paused`,
+      `${env.process.description} was not started by the harness: it cannot be crashed or paused`,
     );
   }
-  return env.server.control;
+  return env.process.control;
 }
 
 export const crash: FaultAction = {
@@ -31,7 +32,7 @@ export const crash: FaultAction = {
 export const pause: FaultAction = {
   async start(env) {
     const control = controlOf(env);
-    if (!control.pause) throw new Error(`${env.server.description} cannot be paused`);
+    if (!control.pause) throw new Error(`${env.process!.description} cannot be paused`);
     control.pause();
     return { signal: 'SIGSTOP' };
   },

@@ -12,8 +12,8 @@ import {
   ProviderUnavailable,
   type ServerControl,
 } from '../core/database.ts';
+import { bareHost, isLoopbackHost } from '../core/loopback.ts';
 import { registerSecret } from '../core/redact.ts';
-import { bareHost, isLoopbackHost } from './url.ts';
 
 /**
  * Crash for a container: killed without grace and started again in one

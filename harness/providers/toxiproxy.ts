@@ -1,11 +1,11 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ProviderUnavailable } from '../core/database.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
 import { findBinary } from './binaries.ts';
 import { dockerReachable } from './container.ts';
 import { ownedTempDir } from './owned.ts';
 import { freePort } from './ports.ts';
 import { ServerProcess, startServerOnFreePort } from './server-process.ts';
-import { isLoopbackHost } from './url.ts';
 
 export function toxiproxyBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return findBinary({ envVar: 'TOXIPROXY_SERVER', pathNames: ['toxiproxy-server'], goName: 'server' }, env);

@@ -1,8 +1,9 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectionUrl, hostPort, ProviderUnavailable } from '../core/database.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
 import { freePort } from './ports.ts';
-import { connectToUrl, isLoopbackHost, parseDatabaseUrl } from './url.ts';
+import { connectToUrl, parseDatabaseUrl } from './url.ts';
 
 describe('database URLs', () => {
   it('parses credentials, port and database', () => {

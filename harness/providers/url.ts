@@ -2,7 +2,6 @@
  * A server the user already runs, given as MARIADB_URL / POSTGRES_URL or in
  * the config. The harness never stops it and only drops databases it created.
  */
-import { isIP } from 'node:net';
 import {
   type ConnectionInfo,
   DATABASE_NAMES,
@@ -10,6 +9,7 @@ import {
   type DatabaseServer,
   ProviderUnavailable,
 } from '../core/database.ts';
+import { bareHost, isLoopbackHost } from '../core/loopback.ts';
 import { redact, registerSecret } from '../core/redact.ts';
 import { adminQuery } from './db.ts';
 
@@ -19,20 +19,6 @@ const SCHEMES: Record<DatabaseKind, string[]> = {
 };
 const DEFAULT_PORT: Record<DatabaseKind, number> = { mariadb: 3306, postgres: 5432 };
 const ADMIN_DATABASE: Record<DatabaseKind, string> = { mariadb: 'mysql', postgres: 'postgres' };
-
-/** A host as a URL writes it, without the brackets around an IPv6 address ("[::1]" -> "::1"). */
-export function bareHost(host: string): string {
-  return host.replace(/^\[|\]$/g, '');
-}
-
-/** Only loopback hosts are ever targets of load or faults. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = bareHost(host);
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1';
-  return false;
-}
 
 export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInfo {
   let parsed: URL;

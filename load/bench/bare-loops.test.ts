@@ -4,13 +4,13 @@
  * with stand-in clients that record every call.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunContext } from '../../harness/core/target.ts';
+import type { OperationContext } from '../../harness/core/target.ts';
 import type { MariaDbConnection, PostgresClient } from '../../harness/providers/db.ts';
 import { mariadbUpsert } from '../../targets/mariadb-upsert/index.ts';
 import { postgresVersioning } from '../../targets/postgres-versioning/index.ts';
 import { upsert, versionedUpdate } from './bare-loops.ts';
 
-const ctx = { variant: 'correct', env: undefined } as RunContext<void>;
+const ctx = { variant: 'correct', env: undefined } as OperationContext<void>;
 
 /** A stand-in for pg's client: records each query config, answers a read with version 3, an update with 4. */
 function recordingPgClient() {

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryWriter } from '../../harness/core/history.ts';
-import type { HttpInterface } from '../../harness/core/target.ts';
+import { type HttpInterface, requestContextOf } from '../../harness/core/target.ts';
 import { ownedTempDir } from '../../harness/providers/owned.ts';
 import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
@@ -47,6 +47,7 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
         const load = await runAutocannon({
           baseUrl,
           http,
+          requestContext: requestContextOf(http, ctx),
           connections: CONNECTIONS,
           durationMs: runSeconds * 1000,
           timeoutMs: 10_000,
@@ -67,6 +68,7 @@ export async function httpPlaceOrder(pool: ServerPool, settings: BenchSettings):
         k6ScriptFor({
           scenario: 'bench',
           http,
+          requestContext: requestContextOf(http, ctx),
           load: { engine: 'k6' },
           spec: {
             workers: CONNECTIONS,

@@ -20,6 +20,7 @@ const base = {
   requestSource: 'function request(seed, n) { return { method: "GET", path: "/x/" + n }; }',
   expectedStatuses: [200],
   timeoutMs: 2000,
+  requestContext: { variant: 'correct', keys: 3, data: { ids: [5, 6] } },
 };
 
 describe('k6 script', () => {
@@ -46,7 +47,9 @@ describe('k6 script', () => {
     expect(script).toContain('Number(__ENV.SEED ?? 7)');
     expect(script).toContain(base.requestSource);
     expect(script).toContain('"http_req_duration": [\n      "p(99)<100"');
-    expect(script).toContain('exec.scenario.iterationInTest');
+    expect(script).toContain('request(SEED, exec.scenario.iterationInTest, CONTEXT)');
+    // The run's context, as the request source's third argument (k6's setup() data, in effect).
+    expect(script).toContain('const CONTEXT = {"variant":"correct","keys":3,"data":{"ids":[5,6]}};');
     expect(script).toContain('http.expectedStatuses(...EXPECTED_STATUSES)');
     expect(script).not.toMatch(/from '(?!k6)/); // no imports beyond k6's own modules
   });

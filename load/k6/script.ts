@@ -5,6 +5,8 @@
  * unique across execution segments: N instances together send exactly the
  * requests one instance would. Thresholds use k6's metric names.
  */
+
+import type { RequestContext } from '../../harness/core/target.ts';
 import { type Thresholds, toK6Thresholds } from '../../harness/core/thresholds.ts';
 
 export interface K6ScriptOptions {
@@ -21,6 +23,8 @@ export interface K6ScriptOptions {
   durationMs?: number;
   thresholds: Thresholds;
   requestSource: string;
+  /** The requests' third argument; a script exported outside a run has no data. */
+  requestContext: RequestContext;
   expectedStatuses: number[];
   timeoutMs: number;
 }
@@ -71,11 +75,12 @@ http.setResponseCallback(http.expectedStatuses(...EXPECTED_STATUSES));
 
 export const options = ${JSON.stringify(k6Options, null, 2)};
 
-// The target's requests, the same for every instance: iteration n always sends request(SEED, n).
+// The target's requests, the same for every instance: iteration n always sends request(SEED, n, CONTEXT).
 ${options.requestSource}
+const CONTEXT = ${JSON.stringify(options.requestContext)};
 
 export default function (): void {
-  const r = request(SEED, exec.scenario.iterationInTest);
+  const r = request(SEED, exec.scenario.iterationInTest, CONTEXT);
   const response = http.request(r.method, BASE_URL + r.path, r.body === undefined ? null : JSON.stringify(r.body), {
     headers: Object.assign({ 'content-type': 'application/json' }, r.headers),
     timeout: '${options.timeoutMs}ms',

@@ -95,6 +95,8 @@ export interface ScheduleRun<Conn> {
 
 export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<ScheduleOutcome> {
   const { target, ctx, programs, observer } = run;
+  // The schedule, not a clock, decides when statements run: no operation here has a deadline.
+  const opCtx = { ...ctx, signal: new AbortController().signal };
   const trace: TraceStep[] = [];
   const operations: ScheduledOperation[] = [];
   let step = 0;
@@ -169,7 +171,7 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
       const invokedAt = step;
       let result: OperationReturn | { outcome: 'info'; error: string };
       try {
-        result = await target.operations[planned.op]!(connection, planned.args, ctx);
+        result = await target.operations[planned.op]!(connection, planned.args, opCtx);
       } catch (error) {
         result = { outcome: classifyError(error), error: errorMessage(error) } as
           | OperationReturn

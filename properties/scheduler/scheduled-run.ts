@@ -7,6 +7,7 @@
  * dropped whatever happened. Errors while cleaning up are not reported: they
  * would hide the run's own outcome or error.
  */
+import { UsageError } from '../../harness/core/errors.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../harness/core/run-settings.ts';
 import type { RunContext, TargetContext } from '../../harness/core/target.ts';
 import { WorkerClients } from '../../harness/core/worker-clients.ts';
@@ -28,7 +29,13 @@ export async function runScheduled<Conn, T>(
   inspect: (outcome: ScheduleOutcome, ctx: RunContext) => Promise<T>,
 ): Promise<T> {
   const { target, variant, programs } = run;
-  const server = await pool.get(target.database, target.serverSettings?.(variant));
+  // The scheduler gates a target's SQL statements one by one: it needs the target's database.
+  if (!target.database)
+    throw new UsageError(
+      `property: ${target.name} has no database; the interleaving scheduler runs SQL targets only`,
+    );
+  const database = target.database;
+  const server = await pool.get(database, target.serverSettings?.(variant));
   const scratch = await createScratchDatabase(server);
   const base: TargetContext = { database: scratch.info, variant, seed: run.seed, keys: run.keys };
   let ctx: RunContext | undefined;
@@ -40,7 +47,7 @@ export async function runScheduled<Conn, T>(
     await clients.connectAll();
     let outcome: ScheduleOutcome;
     try {
-      const observer = await lockObserverFor(target.database, server.admin, scratch.info.database);
+      const observer = await lockObserverFor(database, server.admin, scratch.info.database);
       try {
         outcome = await runSchedule({ ...run, ctx, connections: clients.connections as Conn[], observer });
       } finally {

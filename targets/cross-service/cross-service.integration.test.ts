@@ -4,7 +4,7 @@
  * and moved to the dead-letter table when delivery keeps failing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunContext, TargetContext } from '../../harness/core/target.ts';
+import type { OperationContext, TargetContext } from '../../harness/core/target.ts';
 import { connectMariaDb } from '../../harness/providers/db.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
@@ -16,7 +16,7 @@ import { DEAD_LETTER_AFTER_MS, MAX_ATTEMPTS } from './services/employees.ts';
 describeWith([await mariadbComponent(), await postgresComponent()], 'cross-service outbox', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
   const scratches: ScratchDatabase[] = [];
-  let ctx: RunContext<Services>;
+  let ctx: OperationContext<Services>;
   let urls: { employees: string; timers: string };
 
   beforeAll(async () => {
@@ -30,7 +30,7 @@ describeWith([await mariadbComponent(), await postgresComponent()], 'cross-servi
       seed: 1,
       keys: 1,
     };
-    ctx = { ...base, env: await crossService.setup(base) };
+    ctx = { ...base, env: await crossService.setup(base), signal: new AbortController().signal };
     urls = (await crossService.connect(ctx, 0)).urls;
   });
   afterAll(async () => {

@@ -9,17 +9,16 @@
  * committed), `fire-and-forget-delete` (no outbox, one unretried call),
  * `consumer-no-dedup` (the timers service applies every delivery).
  */
-import { fileURLToPath } from 'node:url';
 import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/core/target.ts';
 import { adminQuery, connectMariaDb, connectPostgres } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
-import { postJson, sendJson, serviceProcess } from '../shared/service-process.ts';
+import { postJson, sendJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
 import { type CrossServiceState, crossServiceCheckers } from './checkers.ts';
 import { EMPLOYEES_SCHEMA, TIMERS_SCHEMA } from './schema.ts';
 
-const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
+const MAIN = serviceMain(import.meta.url);
 const QUIESCENCE_MS = 15_000;
 /** One operation in EMPLOYEE_EVERY creates an employee; the rest use employees created so far. */
 const EMPLOYEE_EVERY = 5;
@@ -125,17 +124,18 @@ export const crossService = defineTarget<Services, CrossServiceState, Services>(
   connect: async (ctx) => ctx.env,
   disconnect: async () => {},
   operations: {
-    async createEmployee(services, args: { id: string }) {
-      const response = await postJson(`${services.urls.employees}/employees`, {
-        id: args.id,
-        email: `${args.id}@example.com`,
-      });
+    async createEmployee(services, args: { id: string }, ctx) {
+      const response = await postJson(
+        `${services.urls.employees}/employees`,
+        { id: args.id, email: `${args.id}@example.com` },
+        { signal: ctx.signal },
+      );
       if (response.status < 300) return ok();
       if (response.status < 500) return fail(String(response.body.error));
       throw new Error(`employees ${response.status}`);
     },
-    async createTimer(services, args: { id: string; employeeId: string }) {
-      const response = await postJson(`${services.urls.timers}/timers`, args);
+    async createTimer(services, args: { id: string; employeeId: string }, ctx) {
+      const response = await postJson(`${services.urls.timers}/timers`, args, { signal: ctx.signal });
       if (response.status < 300) return ok();
       // 409: no such employee (never created yet, or deleted); 503: employees unreachable, nothing written.
       if (
@@ -147,10 +147,12 @@ export const crossService = defineTarget<Services, CrossServiceState, Services>(
       }
       throw new Error(`timers ${response.status}`);
     },
-    async deleteEmployee(services, args: { id: string }) {
+    async deleteEmployee(services, args: { id: string }, ctx) {
       const response = await sendJson(
         'DELETE',
         `${services.urls.employees}/employees/${encodeURIComponent(args.id)}`,
+        undefined,
+        { signal: ctx.signal },
       );
       if (response.status < 300) return ok(response.body);
       if (response.status < 500 || response.body.error === 'injected_failure')

@@ -1,6 +1,6 @@
 /** The upsert operation's reading of a result, with a client that returns what the test says. */
 import { expect, it } from 'vitest';
-import type { RunContext } from '../../harness/core/target.ts';
+import type { OperationContext } from '../../harness/core/target.ts';
 import type { MariaDbConnection } from '../../harness/providers/db.ts';
 import { mariadbUpsert } from './index.ts';
 
@@ -8,7 +8,7 @@ import { mariadbUpsert } from './index.ts';
 const clientReturning = (rows: Record<string, unknown>[]) =>
   ({ execute: async () => [rows, []] }) as unknown as MariaDbConnection;
 const args = { email: 'a@example.com', uuid: 'u-1', firstName: 'Antonio', lastName: 'Alexander' };
-const ctx = { variant: 'correct', env: undefined } as RunContext<void>;
+const ctx = { variant: 'correct', env: undefined } as OperationContext<void>;
 
 it('records the row RETURNING gave: its uuid, its version, and whether this call inserted', async () => {
   expect(

@@ -10,7 +10,6 @@
  * orchestrator now and then. Broken variants: `no-compensation`,
  * `non-idempotent` (payments charges every retry), `no-saga-log`.
  */
-import { fileURLToPath } from 'node:url';
 import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
 import { Random } from '../../harness/core/rng.ts';
 import {
@@ -23,12 +22,12 @@ import {
 import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
-import { postJson, serviceProcess } from '../shared/service-process.ts';
+import { postJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
 import { type SagaState, sagaCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';
 import { STEP_ATTEMPTS } from './services/orchestrator.ts';
 
-const MAIN = fileURLToPath(new URL('./services/main.ts', import.meta.url));
+const MAIN = serviceMain(import.meta.url);
 const QUIESCENCE_MS = 15_000;
 
 export interface RunningServices {
@@ -240,13 +239,12 @@ export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
   connect: async (ctx) => ctx.env,
   disconnect: async () => {},
   operations: {
-    async placeOrder(services, args: PlaceOrder) {
+    async placeOrder(services, args: PlaceOrder, ctx) {
       const request = placeOrderRequest(args);
-      const response = await postJson(
-        `${services.urls.orchestrator}${request.path}`,
-        request.body,
-        request.headers,
-      );
+      const response = await postJson(`${services.urls.orchestrator}${request.path}`, request.body, {
+        headers: request.headers,
+        signal: ctx.signal,
+      });
       const outcome = orderOutcome(response.status, response.body);
       if (outcome.outcome === 'info') throw new Error(outcome.error);
       return outcome;

@@ -5,10 +5,19 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ServerProcess } from '../../harness/providers/server-process.ts';
 
 const TSX_IMPORT = import.meta.resolve('tsx');
+
+/**
+ * The services' entry point beside a target's module (its `import.meta.url`):
+ * `services/main` with the module's own extension, `.ts` run from source, `.js` compiled in the package.
+ */
+export function serviceMain(targetModule: string): string {
+  return fileURLToPath(new URL(`./services/main${extname(new URL(targetModule).pathname)}`, targetModule));
+}
 
 export function serviceProcess(
   name: string,
@@ -29,13 +38,15 @@ export function serviceProcess(
   });
 }
 
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** The operation's deadline (`ctx.signal`): the request is abandoned when it fires. */
+  signal?: AbortSignal;
+}
+
 /** Send a JSON request; a refused connection means the request never arrived, so it is marked not sent. */
-export async function sendJson(
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
+export async function sendJson(method: string, url: string, body?: unknown, options: RequestOptions = {}) {
+  const { headers = {}, signal } = options;
   let response: Response;
   try {
     // No body, no content-type: Fastify refuses an empty JSON body.
@@ -43,6 +54,7 @@ export async function sendJson(
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
     });
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') {
@@ -55,5 +67,5 @@ export async function sendJson(
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  sendJson('POST', url, body, headers);
+export const postJson = (url: string, body: unknown, options: RequestOptions = {}) =>
+  sendJson('POST', url, body, options);

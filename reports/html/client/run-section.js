@@ -116,7 +116,7 @@ function runSection(run, index) {
         ['fault', 'from ms', 'to ms', 'ok', 'fail', 'info', 'violations'],
         r.faultWindows.map((w) =>
           [
-            w.fault,
+            w.reachedNothing ? `${w.fault} (reached nothing: ${w.reachedNothing})` : w.fault,
             ms(w.startedAt),
             w.stoppedAt === undefined ? 'not healed' : ms(w.stoppedAt),
             w.counts.ok,
