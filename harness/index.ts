@@ -46,11 +46,22 @@ export { type ChaosConfig, defineConfig } from './config/config.ts';
 export type { Checker, CheckInput, CheckResult, Verdict, Violation } from './core/check.ts';
 export { verdictOf } from './core/check.ts';
 export type { Operation, Outcome } from './core/history.ts';
+export {
+  defineHttpTarget,
+  type HttpClient,
+  type HttpOperation,
+  type HttpResponse,
+  type HttpTargetContext,
+  type HttpTargetDefinition,
+  httpClient,
+} from './core/http-target.ts';
 export type { RunResult, SuiteResults } from './core/results.ts';
 export type { ScenarioDefinition, WorkloadOptions } from './core/scenario.ts';
+export type { RunningService, ServiceEndpoint, ServiceSpec, StartedService } from './core/service.ts';
 export {
   defineTarget,
   fail,
+  type OperationContext,
   type OperationFunction,
   type OperationReturn,
   ok,

@@ -5,44 +5,11 @@
  * main export imports, its types check and its `chaos` command runs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '..');
-
-interface Packed {
-  filename: string;
-  files: { path: string }[];
-}
-
-/** `npm pack --json` into a temp folder: the tarball's name and its files. */
-function pack(destination: string): Packed {
-  const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // The JSON report is the output's last part (prepack's build may print before it).
-  return (JSON.parse(output.slice(output.indexOf('[\n'))) as Packed[])[0]!;
-}
-
-/**
- * A user's project with the tarball unpacked in its node_modules, as npm
- * installs it; the package's own dependencies come from this repository's
- * node_modules, one folder up.
- */
-function userProject(tarball: string): string {
-  const base = mkdtempSync(join(tmpdir(), 'package-user-'));
-  symlinkSync(join(ROOT, 'node_modules'), join(base, 'node_modules'));
-  const app = join(base, 'app');
-  const installed = join(app, 'node_modules', 'concurrency-chaos-harness');
-  mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['xzf', tarball, '-C', installed, '--strip-components=1']);
-  writeFileSync(join(app, 'package.json'), '{ "name": "app", "type": "module" }\n');
-  return app;
-}
+import { pack, ROOT, userProject } from './testing/packed-project.ts';
 
 describe('the npm package', () => {
   const destination = mkdtempSync(join(tmpdir(), 'package-'));

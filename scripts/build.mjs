@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Files the compiled modules read at run time, not imported: copied to the same place under dist/. */
-const ASSETS = ['reports/html/client'];
+const ASSETS = ['reports/html/client', 'harness/cli/init-templates'];
 
 const out = mkdtempSync(join(ROOT, '.dist-'));
 try {

@@ -11,7 +11,19 @@ import type { ProviderPreference } from '../providers/select.ts';
 
 /** Every option any command can have; each command's own type picks its part (OptionsOf in options.ts). */
 export interface CliOptions {
-  command: 'run' | 'list' | 'sweep' | 'k6-export' | 'report' | 'gate' | 'property' | 'isolation' | 'help';
+  command:
+    | 'run'
+    | 'list'
+    | 'init'
+    | 'sweep'
+    | 'k6-export'
+    | 'report'
+    | 'gate'
+    | 'property'
+    | 'isolation'
+    | 'help';
+  /** `init`: what the starter target tests. */
+  initKind?: 'http' | 'postgres' | 'mariadb';
   /** `property TARGET`: the target, fast-check runs, and a counterexample to replay. */
   propertyTarget?: string;
   propertyRuns?: number;
@@ -91,6 +103,16 @@ export const COMMANDS = {
     runsAs: 'list',
     synopsis: 'list',
     help: ['show scenarios, targets and variants'],
+    positionals: (_, args) => noMore(args, 0),
+    sets: [],
+  },
+  init: {
+    runsAs: 'init',
+    synopsis: 'init',
+    help: [
+      'write chaos.config.ts and a starter target in this folder: --http (default) for a',
+      'service, --postgres or --mariadb for SQL; never overwrites a file',
+    ],
     positionals: (_, args) => noMore(args, 0),
     sets: [],
   },

@@ -38,6 +38,22 @@ export function positiveInteger(text: string, flag: string, min = 1, max = Numbe
   return Number(text);
 }
 
+/** `init --http`, `--postgres`, `--mariadb`: one of them. */
+function initKindFlag(kind: NonNullable<CliOptions['initKind']>, help: string) {
+  return {
+    help: [help],
+    commands: ['init'] as const,
+    sets: ['initKind'] as const,
+    apply: (o: CliOptions) => {
+      if (o.initKind && o.initKind !== kind)
+        throw new UsageError(
+          `init: choose one of --http, --postgres, --mariadb (got --${o.initKind} and --${kind})`,
+        );
+      o.initKind = kind;
+    },
+  };
+}
+
 /** A duration that must be longer than nothing. */
 function positiveDuration(text: string, flag: string): number {
   const ms = parseDuration(text, flag);
@@ -80,6 +96,9 @@ export const FLAGS = {
       o.scenarios = listOf(text);
     },
   },
+  http: initKindFlag('http', 'init: a starter target for an HTTP service the harness starts (the default)'),
+  postgres: initKindFlag('postgres', 'init: a starter target for a Postgres table'),
+  mariadb: initKindFlag('mariadb', 'init: a starter target for a MariaDB table'),
   builtin: {
     help: ['run the built-in suite too (with a config, only its own scenarios run otherwise)'],
     commands: ['run'],

@@ -3,6 +3,7 @@
  * the arguments (cli/options.ts), loads the config, hands over to the
  * command's module in cli/, and turns errors into exit codes (see README.md).
  */
+
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtins } from '../../targets/index.ts';
@@ -10,6 +11,7 @@ import { loadConfig } from '../config/config.ts';
 import { buildRegistry, type Registry } from '../config/registry.ts';
 import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
+import { initCommand } from './init-command.ts';
 import { isolationCommand } from './isolation-command.ts';
 import { k6ExportCommand } from './k6-export-command.ts';
 import { parseCli, USAGE } from './options.ts';
@@ -24,7 +26,7 @@ function formatList(registry: Registry): string {
     lines.push(`  ${s.name.padEnd(24)} target ${s.target}: ${s.description}`);
   lines.push('', 'targets and variants:');
   for (const t of registry.targets.values()) {
-    lines.push(`  ${t.name.padEnd(24)} ${t.database}: ${t.description}`);
+    lines.push(`  ${t.name.padEnd(24)} ${t.service ? 'service' : t.database}: ${t.description}`);
     for (const [name, v] of Object.entries(t.variants))
       lines.push(`    ${(v.broken ? '[broken] ' : '[correct] ') + name}: ${v.description}`);
   }
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     // Report and gate read a finished run's files: a broken config must not stop them.
     if (options.command === 'report') return await reportCommand(options);
     if (options.command === 'gate') return gateCommand(options);
+    if (options.command === 'init') return initCommand(options);
     const { config } = await loadConfig(options.config);
     const registry = buildRegistry(builtins, config);
     if (options.command === 'list') {

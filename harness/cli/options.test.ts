@@ -7,6 +7,7 @@ import { type OptionsOf, parseCli, USAGE } from './options.ts';
 const CALLS: Record<CommandName, string[]> = {
   run: [],
   list: ['list'],
+  init: ['init'],
   sweep: ['sweep'],
   'k6 export': ['k6', 'export', 's'],
   'k6 run': ['k6', 'run', 's'],

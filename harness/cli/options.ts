@@ -22,6 +22,7 @@ export type OptionsOf<C extends CommandName> = Pick<
 /** `run` also runs `k6 run` (on the k6 engine). */
 export type RunOptions = OptionsOf<'run' | 'k6 run'>;
 export type SweepOptions = OptionsOf<'sweep'>;
+export type InitOptions = OptionsOf<'init'>;
 export type K6ExportOptions = OptionsOf<'k6 export'>;
 export type PropertyOptions = OptionsOf<'property'>;
 export type IsolationOptions = OptionsOf<'isolation'>;

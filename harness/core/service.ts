@@ -17,7 +17,11 @@ export interface StartedService {
   cwd?: string;
   /** Extra environment: fixed, or per variant (e.g. a flag that turns a mutant on). */
   env?: Record<string, string> | ((variant: string) => Record<string, string>);
-  /** The environment variable the port is passed in (default `PORT`); the service must listen on 127.0.0.1 there. */
+  /**
+   * The environment variable the port is passed in (default `PORT`); the service must listen on
+   * 127.0.0.1 there. It also gets CHAOS_DATA_DIR, a folder of its own that survives a crash
+   * restart within one pass, and DATABASE_URL when the target has a database.
+   */
   portEnv?: string;
   /** A path that answers 2xx once the service is ready (default `/`). */
   readyPath?: string;

@@ -201,6 +201,15 @@ export function withDefaultVariants<T extends { variants?: Record<string, Varian
   return { ...target, variants: target.variants ?? AS_IS_VARIANTS };
 }
 
+/** A target whose variants are all mutants proves nothing when it holds: one must be expected to. */
+export function assertSomeVariantHolds(target: {
+  name: string;
+  variants: Record<string, VariantInfo>;
+}): void {
+  if (!Object.values(target.variants).some((v) => !v.broken))
+    throw new Error(`target ${target.name}: at least one variant must hold (broken: false)`);
+}
+
 /** What `defineTarget` takes: a target whose database is named, whose variants may be left out. */
 export type TargetInput<Client, State, Env, Ops extends Operations<Client, Env>> = Omit<
   TargetDefinition<Client, State, Env, Ops>,
@@ -215,7 +224,6 @@ export function defineTarget<
   Ops extends Operations<Client, Env> = Operations<Client, Env>,
 >(target: TargetInput<Client, State, Env, Ops>): TargetDefinition<Client, State, Env, Ops> {
   const defined = withDefaultVariants(target);
-  if (!Object.values(defined.variants).some((v) => !v.broken))
-    throw new Error(`target ${target.name}: at least one variant must hold (broken: false)`);
+  assertSomeVariantHolds(defined);
   return defined;
 }

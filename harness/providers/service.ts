@@ -47,16 +47,19 @@ export async function startService(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const name = `service of ${run.target} (${spec.command})`;
+  // The service's own folder for the pass: kept across crash restarts, removed when it stops.
+  const dir = mkdtempSync(join(tmpdir(), `chaos-service-${run.target.replace(/\W+/g, '-')}-`));
   const server = new ServerProcess({
     name,
     command: spec.command,
     args: spec.args ?? [],
-    dir: mkdtempSync(join(tmpdir(), `chaos-service-${run.target.replace(/\W+/g, '-')}-`)),
+    dir,
     spawnOptions: {
       ...(spec.cwd ? { cwd: spec.cwd } : {}),
       env: {
         ...process.env,
         ...(run.databaseUrl ? { DATABASE_URL: run.databaseUrl } : {}),
+        CHAOS_DATA_DIR: dir,
         ...serviceEnv(spec, run.variant),
         [spec.portEnv ?? 'PORT']: String(port),
       },
