@@ -35,3 +35,22 @@ it('keeps escape sequences and newlines from a target out of the terminal and su
   const row = markdown.split('\n').find((line) => line.includes('evil'))!;
   expect(row).toMatch(/^\|.*evil.*u001b\[2J.*variant.*\|$/);
 });
+
+it('warns of every fault window that reached nothing, on a line of its own', () => {
+  const window = {
+    fault: 'kill-connection',
+    startedAt: 1200,
+    counts: { ok: 1, fail: 0, info: 0 },
+    violations: 0,
+  };
+  const run = fakeRun({
+    faultWindows: [
+      { ...window, reachedNothing: 'no sessions on database d to end' },
+      { ...window, startedAt: 2000 },
+    ],
+  });
+  const lines = formatScenario([run], chooseStyle({ isTTY: false } as NodeJS.WriteStream, {})).split('\n');
+  expect(lines.filter((line) => line.includes('warning:'))).toEqual([
+    '  warning: correct: fault kill-connection at 1200 ms reached nothing: no sessions on database d to end',
+  ]);
+});

@@ -132,7 +132,19 @@ describe('no-lost-update', () => {
     );
     // A key whose every update failed has nothing to lose: no row is no violation.
     const refused = mutate('fail', 't3', 1, INITIAL_TOKEN, 0);
-    expect(checker.check({ operations: [refused], finalState: [] }).verdict).toBe('valid');
+    const elsewhere = { ...mutate('ok', 't4', 1, INITIAL_TOKEN, 2), args: { key: 1, token: 't4' } };
+    const rowOfKey1 = { key: 1, version: 2, token: 't4' };
+    expect(checker.check({ operations: [refused, elsewhere], finalState: [rowOfKey1] }).verdict).toBe(
+      'valid',
+    );
+  });
+
+  it('had nothing to judge when no update was acknowledged: unknown, not valid', () => {
+    const refused = mutate('fail', 't3', 1, INITIAL_TOKEN, 0);
+    expect(checker.check({ operations: [refused], finalState: [] })).toMatchObject({
+      verdict: 'unknown',
+      reason: 'had nothing to judge: no acknowledged mutate in the history',
+    });
   });
 
   it('accepts a chain where each update read the one before it, with conflicts failing', () => {

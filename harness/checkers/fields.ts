@@ -76,8 +76,15 @@ export class FieldReader {
     return this.group(rows, (row) => this.row(row, field, read));
   }
 
-  /** The checker's answer: its violations, unless a field it needed was missing; then `unknown`, naming them. */
-  result(violations: Violation[]): CheckResult {
+  /**
+   * The checker's answer: its violations, unless a field it needed was
+   * missing, or it had nothing to judge (`judged` says what it looked for and
+   * how many it found); then `unknown`, saying why. A check over nothing holds
+   * trivially, so it proves nothing.
+   */
+  result(violations: Violation[], judged?: { count: number; what: string }): CheckResult {
+    if (this.missing.size === 0 && violations.length === 0 && judged?.count === 0)
+      return unknownResult(this.checker, `had nothing to judge: ${judged.what}`);
     if (this.missing.size === 0) return verdictOf(this.checker, violations);
     const listed = [...this.missing].slice(0, LISTED_MISSING).join('; ');
     const more = this.missing.size > LISTED_MISSING ? ` (+${this.missing.size - LISTED_MISSING} more)` : '';

@@ -197,7 +197,8 @@ export function noLostUpdate<Row = VersionedRow, State = Row[]>(
           });
         }
       }
-      return fields.result(violations);
+      const acknowledged = operations.filter((o) => o.op === op && o.outcome === 'ok').length;
+      return fields.result(violations, { count: acknowledged, what: `no acknowledged ${op} in the history` });
     },
   };
 }

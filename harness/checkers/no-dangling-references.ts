@@ -136,7 +136,11 @@ export function noDanglingReferences<State, Child, Parent>(
           });
         }
       }
-      return fields.result(violations);
+      const judged = children.length + createOps.filter((o) => o.outcome === 'ok').length;
+      return fields.result(violations, {
+        count: judged,
+        what: `no ${childName} in the final state and no acknowledged ${creates.op}`,
+      });
     },
   };
 }

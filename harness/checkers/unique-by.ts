@@ -189,7 +189,8 @@ export function uniqueBy<Row, State = Row[]>(options: UniqueByOptions<Row, State
           });
         }
       }
-      return fields.result(violations);
+      const acknowledged = operations.filter((o) => o.op === op && o.outcome === 'ok').length;
+      return fields.result(violations, { count: acknowledged, what: `no acknowledged ${op} in the history` });
     },
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseServer } from '../core/database.ts';
+import type { TargetDefinition } from '../core/target.ts';
 import { containerControl } from '../providers/container.ts';
-import { controlProblem } from './preflight.ts';
+import { controlProblem, serviceProblem } from './preflight.ts';
 
 const server = (over: Partial<DatabaseServer>): DatabaseServer => ({
   kind: 'postgres',
@@ -46,5 +47,27 @@ describe('which servers crash and pause faults can act on', () => {
     };
     expect(controlProblem('crash', server({ provider: 'process', control }))).toBeUndefined();
     expect(controlProblem('pause', server({ provider: 'process', control }))).toBeUndefined();
+  });
+});
+
+describe("which faults a target's service (or its lack of one) can take, known before anything runs", () => {
+  const target = (over: Partial<TargetDefinition>) => ({ name: 'mine', ...over }) as TargetDefinition;
+
+  it('refuses crash and pause on a service at a URL, and session kills with no database to end sessions on', () => {
+    const atUrl = target({ service: { url: 'http://127.0.0.1:8080' } });
+    expect(serviceProblem('crash', atUrl)).toBe(
+      "the crash fault needs a service the harness starts (service.command); mine's runs at http://127.0.0.1:8080",
+    );
+    expect(serviceProblem('pause', atUrl)).toMatch(/needs a service the harness starts/);
+    expect(serviceProblem('network', atUrl)).toBeUndefined(); // Toxiproxy in front of its port
+    expect(serviceProblem('kill-connection', atUrl)).toMatch(
+      /has no database \(name its service's own in service\.databaseUrl\)/,
+    );
+  });
+
+  it('lets them act on a service it starts, and session kills on the database it names', () => {
+    const started = target({ service: { command: 'python3', databaseUrl: 'postgres://u:p@127.0.0.1/app' } });
+    for (const kind of ['crash', 'pause', 'kill-connection', 'kill-query', 'network'])
+      expect(serviceProblem(kind, started)).toBeUndefined();
   });
 });

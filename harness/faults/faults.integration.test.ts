@@ -100,6 +100,15 @@ describeWith(components, 'faults on real servers', () => {
       expect(((await running) as { code: string }).code).toBe('57014');
       expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1); // the session survives
       await client.end();
+      // With no session left, a kill reaches nothing, and says so.
+      const idle = await faultActions['kill-connection'].start(
+        { sessions: { login: server.admin, database: scratch.info.database } },
+        { ...window, kind: 'kill-connection' },
+      );
+      expect(idle).toEqual({
+        killed: 0,
+        reachedNothing: `no sessions on database ${scratch.info.database} to end`,
+      });
     } finally {
       await scratch.drop();
     }
