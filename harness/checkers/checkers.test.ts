@@ -144,6 +144,7 @@ describe('no-lost-update', () => {
     expect(checker.check({ operations: [refused], finalState: [] })).toMatchObject({
       verdict: 'unknown',
       reason: 'had nothing to judge: no acknowledged mutate in the history',
+      vacuous: true,
     });
   });
 

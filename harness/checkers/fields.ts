@@ -84,7 +84,7 @@ export class FieldReader {
    */
   result(violations: Violation[], judged?: { count: number; what: string }): CheckResult {
     if (this.missing.size === 0 && violations.length === 0 && judged?.count === 0)
-      return unknownResult(this.checker, `had nothing to judge: ${judged.what}`);
+      return { ...unknownResult(this.checker, `had nothing to judge: ${judged.what}`), vacuous: true };
     if (this.missing.size === 0) return verdictOf(this.checker, violations);
     const listed = [...this.missing].slice(0, LISTED_MISSING).join('; ');
     const more = this.missing.size > LISTED_MISSING ? ` (+${this.missing.size - LISTED_MISSING} more)` : '';

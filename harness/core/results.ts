@@ -23,6 +23,8 @@ export const CheckResultSchema = z.object({
   verdict,
   violations: z.array(ViolationSchema),
   reason: z.string().optional(),
+  /** Unknown because there was nothing to judge (no acknowledged operation of its kind). */
+  vacuous: z.boolean().optional(),
   omitted: z.number().optional(),
   metrics: z.record(z.number()).optional(),
 });

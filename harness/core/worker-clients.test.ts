@@ -92,3 +92,28 @@ it('gives up on a call past its deadline (info, the client replaced) but not on 
   expect(connects).toBe(3);
   await clients.closeAll();
 });
+
+it("aborts the operation's ctx.signal at its deadline, so a fetch it passed the signal to stops too", async () => {
+  let aborted: unknown;
+  const target = defineTarget<number, null>({
+    ...targetWith(undefined, []),
+    database: 'postgres',
+    operations: {
+      wait: (_client, _args, opCtx) =>
+        new Promise((_, reject) =>
+          opCtx.signal.addEventListener('abort', () => {
+            aborted = opCtx.signal.reason;
+            reject(opCtx.signal.reason);
+          }),
+        ),
+    },
+  });
+  const clients = new WorkerClients(target, ctx, 1, 100);
+  await clients.connectAll();
+  expect(await clients.execute(0, { op: 'wait', args: {} })).toEqual({
+    outcome: 'info',
+    error: 'client timeout after 100 ms',
+  });
+  expect(String(aborted)).toBe('Error: client timeout after 100 ms');
+  await clients.closeAll();
+});

@@ -128,37 +128,46 @@ describe('ServerProcess scheduling', () => {
 });
 
 describe('ServerProcess and the harness dying', () => {
-  it('stops a server when the process that started it is SIGKILLed (no exit hook runs then)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'server-process-orphan-'));
-    const pidFile = join(dir, 'server.pid');
-    const args = scriptArgs(
-      dir,
-      `import { ServerProcess } from ${JSON.stringify(join(import.meta.dirname, 'server-process.ts'))};
+  it.each([
+    ['running', ''],
+    ['paused by a pause fault', 'server.pause();'],
+  ])(
+    'stops a server %s when the process that started it is SIGKILLed (no exit hook runs then)',
+    async (_, pause) => {
+      const dir = mkdtempSync(join(tmpdir(), 'server-process-orphan-'));
+      const pidFile = join(dir, 'server.pid');
+      const args = scriptArgs(
+        dir,
+        `import { ServerProcess } from ${JSON.stringify(join(import.meta.dirname, 'server-process.ts'))};
        const server = new ServerProcess({
          name: 'sleeper', command: 'sh', args: ['-c', 'echo $$ > ${pidFile}; exec sleep 60'],
-         dir: ${JSON.stringify(dir)}, stopSignal: 'SIGTERM', isReady: async () => true, batchScheduling: true,
+         dir: ${JSON.stringify(dir)}, stopSignal: 'SIGTERM', batchScheduling: true,
+         // Ready once it wrote its pid: a pause before that would stop it short of writing it.
+         isReady: async () => (await import('node:fs')).existsSync(${JSON.stringify(pidFile)}),
        });
        await server.start();
+       ${pause}
        console.log('started');
        setInterval(() => {}, 1000);
 `,
-    );
-    const harness = spawn(process.execPath, args, {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve) =>
-      harness.stdout.on('data', (chunk) => String(chunk).includes('started') && resolve()),
-    );
-    let pid = 0;
-    for (let waited = 0; waited < 2000 && !pid; waited += 20) {
-      pid = Number(readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).trim());
-      if (!pid) await sleep(20);
-    }
-    expect(isAlive(pid)).toBe(true);
-    harness.kill('SIGKILL');
-    for (let waited = 0; waited < 3000 && isAlive(pid); waited += 20) await sleep(20);
-    expect(isAlive(pid)).toBe(false);
-  });
+      );
+      const harness = spawn(process.execPath, args, {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve) =>
+        harness.stdout.on('data', (chunk) => String(chunk).includes('started') && resolve()),
+      );
+      let pid = 0;
+      for (let waited = 0; waited < 2000 && !pid; waited += 20) {
+        pid = Number(readFileSync(pidFile, { encoding: 'utf8', flag: 'a+' }).trim());
+        if (!pid) await sleep(20);
+      }
+      expect(isAlive(pid)).toBe(true);
+      harness.kill('SIGKILL');
+      for (let waited = 0; waited < 3000 && isAlive(pid); waited += 20) await sleep(20);
+      expect(isAlive(pid)).toBe(false);
+    },
+  );
 });
 
 describe('ServerProcess and a port another process took first', () => {

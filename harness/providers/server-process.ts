@@ -40,6 +40,22 @@ export interface ServerProcessSpec {
   batchScheduling?: boolean;
 }
 
+/**
+ * A stopped process keeps its parent-death signal pending: a harness killed
+ * outright (SIGKILL) during a pause would leave the server stopped for ever,
+ * holding its port. This small shell process watches the harness and, once it
+ * is gone, sends SIGCONT to the paused processes, so the pending signal ends
+ * them. `resume` kills it; it exits by itself after the harness does.
+ */
+function pauseWatchdog(leader: number | undefined): ChildProcess | undefined {
+  if (leader === undefined) return undefined;
+  const pids = [leader, ...processTree(leader)].join(' ');
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.2; done; kill -CONT ${pids} 2>/dev/null`;
+  const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
 /** A supervised process that died is started again up to this many times, after 50, 100, 200... ms. */
 const SUPERVISED_STARTS = 5;
 const SUPERVISED_FIRST_DELAY_MS = 50;
@@ -51,6 +67,8 @@ export class ServerProcess implements ServerControl {
   private child: ChildProcess | undefined;
   private output = '';
   private paused = false;
+  /** While paused: the watchdog that resumes the server if the harness dies (see pauseWatchdog). */
+  private watchdog: ChildProcess | undefined;
   /** Set while the harness itself is ending the process, so a supervised restart does not fight it. */
   private ending = false;
 
@@ -159,6 +177,8 @@ export class ServerProcess implements ServerControl {
     const child = this.child;
     if (!child || !this.running) return;
     this.ending = true;
+    this.watchdog?.kill('SIGKILL');
+    this.watchdog = undefined;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Freeze the tree first so nothing forks or exits between listing and killing.
     this.signalTree('SIGSTOP');
@@ -176,9 +196,12 @@ export class ServerProcess implements ServerControl {
   pause(): void {
     this.signalTree('SIGSTOP');
     this.paused = true;
+    this.watchdog = pauseWatchdog(this.child?.pid);
   }
 
   resume(): void {
+    this.watchdog?.kill('SIGKILL');
+    this.watchdog = undefined;
     this.signalTree('SIGCONT');
     this.paused = false;
   }

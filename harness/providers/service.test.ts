@@ -1,20 +1,12 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
+import { freePort } from './ports.ts';
 import { databaseOfUrl, reachService, startService } from './service.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("the user's service", () => {
   it('at a URL that does not answer: exit 3 naming the address and the cause, before any workload', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const reached = reachService({ url: `http://127.0.0.1:${port}` });
     await expect(reached).rejects.toBeInstanceOf(EnvironmentError);
     await expect(reached).rejects.toThrow(
