@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the harness needs on a fresh Debian/Ubuntu machine, then the
-# npm dependencies. Safe to run again: it only installs what is missing.
+# npm dependencies. Safe to run again: system packages are installed only when
+# missing; npm ci reinstalls exactly the locked tree.
 #
 #   mariadb-server     mariadbd + mariadb-install-db for the local-process MariaDB provider
 #   postgresql-client  pgbench, the reference tool of `npm run bench`
@@ -57,7 +58,7 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
 fi
 
-# `npm install` rather than `npm ci`: npm 11 rejects this lockfile in ci mode for
-# optional platform packages it does not record; install still follows the lock.
-npm install --no-fund --no-audit
+# `npm ci`: exactly the locked tree, and the checkout stays clean (it never
+# rewrites package-lock.json). It fails loudly if the lock and package.json disagree.
+npm ci --no-fund --no-audit
 echo "setup: done"

@@ -18,6 +18,7 @@ import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../core/results.ts';
 import type { RunSettings } from '../core/run-settings.ts';
 import { ServerPool } from '../providers/server-pool.ts';
 import type { CliOptions } from './commands.ts';
+import { reapAndReport } from './leftovers.ts';
 
 const TOOL_NAME = 'concurrency-chaos-harness';
 
@@ -123,10 +124,15 @@ export function writableFolder(dir: string): string {
 
 /** The command's servers: the provider chosen by flag or config, and the database URLs the config names. */
 export function serverPoolOf(options: CliOptions, config: ChaosConfig): ServerPool {
+  reapAndReport();
   const urls: Partial<Record<DatabaseKind, string>> = {};
   if (config.providers?.mariadb?.url) urls.mariadb = config.providers.mariadb.url;
   if (config.providers?.postgres?.url) urls.postgres = config.providers.postgres.url;
-  return new ServerPool({ preference: options.provider ?? config.providers?.default ?? 'auto', urls });
+  return new ServerPool({
+    preference: options.provider ?? config.providers?.default ?? 'auto',
+    urls,
+    notice: (line) => process.stderr.write(`chaos: ${line}\n`),
+  });
 }
 
 /** How scenarios run: the command line's options over the config's `run` section, over `base`. */

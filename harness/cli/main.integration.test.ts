@@ -3,7 +3,7 @@
  * on disk and exit codes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
@@ -99,16 +99,21 @@ describeWith(components, 'chaos command line', () => {
 
   it('runs a scenario, prints its table, writes results.json and the histories, exits 0', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-it-'));
-    const { code, stdout } = chaos([
-      '--scenario',
-      'stale-version-mutation',
-      '--duration',
-      '500ms',
-      '--seed',
-      '5',
-      '--out',
-      out,
-    ]);
+    // What a killed run left: its ledger names a folder, which this run reaps and reports first.
+    const ledger = mkdtempSync(join(tmpdir(), 'cli-it-ledger-'));
+    const left = mkdtempSync(join(tmpdir(), 'chaos-postgres-left-'));
+    writeFileSync(join(left, 'PG_VERSION'), '16\n');
+    writeFileSync(
+      join(ledger, '999999998.json'),
+      JSON.stringify({ pid: 999_999_998, started: '1', dirs: [left] }),
+    );
+    const { code, stdout, stderr } = chaos(
+      ['--scenario', 'stale-version-mutation', '--duration', '500ms', '--seed', '5', '--out', out],
+      { CHAOS_LEDGER_DIR: ledger },
+    );
+    expect(stderr).toContain('chaos: removed 1 folder(s) a killed run left (0.0 MB)');
+    expect(existsSync(left)).toBe(false);
+    expect(readdirSync(ledger)).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/stale-version-mutation\s+\(target postgres-versioning, seed 5\)/);
     expect(stdout).toMatch(/blind-update\s+broken\s+invalid.*CAUGHT/);

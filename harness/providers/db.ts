@@ -82,6 +82,29 @@ export async function adminQuery(
   }
 }
 
+/** One admin query with parameters (`?` for MariaDB, `$1` for Postgres), its rows as objects. */
+export async function adminRows(
+  info: ConnectionInfo,
+  sql: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  if (info.kind === 'mariadb') {
+    const connection = await connectMariaDb(info);
+    try {
+      const [rows] = await connection.query(sql, params);
+      return rows as Record<string, unknown>[];
+    } finally {
+      await connection.end().catch(() => {});
+    }
+  }
+  const client = await connectPostgres(info);
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Quote an identifier we generated ourselves (letters, digits, underscores only). */
 export function safeIdentifier(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))

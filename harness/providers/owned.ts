@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withParentDeathSignal } from './launch-command.ts';
+import { forgetDir, recordDir } from './run-ledger.ts';
 
 /** Temp directories made for servers, removed on exit even when no server was started in them yet. */
 const ownedDirs = new Set<string>();
@@ -24,7 +25,7 @@ export function own(server: { killNow(): void }): void {
 
 export function disown(server: { killNow(): void }, dir?: string): void {
   owned.delete(server);
-  if (dir !== undefined) ownedDirs.delete(dir);
+  if (dir !== undefined) forgetOwnedDir(dir);
 }
 
 function killAllNow(): void {
@@ -57,7 +58,11 @@ export function removeDir(dir: string): void {
 /** Remove a directory made by `ownedTempDir` now, rather than at exit. */
 export function removeOwnedDir(dir: string): void {
   removeDir(dir);
-  ownedDirs.delete(dir);
+  forgetOwnedDir(dir);
+}
+
+function forgetOwnedDir(dir: string): void {
+  if (ownedDirs.delete(dir)) forgetDir(dir);
 }
 
 /**
@@ -70,6 +75,8 @@ export function ownedTempDir(prefix: string): string {
   installExitHook();
   const dir = mkdtempSync(join(tmpdir(), prefix));
   ownedDirs.add(dir);
+  // In the ledger too: if the harness is killed outright, the next run removes it (run-ledger.ts).
+  recordDir(dir);
   return dir;
 }
 

@@ -7,6 +7,8 @@ import type { DatabaseKind, DatabaseServer, ServerSettings } from '../core/datab
 import { ProviderUnavailable } from '../core/database.ts';
 import { EnvironmentError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
+import { dropLeftoverDatabases } from './run-ledger.ts';
+import { dropLeftoverScratchDatabase } from './scratch-database.ts';
 import { acquireServer, type ProviderPreference } from './select.ts';
 import { startToxiproxy, type ToxiproxyService } from './toxiproxy.ts';
 
@@ -15,6 +17,8 @@ export interface ServerPoolOptions {
   urls: Partial<Record<DatabaseKind, string>>;
   /** Servers the harness starts run under SCHED_BATCH: for `npm run bench` only (see AcquireOptions). */
   batchScheduling?: boolean;
+  /** Told one line for each thing done beyond the run itself (a killed run's databases dropped). */
+  notice?: (line: string) => void;
 }
 
 export class ServerPool {
@@ -34,18 +38,38 @@ export class ServerPool {
         ...(url ? { url } : {}),
         ...(settings ? { settings } : {}),
         ...(this.options.batchScheduling ? { batchScheduling: true } : {}),
-      }).catch((error: unknown) => {
-        if (error instanceof ProviderUnavailable) {
-          const hint = error.hint ? `; ${error.hint}` : '';
-          throw new EnvironmentError(
-            redact(`cannot bring up ${kind} (${error.provider} provider): ${error.message}${hint}`),
-          );
-        }
-        throw error;
-      });
+      })
+        .then(async (acquired) => {
+          if (acquired.provider === 'url') await this.dropLeftovers(acquired);
+          return acquired;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof ProviderUnavailable) {
+            const hint = error.hint ? `; ${error.hint}` : '';
+            throw new EnvironmentError(
+              redact(`cannot bring up ${kind} (${error.provider} provider): ${error.message}${hint}`),
+            );
+          }
+          throw error;
+        });
       this.servers.set(key, server);
     }
     return server;
+  }
+
+  /** Drop the marked scratch databases that killed runs left on this server, and say so (run-ledger.ts). */
+  private async dropLeftovers(server: DatabaseServer): Promise<void> {
+    const { admin } = server;
+    const where = `${server.kind} ${admin.host}:${admin.port}`;
+    const { dropped, unmarked } = await dropLeftoverDatabases(admin, (name) =>
+      dropLeftoverScratchDatabase(admin, name),
+    );
+    if (dropped.length > 0)
+      this.options.notice?.(`dropped ${dropped.join(', ')} on ${where}, left by a killed run`);
+    if (unmarked.length > 0)
+      this.options.notice?.(
+        `left alone ${unmarked.join(', ')} on ${where}: a killed run recorded it, but it lacks the harness's marker`,
+      );
   }
 
   /** Toxiproxy for network faults, started on first use. */

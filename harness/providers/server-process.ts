@@ -5,8 +5,8 @@
  * the whole tree, then restart on the same data directory and port), pause
  * (SIGSTOP) and resume (SIGCONT). Every exit path of the harness kills the group and removes its
  * temporary directory, so nothing is left running; a harness killed outright (SIGKILL, the OOM
- * killer) still takes its servers with it through their parent-death signal, though their
- * temporary directories then stay.
+ * killer) still takes its servers with it through their parent-death signal; their
+ * temporary directories then stay until the next run reaps them (run-ledger.ts).
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { launchCommand } from './launch-command.ts';
 import { disown, own, removeDir, removeOwnedDir } from './owned.ts';
 import { lostItsPort, startOnFreePorts } from './ports.ts';
 import { processTree, waitUntilGone } from './process-tree.ts';
+import { forgetServerProcess, recordServerProcess } from './run-ledger.ts';
 
 export interface ServerProcessSpec {
   /** For messages: "mariadbd", "postgres". */
@@ -90,6 +91,12 @@ export class ServerProcess implements ServerControl {
       ...this.spec.spawnOptions,
     });
     this.child = child;
+    // In the ledger while it runs: should the harness be killed outright, the next run reaps it.
+    const pid = child.pid;
+    if (pid !== undefined) {
+      recordServerProcess(pid);
+      child.once('exit', () => forgetServerProcess(pid));
+    }
     this.paused = false;
     this.ending = false;
     let ready = false;

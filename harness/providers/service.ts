@@ -4,14 +4,12 @@
  * found at its loopback URL. Either way it must answer before any workload
  * runs; if it does not, the run ends with exit 3 naming the address and why.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DatabaseKind } from '../core/database.ts';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { bareHost } from '../core/loopback.ts';
 import { loopbackUrl, type RunningService, type StartedService, serviceEnv } from '../core/service.ts';
 import type { ProcessTarget, SessionTarget } from './fault-environment.ts';
+import { ownedTempDir } from './owned.ts';
 import { freePort } from './ports.ts';
 import { ServerProcess } from './server-process.ts';
 import { parseDatabaseUrl } from './url.ts';
@@ -48,7 +46,7 @@ export async function startService(
   const url = `http://127.0.0.1:${port}`;
   const name = `service of ${run.target} (${spec.command})`;
   // The service's own folder for the pass: kept across crash restarts, removed when it stops.
-  const dir = mkdtempSync(join(tmpdir(), `chaos-service-${run.target.replace(/\W+/g, '-')}-`));
+  const dir = ownedTempDir(`chaos-service-${run.target.replace(/\W+/g, '-')}-`);
   const server = new ServerProcess({
     name,
     command: spec.command,
