@@ -51,6 +51,10 @@ export interface CliOptions {
   seed?: number;
   provider?: ProviderPreference;
   out?: string;
+  /** Default report folders kept (0 keeps all). */
+  keep?: number;
+  /** Replace the run an --out folder already holds. */
+  overwrite?: boolean;
   config?: string;
   timeScale?: number;
   windowMs?: number;

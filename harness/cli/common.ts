@@ -12,6 +12,7 @@ import type { ChaosConfig } from '../config/config.ts';
 import type { DatabaseKind } from '../core/database.ts';
 import { parseDuration } from '../core/duration.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
+import { safeFileName } from '../core/file-names.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { redact } from '../core/redact.ts';
 import { RESULTS_SCHEMA_VERSION, type SuiteResults } from '../core/results.ts';
@@ -19,6 +20,7 @@ import type { RunSettings } from '../core/run-settings.ts';
 import { ServerPool } from '../providers/server-pool.ts';
 import type { CliOptions } from './commands.ts';
 import { reapAndReport } from './leftovers.ts';
+import { claimOutFolder, DEFAULT_KEEP, retainRuns } from './run-folders.ts';
 
 const TOOL_NAME = 'concurrency-chaos-harness';
 
@@ -92,13 +94,31 @@ export function seedOf(options: CliOptions, config: ChaosConfig): number {
 }
 
 /**
- * The output folder: --out, else the configured one, else
- * chaos-report/<prefix><timestamp>; made, and proved writable, before any
- * server starts.
+ * The output folder: --out, else the configured one (either refused when it
+ * holds a run, unless --overwrite), else chaos-report/<prefix><timestamp>,
+ * which joins the last --keep runs there (run-folders.ts); made, and proved
+ * writable, before any server starts.
  */
-export function outDirOf(options: CliOptions, prefix: string, configured?: string): string {
+export function outDirOf(
+  options: CliOptions,
+  prefix: string,
+  configured?: { out?: string | undefined; keep?: number | undefined },
+): string {
+  const explicit = options.out ?? configured?.out;
+  if (explicit !== undefined) {
+    const dir = writableFolder(resolve(explicit));
+    claimOutFolder(dir, options.overwrite ?? false);
+    return dir;
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return writableFolder(resolve(options.out ?? configured ?? join('chaos-report', `${prefix}${stamp}`)));
+  const name = `${prefix === '' ? '' : safeFileName(prefix)}${stamp}`;
+  const dir = writableFolder(resolve('chaos-report', name));
+  const { removed } = retainRuns(dirname(dir), name, options.keep ?? configured?.keep ?? DEFAULT_KEEP);
+  if (removed.length > 0)
+    process.stderr.write(
+      `chaos: removed ${removed.length} older run(s) from chaos-report (--keep to change)\n`,
+    );
+  return dir;
 }
 
 /** `dir`, created with its missing parents and written to once, or a UsageError naming it and why. */

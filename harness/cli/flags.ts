@@ -12,6 +12,7 @@ import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
 import { MAX_WORKERS } from '../core/workload.ts';
 import type { ProviderPreference } from '../providers/select.ts';
 import type { CliOptions, CommandName } from './commands.ts';
+import { DEFAULT_KEEP } from './run-folders.ts';
 
 export interface FlagSpec {
   /** The value's placeholder in the usage text (`N`, `D`, `NAME`); absent for a switch. */
@@ -183,6 +184,23 @@ export const FLAGS = {
     sets: ['out'],
     apply: (o, text) => {
       o.out = text as string;
+    },
+  },
+  keep: {
+    value: 'N',
+    help: [`runs kept in chaos-report/, older ones deleted (default ${DEFAULT_KEEP}; 0 keeps all)`],
+    commands: SERVED,
+    sets: ['keep'],
+    apply: (o, text) => {
+      o.keep = positiveInteger(text as string, '--keep', 0);
+    },
+  },
+  overwrite: {
+    help: ['replace the run an --out folder already holds (else it is refused)'],
+    commands: SERVED,
+    sets: ['overwrite'],
+    apply: (o) => {
+      o.overwrite = true;
     },
   },
   config: {

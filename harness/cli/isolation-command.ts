@@ -11,7 +11,7 @@ import type { IsolationOptions } from './options.ts';
 
 /** `isolation`: which anomalies each isolation level of Postgres and MariaDB prevents, probed for real. */
 export async function isolationCommand(options: IsolationOptions, config: ChaosConfig): Promise<number> {
-  const outDir = outDirOf(options, 'isolation-');
+  const outDir = outDirOf(options, 'isolation-', { keep: config.run?.keep });
   const pool = serverPoolOf(options, config);
   const probed: ProbeResult[] = [];
   const results: SuiteResults = {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -130,6 +130,25 @@ describe('command line', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(errors[0]).toMatch(/--out: cannot write to "\/proc\/chaos-out": ENOENT/);
     expect(errors[2]).toMatch(/a-file is not a folder/);
+  });
+
+  it('exits 2 before any server starts when --out already holds a run, and --keep must be a number', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'chaos-out-'));
+    writeFileSync(join(out, 'results.json'), '{}');
+    mkdirSync(join(out, 'histories'));
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    try {
+      expect(await main(['--scenario', 'stale-version-mutation', '--out', out])).toBe(2);
+      expect(await main(['--scenario', 'stale-version-mutation', '--keep', 'many'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toContain(
+      `--out: "${out}" already holds a run (results.json, histories); pass --overwrite`,
+    );
+    expect(errors[1]).toMatch(/--keep: expected a whole number >= 0, got "many"/);
+    expect(readdirSync(out).sort()).toEqual(['histories', 'results.json']);
   });
 
   it("docs/usage.md's usage block is the CLI's own help text", () => {

@@ -36,7 +36,7 @@ export async function propertyCommand(
     if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant ${shown(v)}`);
   if (options.replay && variants.length !== 1) throw new UsageError('--replay needs one --variant');
   const seed = seedOf(options, config);
-  const outDir = outDirOf(options, 'property-');
+  const outDir = outDirOf(options, 'property-', { keep: config.run?.keep });
   const pool = serverPoolOf(options, config);
   const results: PropertyResult[] = [];
   // Rewritten after every variant, so an interrupted or crashed command keeps the variants it finished.

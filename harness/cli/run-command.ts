@@ -99,7 +99,7 @@ export function planRun(
     ...(options.variants ? { variants: options.variants } : {}),
   });
   const seed = seedOf(options, config);
-  const outDir = outDirOf(options, outPrefix, config.run?.out);
+  const outDir = outDirOf(options, outPrefix, config.run);
   const settings = runSettingsOf(options, config, { seed, outDir, ...(signal ? { signal } : {}) });
   for (const run of runs) resolveLoad(run.scenario, settings);
   return { runs, seed, outDir, settings };

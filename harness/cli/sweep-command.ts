@@ -37,7 +37,7 @@ export async function sweepCommand(
     );
   const grid = { workers: options.sweepWorkers ?? [1, 2, 4, 8], rates: options.sweepRates ?? [0] };
   const seed = seedOf(options, config);
-  const outDir = outDirOf(options, 'sweep-');
+  const outDir = outDirOf(options, 'sweep-', { keep: config.run?.keep });
   const durationMs = options.durationMs ?? 1000;
   const abort = new AbortController();
   const settings: RunSettings = { seed, outDir, durationMs, signal: abort.signal };

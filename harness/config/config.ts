@@ -125,6 +125,8 @@ const configSchema = z
         workers: z.number().int().min(1).max(MAX_WORKERS).optional(),
         duration: duration.optional(),
         out: z.string().optional(),
+        /** Runs kept in chaos-report/ (0 keeps all); see harness/cli/run-folders.ts. */
+        keep: z.number().int().nonnegative().optional(),
         timeScale: z.number().positive().optional(),
       })
       .strict()
@@ -145,7 +147,14 @@ export interface ChaosConfig {
     mariadb?: { url: string };
     postgres?: { url: string };
   };
-  run?: { seed?: number; workers?: number; duration?: string | number; out?: string; timeScale?: number };
+  run?: {
+    seed?: number;
+    workers?: number;
+    duration?: string | number;
+    out?: string;
+    keep?: number;
+    timeScale?: number;
+  };
   /** Thresholds on each run's results in k6's syntax; a failed one exits 99 (see run-thresholds.ts). */
   thresholds?: Thresholds;
 }

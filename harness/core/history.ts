@@ -11,10 +11,22 @@
  * Events are streamed to an NDJSON file while the run goes on, so a long run
  * does not grow memory and an interrupted run keeps what it recorded.
  */
-import { closeSync, createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip, gzipSync } from 'node:zlib';
 
 export type Outcome = 'ok' | 'fail' | 'info';
 
@@ -232,16 +244,56 @@ export class HistoryWriter {
   }
 }
 
-/** Read a history file back, event by event, without loading it whole. */
+/** Read a history file back, event by event, without loading it whole; `path.gz` when it was compressed. */
 export async function* readHistory(path: string): AsyncGenerator<HistoryEvent> {
   const lines = createInterface({
-    input: createReadStream(path, 'utf8'),
+    input: historyStream(path),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     yield JSON.parse(line) as HistoryEvent;
   }
+}
+
+/** Whether a history is there to read, as written or compressed (compressHistoryFile). */
+export function historyExists(path: string): boolean {
+  return existsSync(path) || existsSync(`${path}.gz`);
+}
+
+function historyStream(path: string): Readable {
+  if (existsSync(path) || !existsSync(`${path}.gz`)) return createReadStream(path, 'utf8');
+  const file = createReadStream(`${path}.gz`);
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
+  return file.pipe(gunzip).setEncoding('utf8');
+}
+
+const COMPRESS_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Gzip a finished history in place (`x.ndjson` becomes `x.ndjson.gz`). Each
+ * chunk is a gzip member of its own, so memory stays flat however long the
+ * history; `gunzip`, `zcat` and readHistory read the members as one file.
+ */
+export function compressHistoryFile(path: string): void {
+  const input = openSync(path, 'r');
+  const partial = `${path}.gz.partial`;
+  const output = openSync(partial, 'w');
+  try {
+    const chunk = Buffer.allocUnsafe(COMPRESS_CHUNK_BYTES);
+    for (;;) {
+      const read = readSync(input, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      writeSync(output, gzipSync(chunk.subarray(0, read)));
+    }
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+  // Only a complete .gz replaces the original: an interrupted compression leaves the history as it was.
+  renameSync(partial, `${path}.gz`);
+  rmSync(path);
 }
 
 /**

@@ -5,9 +5,13 @@
  * fault windows, and each violation with the operations that prove it.
  * Histories are streamed, so a huge run does not need to fit in memory.
  */
-import { existsSync } from 'node:fs';
 import { type CheckResult, violationTotal } from '../../harness/core/check.ts';
-import { type CompletionEvent, type InvokeEvent, readHistory } from '../../harness/core/history.ts';
+import {
+  type CompletionEvent,
+  historyExists,
+  type InvokeEvent,
+  readHistory,
+} from '../../harness/core/history.ts';
 import type { RunResult, SuiteResults, SweepPoint } from '../../harness/core/results.ts';
 import { thresholdResultsOf } from '../../harness/core/run-thresholds.ts';
 import type { ThresholdResult } from '../../harness/core/thresholds.ts';
@@ -120,7 +124,7 @@ async function readRun(files: string[], wanted: Set<number>) {
   let offset = 0;
   let total = 0;
   for (const [fileIndex, file] of files.entries()) {
-    if (!existsSync(file)) continue;
+    if (!historyExists(file)) continue;
     const open = new Map<number, InvokeEvent>();
     let end = 0;
     for await (const event of readHistory(file)) {
