@@ -126,6 +126,21 @@ describeWith(components, 'chaos command line', () => {
       interrupted: false,
     });
     expect(results.runs.map((r) => r.variant)).toEqual(['correct', 'blind-update']);
+    // The target's own checker and the general linearizability checker agree on every run.
+    const verdicts = results.runs.map((r) => r.checks.map((c) => [c.checker, c.verdict]));
+    expect(verdicts).toEqual([
+      [
+        ['no-lost-update', 'valid'],
+        ['linearizable', 'valid'],
+      ],
+      [
+        ['no-lost-update', 'invalid'],
+        ['linearizable', 'invalid'],
+      ],
+    ]);
+    expect(results.runs[1]!.checks[1]!.violations[0]!.message).toMatch(
+      /not linearizable against key-value of versioned-register/,
+    );
     expect(results.replay).toContain('--seed 5');
     for (const run of results.runs)
       for (const file of run.historyFiles) expect(statSync(file).size).toBeGreaterThan(0);

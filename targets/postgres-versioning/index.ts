@@ -7,6 +7,9 @@
  * Broken variant `blind-update`: the update ignores the version it read
  * (`WHERE id = $1`), so concurrent mutations silently overwrite each other.
  */
+
+import { linearizable } from '../../harness/checkers/linearizable/checker.ts';
+import { keyValue, versionedRegister } from '../../harness/checkers/linearizable/models.ts';
 import {
   INITIAL_TOKEN,
   type MutateArgs,
@@ -100,5 +103,24 @@ export const postgresVersioning = defineTarget<PostgresClient, VersionedRow[]>({
       await client.end();
     }
   },
-  checkers: [noLostUpdate()],
+  checkers: [
+    noLostUpdate(),
+    // The same property, judged by a general checker: each row a versioned register, each acknowledged
+    // mutation an update at the version it read, each final row a read after everything.
+    linearizable({
+      model: keyValue(versionedRegister({ value: INITIAL_TOKEN, version: 1 })),
+      input: (operation) => {
+        if (operation.op !== 'mutate') return undefined;
+        const { key, token } = operation.args as MutateArgs;
+        const read = operation.value as { readVersion?: number } | undefined;
+        return { f: 'update' as const, key, value: token, expectedVersion: read?.readVersion ?? null };
+      },
+      output: () => ({ updated: true }),
+      finalReads: (rows: VersionedRow[]) =>
+        rows.map((row) => ({
+          input: { f: 'read' as const, key: row.key },
+          output: { value: row.token, version: row.version },
+        })),
+    }),
+  ],
 });

@@ -63,9 +63,11 @@ export function casRegister(initial: Value = null): Model<Value, CasInput, Value
  * `{f:'read'} -> {value, version}`; `{f:'update', value, expectedVersion}`
  * (`UPDATE ... SET value = ?, version = version + 1 WHERE id = ? AND version = ?`)
  * answered `{updated: true}` when the version matched (one row changed) and
- * `{updated: false}` when it did not (a conflict: zero rows).
+ * `{updated: false}` when it did not (a conflict: zero rows). `expectedVersion`
+ * null is an update at whatever version is current (one whose read is not
+ * known, as when its outcome is unknown).
  */
-export type VersionedInput = { f: 'read' } | { f: 'update'; value: Value; expectedVersion: number };
+export type VersionedInput = { f: 'read' } | { f: 'update'; value: Value; expectedVersion: number | null };
 export type VersionedOutput = { value: Value; version: number } | { updated: boolean };
 
 /** State as `version:value` text: a primitive, so the cache compares it directly. */
@@ -89,7 +91,7 @@ export function versionedRegister(
         const read = output as { value: Value; version: number };
         return [read.version === current.version && read.value === current.value, state];
       }
-      const matches = current.version === input.expectedVersion;
+      const matches = input.expectedVersion === null || current.version === input.expectedVersion;
       const after = matches ? versioned(current.version + 1, input.value) : state;
       if (output === undefined) return [true, after];
       return [(output as { updated: boolean }).updated === matches, after];
@@ -104,7 +106,8 @@ export function versionedRegister(
       }
       const updated =
         output === undefined ? '?' : (output as { updated: boolean }).updated ? 'updated' : 'conflict';
-      return `update to ${show(input.value)} if version ${input.expectedVersion}: ${updated}`;
+      const condition = input.expectedVersion === null ? '' : ` if version ${input.expectedVersion}`;
+      return `update to ${show(input.value)}${condition}: ${updated}`;
     },
     describeState: (state) => {
       const { value, version } = parseVersioned(state);
