@@ -6,6 +6,7 @@
  * missing now.
  */
 import type { RunResult, SuiteResults } from '../harness/core/results.ts';
+import { printable } from './printable.ts';
 import { violationCount } from './terminal.ts';
 
 export interface GateTolerances {
@@ -87,6 +88,7 @@ export function formatGate(regressions: Regression[], compared: number): string 
   if (regressions.length === 0) return `gate: no regressions in ${compared} runs compared with the baseline`;
   return [
     `gate: ${regressions.length} regressions:`,
-    ...regressions.map((r) => `  ${r.run}: ${r.kind}: ${r.message}`),
+    // Run names and messages come from results.json: escaped for the terminal.
+    ...regressions.map((r) => `  ${printable(r.run)}: ${r.kind}: ${printable(r.message)}`),
   ].join('\n');
 }

@@ -54,3 +54,30 @@ it('warns of every fault window that reached nothing, on a line of its own', () 
     '  warning: correct: fault kill-connection at 1200 ms reached nothing: no sessions on database d to end',
   ]);
 });
+
+it('keeps them out of the live progress line and the gate lines too', async () => {
+  const { formatProgress } = await import('./progress.ts');
+  const { formatGate } = await import('./gate.ts');
+  const line = formatProgress(
+    {
+      scenario: `s${WINDOW_TITLE}`,
+      variant: `v\n${CLEAR_SCREEN}`,
+      elapsedMs: 1000,
+      totalMs: 2000,
+      operations: 10,
+      activeFaults: [`pause${CLEAR_SCREEN}`],
+    } as never,
+    { index: 0, total: 1, violationsSoFar: 0 },
+  );
+  const gate = formatGate(
+    [{ run: `s / v${CLEAR_SCREEN}`, kind: 'missing', message: `gone\n${WINDOW_TITLE}` }],
+    1,
+  );
+  for (const text of [line, gate]) {
+    expect(text).not.toContain(CLEAR_SCREEN);
+    expect(text).not.toContain('\u0007');
+  }
+  expect(line).not.toContain('\n');
+  expect(line).toContain('v\\u000a\\u001b[2J');
+  expect(gate.split('\n')).toHaveLength(2);
+});

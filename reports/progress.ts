@@ -6,6 +6,7 @@
  * (those get the plain per-scenario tables only).
  */
 import type { RunProgress } from '../harness/core/run-settings.ts';
+import { printable } from './printable.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
@@ -15,14 +16,15 @@ export function formatProgress(
 ): string {
   const rate = progress.elapsedMs > 0 ? (progress.operations * 1000) / progress.elapsedMs : 0;
   const parts = [
-    `[${suite.index + 1}/${suite.total}] ${progress.scenario} / ${progress.variant}`,
+    // Names come from configs: escaped, so they can neither move the cursor nor break the line.
+    `[${suite.index + 1}/${suite.total}] ${printable(progress.scenario)} / ${printable(progress.variant)}`,
     progress.totalMs === undefined
       ? seconds(progress.elapsedMs)
       : `${seconds(Math.min(progress.elapsedMs, progress.totalMs))}/${seconds(progress.totalMs)}`,
     `${rate.toFixed(0)} ops/s`,
     `${suite.violationsSoFar} violations so far`,
   ];
-  if (progress.activeFaults.length > 0) parts.push(`fault: ${progress.activeFaults.join(', ')}`);
+  if (progress.activeFaults.length > 0) parts.push(`fault: ${printable(progress.activeFaults.join(', '))}`);
   return parts.join('  ');
 }
 

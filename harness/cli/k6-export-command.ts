@@ -1,12 +1,12 @@
 /** `k6 export SCENARIO`: an HTTP load scenario as a self-contained k6 script. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { httpInterfaceOf, k6ScriptFor } from '../../load/drive-load.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { resolveLoad, resolveWorkload, timeoutOf } from '../core/run-settings.ts';
-import { runSettingsOf } from './common.ts';
+import { runSettingsOf, writableFolder } from './common.ts';
 import type { K6ExportOptions } from './options.ts';
 
 /** `k6 export SCENARIO`: the scenario's load as a k6 script, runnable without the harness. */
@@ -20,7 +20,10 @@ export function k6ExportCommand(options: K6ExportOptions, config: ChaosConfig, r
   const settings = { ...runSettingsOf(options, config, { seed, outDir: '.' }), engine: 'k6' as const };
   const load = resolveLoad(scenario, settings)!;
   const file = resolve(options.out ?? join('chaos-report', 'k6', `${name}.k6.ts`));
-  mkdirSync(dirname(file), { recursive: true });
+  // Its folder made and proved writable first: a bad --out is a usage error, never a hang or a stack trace.
+  writableFolder(dirname(file));
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new UsageError(`--out: ${shown(file)} is a folder; name the script file to write`);
   writeFileSync(
     file,
     k6ScriptFor({

@@ -132,6 +132,20 @@ describe('command line', () => {
     expect(errors[2]).toMatch(/a-file is not a folder/);
   });
 
+  it('k6 export: an --out it cannot write is exit 2 naming the path, not a hang or a stack trace', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    try {
+      for (const out of ['/proc/chaos-out/x.js', '/sys/chaos-out/x.js', tmpdir()])
+        expect(await main(['k6', 'export', 'saga-orders-load', '--out', out])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toMatch(/--out: cannot write to "\/proc\/chaos-out": ENOENT/);
+    expect(errors[1]).toMatch(/--out: cannot write to "\/sys\/chaos-out": EPERM/);
+    expect(errors[2]).toMatch(/is a folder; name the script file to write/);
+  });
+
   it('exits 2 before any server starts when --out already holds a run, and --keep must be a number', async () => {
     const out = mkdtempSync(join(tmpdir(), 'chaos-out-'));
     writeFileSync(join(out, 'results.json'), '{}');
@@ -149,6 +163,26 @@ describe('command line', () => {
     );
     expect(errors[1]).toMatch(/--keep: expected a whole number >= 0, got "many"/);
     expect(readdirSync(out).sort()).toEqual(['histories', 'results.json']);
+  });
+
+  it('list shows names and descriptions from a config escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-list-'));
+    const config = join(dir, 'chaos.config.mjs');
+    writeFileSync(
+      config,
+      `export default { scenarios: [{ name: 'mine', description: 'desc \\u001b[2J\\u001b]0;title\\u0007 and\\nmore', target: 'postgres-versioning', workload: {} }] };\n`,
+    );
+    const out: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => out.push(text));
+    try {
+      expect(await main(['list', '--config', config])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = out.join('\n');
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toContain('\u0007');
+    expect(text).toContain('desc \\u001b[2J\\u001b]0;title\\u0007 and\\u000amore');
   });
 
   it("docs/usage.md's usage block is the CLI's own help text", () => {

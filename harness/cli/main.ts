@@ -6,6 +6,7 @@
 
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printable } from '../../reports/printable.ts';
 import { builtins } from '../../targets/index.ts';
 import { loadConfig } from '../config/config.ts';
 import { buildRegistry, type Registry } from '../config/registry.ts';
@@ -20,15 +21,21 @@ import { gateCommand, reportCommand } from './report-commands.ts';
 import { runCommand } from './run-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 
+/** Every scenario, target and variant; names and descriptions come from configs, so they are shown escaped. */
 function formatList(registry: Registry): string {
   const lines = ['scenarios:'];
   for (const s of registry.scenarios.values())
-    lines.push(`  ${s.name.padEnd(24)} target ${s.target}: ${s.description}`);
+    lines.push(
+      `  ${printable(s.name).padEnd(24)} target ${printable(s.target)}: ${printable(s.description)}`,
+    );
   lines.push('', 'targets and variants:');
   for (const t of registry.targets.values()) {
-    lines.push(`  ${t.name.padEnd(24)} ${t.service ? 'service' : t.database}: ${t.description}`);
+    const kind = t.service ? 'service' : t.database;
+    lines.push(`  ${printable(t.name).padEnd(24)} ${kind}: ${printable(t.description)}`);
     for (const [name, v] of Object.entries(t.variants))
-      lines.push(`    ${(v.broken ? '[broken] ' : '[correct] ') + name}: ${v.description}`);
+      lines.push(
+        `    ${v.broken ? '[broken] ' : '[correct] '}${printable(name)}: ${printable(v.description)}`,
+      );
   }
   return lines.join('\n');
 }
