@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -91,6 +91,28 @@ describe('the regression gate', () => {
     writeFileSync(join(dir, 'broken.json'), '{ not json');
     expect(await main(['gate', '--baseline', join(dir, 'broken.json'), baseFile])).toBe(2);
     expect(await main(['gate', baseFile])).toBe(2); // no --baseline
+  });
+});
+
+describe('run --baseline', () => {
+  it('judges the baseline before anything runs: exit 2 within a second, no server started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaos-run-baseline-'));
+    writeFileSync(join(dir, 'null.json'), 'null');
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
+    const started = Date.now();
+    try {
+      for (const file of [join(dir, 'null.json'), join(dir, 'missing.json')])
+        expect(
+          await main(['--scenario', 'stale-version-mutation', '--baseline', file, '--out', join(dir, 'out')]),
+        ).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(errors[0]).toMatch(/--baseline: .*null\.json is not a valid results\.json/);
+    expect(errors[1]).toMatch(/--baseline: cannot read .*missing\.json: ENOENT/);
+    expect(existsSync(join(dir, 'out', 'results.json'))).toBe(false);
   });
 });
 

@@ -106,8 +106,9 @@ export function outDirOf(
 ): string {
   const explicit = options.out ?? configured?.out;
   if (explicit !== undefined) {
-    const dir = writableFolder(resolve(explicit));
-    claimOutFolder(dir, options.overwrite ?? false);
+    const flag = options.out !== undefined ? '--out' : 'run.out';
+    const dir = writableFolder(resolve(explicit), flag);
+    claimOutFolder(dir, options.overwrite ?? false, flag);
     return dir;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -122,7 +123,7 @@ export function outDirOf(
 }
 
 /** `dir`, created with its missing parents and written to once, or a UsageError naming it and why. */
-export function writableFolder(dir: string): string {
+export function writableFolder(dir: string, flag = '--out'): string {
   const missing: string[] = [];
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) {
@@ -137,7 +138,7 @@ export function writableFolder(dir: string): string {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (error) {
-    throw new UsageError(`--out: cannot write to ${shown(dir)}: ${errorMessage(error)}`);
+    throw new UsageError(`${flag}: cannot write to ${shown(dir)}: ${errorMessage(error)}`);
   }
   return dir;
 }

@@ -113,7 +113,8 @@ describeWith(components, 'chaos command line', () => {
     );
     expect(stderr).toContain('chaos: removed 1 folder(s) a killed run left (0.0 MB)');
     expect(existsSync(left)).toBe(false);
-    expect(readdirSync(ledger)).toEqual([]);
+    // Its own ledger gone at its exit, and the folder with it once empty.
+    expect(existsSync(ledger) ? readdirSync(ledger) : []).toEqual([]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/stale-version-mutation\s+\(target postgres-versioning, seed 5\)/);
     expect(stdout).toMatch(/blind-update\s+broken\s+invalid.*CAUGHT/);

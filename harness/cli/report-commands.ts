@@ -11,11 +11,19 @@ import { writeReports } from './common.ts';
 import type { GateOptions, ReportOptions } from './options.ts';
 
 /** Compare a run with the baseline; prints what regressed. */
-export function gate(current: SuiteResults, options: Pick<CliOptions, 'baseline' | 'tolerances'>): number {
-  const { results: baseline } = readResultsFile(options.baseline!, 'gate --baseline');
+export function gate(
+  current: SuiteResults,
+  options: Pick<CliOptions, 'baseline' | 'tolerances'>,
+  baseline: SuiteResults = readBaseline(options.baseline!),
+): number {
   const regressions = compareRuns(baseline, current, { ...DEFAULT_TOLERANCES, ...options.tolerances });
   console.log(formatGate(regressions, baseline.runs.length));
   return regressions.length > 0 ? ExitCode.checksFailed : ExitCode.ok;
+}
+
+/** The --baseline results, validated: `run --baseline` reads it before anything runs. */
+export function readBaseline(path: string): SuiteResults {
+  return readResultsFile(path, '--baseline').results;
 }
 
 /** `gate --baseline B [DIR]`: a finished run (default: the current folder's) against the baseline. */

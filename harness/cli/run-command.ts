@@ -30,7 +30,7 @@ import {
 } from './common.ts';
 import { chaosCommand } from './invocation.ts';
 import type { RunOptions } from './options.ts';
-import { gate } from './report-commands.ts';
+import { gate, readBaseline } from './report-commands.ts';
 import { concludeSuite, runSuiteInto } from './suite.ts';
 
 function replayCommand(options: RunOptions, seed: number): string {
@@ -112,6 +112,8 @@ export async function runCommand(
 ): Promise<number> {
   const style = chooseStyle();
   const abort = new AbortController();
+  // Bad input is judged before anything runs: the baseline too, not only after the suite.
+  const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
   const { runs, seed, outDir, settings } = planRun(options, config, registry, abort.signal);
   const pool = serverPoolOf(options, config);
 
@@ -186,8 +188,8 @@ export async function runCommand(
   for (const line of reports) console.log(line);
   console.log(`replay:  ${results.replay}`);
   // With --baseline, a regression fails a run that otherwise passed.
-  if (options.baseline) {
-    const gated = gate(results, options);
+  if (baseline) {
+    const gated = gate(results, options, baseline);
     if (exitCode === ExitCode.ok) exitCode = gated;
   }
   return exitCode;

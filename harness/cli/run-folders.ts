@@ -47,12 +47,12 @@ export function artifactsIn(dir: string): string[] {
  * For an explicit output folder: refuse one that holds a run, or with
  * `overwrite` remove that run's files (only those: the folder may hold the user's own).
  */
-export function claimOutFolder(dir: string, overwrite: boolean): void {
+export function claimOutFolder(dir: string, overwrite: boolean, flag = '--out'): void {
   const earlier = artifactsIn(dir);
   if (earlier.length === 0) return;
   if (!overwrite)
     throw new UsageError(
-      `--out: ${shown(dir)} already holds a run (${earlier.join(', ')}); ` +
+      `${flag}: ${shown(dir)} already holds a run (${earlier.join(', ')}); ` +
         'pass --overwrite to replace it, or choose another folder',
     );
   for (const name of earlier) rmSync(join(dir, name), { recursive: true, force: true });

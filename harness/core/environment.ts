@@ -21,6 +21,8 @@ export interface PassRequest {
   service?: ServiceSpec;
   /** The fault plan has network faults: the workers must connect through a proxy. */
   networkFaults: boolean;
+  /** Database connections the workers will open (one each), checked against the server's limit first. */
+  clientConnections?: number;
 }
 
 /** What one pass runs on (scratch databases, the target's service); `dispose` drops or stops them. */

@@ -83,6 +83,8 @@ export async function runPass<Pass extends PassResources>(
     extraDatabases: target.extraDatabases ?? [],
     ...(target.service ? { service: target.service } : {}),
     networkFaults: windows.some((w) => w.kind === 'network'),
+    // Each worker calling operations opens its own client (a load engine or a service has its own).
+    clientConnections: plan.load || target.service ? 0 : spec.workers,
   });
   let ctx: RunContext | undefined;
   try {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
 import { registerSecret } from '../core/redact.ts';
+import { STARTED_SERVER_CONNECTIONS } from './connection-room.ts';
 import { ownedTempDir, runSetupCommand } from './owned.ts';
 import { ServerProcess, startServerOnFreePort } from './server-process.ts';
 
@@ -81,7 +82,7 @@ export async function startMariaDbProcess(options: MariaDbProcessOptions = {}): 
         `--socket=${socket}`,
         `--pid-file=${join(dir, 'mariadbd.pid')}`,
         '--skip-name-resolve',
-        '--max-connections=1000',
+        `--max-connections=${STARTED_SERVER_CONNECTIONS}`,
         ...(options.serverArgs ?? []),
       ],
       dir,

@@ -12,6 +12,7 @@ import { connectionUrl, hostPort } from '../core/database.ts';
 import type { PassRequest, PassResources } from '../core/environment.ts';
 import { EnvironmentError } from '../core/errors.ts';
 import { isStartedService } from '../core/service.ts';
+import { ensureConnectionRoom } from './connection-room.ts';
 import type { FaultEnvironment } from './fault-environment.ts';
 import { freePort } from './ports.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
@@ -35,6 +36,7 @@ export async function providePass(pool: ServerPool, request: PassRequest): Promi
     let scratch: ScratchDatabase | undefined;
     if (request.database) {
       server = await pool.get(request.database, request.serverSettings);
+      await ensureConnectionRoom(server, request.clientConnections ?? 0);
       const created = await createScratchDatabase(server);
       scratch = created;
       cleanups.push(() => created.drop());

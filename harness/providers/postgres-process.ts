@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { type DatabaseServer, ProviderUnavailable } from '../core/database.ts';
 import { registerSecret } from '../core/redact.ts';
+import { STARTED_SERVER_CONNECTIONS } from './connection-room.ts';
 import { ownedTempDir, runSetupCommand } from './owned.ts';
 import { ServerProcess, startServerOnFreePort } from './server-process.ts';
 
@@ -128,7 +129,7 @@ export async function startPostgresProcess(options: PostgresProcessOptions = {})
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: dataDir,
-    max_connections: '300',
+    max_connections: String(STARTED_SERVER_CONNECTIONS),
     ...options.settings,
   };
   const adminOn = (port: number) => ({

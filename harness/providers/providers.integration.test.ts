@@ -17,6 +17,7 @@ import { startMariaDbProcess } from './mariadb-process.ts';
 import { freePort } from './ports.ts';
 import { startPostgresProcess } from './postgres-process.ts';
 import { procStatField } from './process-tree.ts';
+import { connectToUrl } from './url.ts';
 
 const listening = (port: number) =>
   spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim();
@@ -108,10 +109,47 @@ describeWith([await postgresComponent()], 'Postgres process provider', () => {
       );
       expect(run.status).toBe(3);
       expect(run.stderr).toMatch(
-        /postgres at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres is unreachable \(SASL/,
+        /postgres at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres refused the credentials \(SASL.*\); fix the user or password/,
       );
       // The refused connection's socket used to wait for the server's 60 s authentication timeout.
       expect(Date.now() - started).toBeLessThan(15_000);
+      // A wrong password is named as such, with the server's words, and never shown.
+      const wrong = `postgres://${server.admin.user}:wrong-secret-pw@127.0.0.1:${server.admin.port}/postgres`;
+      const error = await connectToUrl('postgres', wrong).catch((e: Error) => e);
+      expect((error as Error).message).toMatch(
+        /refused the credentials \(28P01: password authentication failed/,
+      );
+      expect((error as Error).message).not.toContain('wrong-secret-pw');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('more workers than a URL server accepts: exit 2 naming its limit, before the workload runs', async () => {
+    const server = await startPostgresProcess({ settings: { max_connections: '30' } });
+    try {
+      const cli = join(import.meta.dirname, '..', 'cli', 'main.ts');
+      const url = `postgres://${server.admin.user}:${server.admin.password}@127.0.0.1:${server.admin.port}/postgres`;
+      const out = mkdtempSync(join(tmpdir(), 'chaos-max-connections-'));
+      const args = ['--scenario', 'stale-version-mutation', '--variant', 'correct', '--provider', 'url'];
+      const run = (workers: string) =>
+        spawnSync(
+          process.execPath,
+          ['--import', 'tsx', cli, ...args, '--workers', workers, '--out', out, '--overwrite'],
+          {
+            env: { ...process.env, POSTGRES_URL: url },
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
+        );
+      const refused = run('50');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(
+        /50 workers need 50 connections, and .* accepts at most 30 \(max_connections\), 20 of which the harness keeps for itself: use --workers 10 or fewer/,
+      );
+      expect(existsSync(join(out, 'histories'))).toBe(false); // refused before any operation
+      // Within the limit it runs.
+      expect(run('10').status).toBe(0);
     } finally {
       await server.stop();
     }

@@ -6,7 +6,7 @@
  * harness's marker.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +33,12 @@ afterAll(() => {
   else process.env.CHAOS_LEDGER_DIR = previousLedger;
   rmSync(ledger, { recursive: true, force: true });
 });
+
+/** A ledger as a killed run would have left it (the folder goes when its last ledger does). */
+const writeLedger = (name: string, ledgerFile: object) => {
+  mkdirSync(ledger, { recursive: true });
+  writeFileSync(join(ledger, name), JSON.stringify(ledgerFile));
+};
 
 const urlOf = (server: DatabaseServer) => {
   const { kind, user, password, host, port, database } = server.admin;
@@ -97,16 +103,13 @@ describeWith([await postgresComponent(), await mariadbComponent()], 'the ledger 
         // A database of the harness's name pattern that lacks the marker, as a killed run's ledger names it.
         const unmarked = `chaos_unmarked${kind}`;
         await adminQuery(server.admin, [`CREATE DATABASE ${unmarked}`]);
-        writeFileSync(
-          join(ledger, '999999999.json'),
-          JSON.stringify({
-            pid: 999_999_999,
-            started: '1',
-            dirs: ['/etc'], // outside the temp folder: never removed
-            processes: [],
-            databases: [{ kind, host: server.admin.host, port: server.admin.port, database: unmarked }],
-          }),
-        );
+        writeLedger('999999999.json', {
+          pid: 999_999_999,
+          started: '1',
+          dirs: ['/etc'], // outside the temp folder: never removed
+          processes: [],
+          databases: [{ kind, host: server.admin.host, port: server.admin.port, database: unmarked }],
+        });
 
         const found = reapLeftovers();
         expect(existsSync(killed.dir)).toBe(false);
@@ -152,20 +155,17 @@ describeWith([await postgresComponent(), await mariadbComponent()], 'the ledger 
     // The ledger of an owner that is gone (a pid of a process that ended, with its start time).
     const gone = spawn('true');
     await new Promise((resolve) => gone.once('exit', resolve));
-    writeFileSync(
-      join(ledger, `${gone.pid}.json`),
-      JSON.stringify({
-        pid: gone.pid,
-        started: '1',
-        dirs: [],
-        processes: [
-          { pid, started: procStatField(`/proc/${pid}/stat`, 22) },
-          // A recorded pid whose process is another one now (other start time): left alone.
-          { pid: process.pid, started: '1' },
-        ],
-        databases: [],
-      }),
-    );
+    writeLedger(`${gone.pid}.json`, {
+      pid: gone.pid,
+      started: '1',
+      dirs: [],
+      processes: [
+        { pid, started: procStatField(`/proc/${pid}/stat`, 22) },
+        // A recorded pid whose process is another one now (other start time): left alone.
+        { pid: process.pid, started: '1' },
+      ],
+      databases: [],
+    });
     expect(reapLeftovers().killedProcesses).toEqual([pid]);
     for (let waited = 0; waited < 2000 && isAlive(pid); waited += 20) await sleep(20);
     expect(isAlive(pid)).toBe(false);

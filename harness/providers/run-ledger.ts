@@ -11,7 +11,16 @@
  * marker. A database on a foreign server is dropped only when a later run
  * uses that server; until then every run names it.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { processTree, procStatField } from './process-tree.ts';
@@ -93,6 +102,8 @@ function save(): void {
   try {
     if (mine.dirs.length + mine.processes.length + mine.databases.length === 0) {
       rmSync(path, { force: true });
+      // The folder too, once no run has a ledger in it: nothing of the harness's stays in the temp folder.
+      if (readdirSync(dirname(path)).length === 0) rmdirSync(dirname(path));
       return;
     }
     mkdirSync(dirname(path), { recursive: true });
@@ -215,7 +226,7 @@ export function reapLeftovers(): Leftovers {
     for (const dir of ledger.dirs.filter(isHarnessFolder)) {
       const bytes = folderBytes(dir);
       rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
-      if (bytes > 0) found.removedDirs.push({ path: dir, bytes });
+      found.removedDirs.push({ path: dir, bytes });
     }
     found.databases.push(...ledger.databases.map((database) => ({ ...database, owner: ledger.pid })));
     rewrite(path, { ...ledger, dirs: [], processes: [] });

@@ -69,11 +69,19 @@ export async function connectToUrl(kind: DatabaseKind, url: string): Promise<Dat
   try {
     await adminQuery({ ...admin, connectTimeoutMs: PROBE_TIMEOUT_MS }, ['SELECT 1']);
   } catch (error) {
-    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    const { code, message } = error as { code?: string; message?: string };
+    const said =
+      code === undefined ? message : message && !message.includes(code) ? `${code}: ${message}` : code;
+    const reason = redact(said ?? 'no reason given');
+    // The server answered but refused these credentials: not unreachable, and the fix is another.
+    const refused =
+      code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || /SASL/.test(message ?? '');
     throw new ProviderUnavailable(
       'url',
-      `${kind} at ${redact(url)} is unreachable (${reason})`,
-      'start that server, fix the URL, or unset it to let the harness start its own',
+      `${kind} at ${redact(url)} ${refused ? 'refused the credentials' : 'is unreachable'} (${reason})`,
+      refused
+        ? 'fix the user or password in the URL'
+        : 'start that server, fix the URL, or unset it to let the harness start its own',
     );
   }
   return {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -33,5 +33,6 @@ it("finds this run's processes by its TMPDIR, and not another run's", async () =
     expect(found.some((line) => line.includes(`${marker}-data`))).toBe(true);
   } finally {
     for (const child of [ours, theirs, underOurDir]) child.kill('SIGKILL');
+    rmSync(otherRunDir, { recursive: true, force: true });
   }
 });
