@@ -21,6 +21,7 @@ export interface CliOptions {
     | 'gate'
     | 'property'
     | 'isolation'
+    | 'check'
     | 'help';
   /** `init`: what the starter target tests. */
   initKind?: 'http' | 'postgres' | 'mariadb';
@@ -33,6 +34,10 @@ export interface CliOptions {
   tolerances?: Partial<GateTolerances>;
   /** `report DIR`: the run folder (or its results.json). */
   reportDir?: string;
+  /** `check FILE...`: history files, judged against `model` within `budgetMs` each. */
+  historyFiles?: string[];
+  model?: string;
+  budgetMs?: number;
   /** `k6 run`: load scenarios run on k6. */
   engine?: LoadEngine;
   ratePerSecond?: number;
@@ -174,6 +179,21 @@ export const COMMANDS = {
     ],
     positionals: (_, args) => noMore(args, 0),
     sets: [],
+  },
+  check: {
+    runsAs: 'check',
+    synopsis: 'check FILE... --model M',
+    help: [
+      "judge history files without running anything: the harness's NDJSON or a Jepsen EDN",
+      'history, linearizable against a model (register, cas-register, versioned-register,',
+      'counter, set, fifo-queue, kv-register, kv-cas-register); a verdict line per file',
+    ],
+    positionals: (options, args) => {
+      if (args.length === 0)
+        throw new UsageError('check: name the history files, e.g. check history.edn --model cas-register');
+      options.historyFiles = [...args];
+    },
+    sets: ['historyFiles'],
   },
   report: {
     runsAs: 'report',

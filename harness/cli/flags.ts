@@ -6,6 +6,7 @@
  * this table.
  */
 import { parseReplay } from '../../properties/property-run.ts';
+import { HISTORY_MODEL_NAMES } from '../checkers/linearizable/history-models.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
@@ -317,6 +318,28 @@ export const FLAGS = {
     sets: ['tolerances'],
     apply: (o, text) => {
       o.tolerances = { ...o.tolerances, p99Rise: fraction(text as string, '--max-p99-rise') };
+    },
+  },
+  model: {
+    value: 'M',
+    help: ['check: the sequential model the histories must be linearizable against'],
+    commands: ['check'],
+    sets: ['model'],
+    apply: (o, text) => {
+      if (!HISTORY_MODEL_NAMES.includes(text as string))
+        throw new UsageError(
+          `--model: expected one of ${HISTORY_MODEL_NAMES.join(', ')}, got ${shown(text)}`,
+        );
+      o.model = text as string;
+    },
+  },
+  budget: {
+    value: 'D',
+    help: ['check: time allowed per file; past it the verdict is unknown (default 10s)'],
+    commands: ['check'],
+    sets: ['budgetMs'],
+    apply: (o, text) => {
+      o.budgetMs = positiveDuration(text as string, '--budget');
     },
   },
   runs: {

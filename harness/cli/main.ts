@@ -12,6 +12,7 @@ import { loadConfig } from '../config/config.ts';
 import { buildRegistry, type Registry } from '../config/registry.ts';
 import { EnvironmentError, ExitCode, exitCodeOf, UsageError } from '../core/errors.ts';
 import { redact } from '../core/redact.ts';
+import { checkCommand } from './check-command.ts';
 import { initCommand } from './init-command.ts';
 import { isolationCommand } from './isolation-command.ts';
 import { k6ExportCommand } from './k6-export-command.ts';
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.command === 'report') return await reportCommand(options);
     if (options.command === 'gate') return gateCommand(options);
     if (options.command === 'init') return initCommand(options);
+    if (options.command === 'check') return checkCommand(options);
     const { config } = await loadConfig(options.config);
     const registry = buildRegistry(builtins, config);
     if (options.command === 'list') {

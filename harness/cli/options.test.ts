@@ -15,6 +15,7 @@ const CALLS: Record<CommandName, string[]> = {
   isolation: ['isolation'],
   report: ['report'],
   gate: ['gate', '--baseline', 'b.json'],
+  check: ['check', 'h.edn'],
 };
 const SAMPLE: Record<string, string> = {
   NAME: 'x',
@@ -28,6 +29,7 @@ const SAMPLE: Record<string, string> = {
   F: '0.2',
   'M=EXPR': 'latency=p(99)<5',
   'SEED:PATH': '1:0',
+  M: 'cas-register',
 };
 
 describe('the flag table', () => {

@@ -28,6 +28,7 @@ export type PropertyOptions = OptionsOf<'property'>;
 export type IsolationOptions = OptionsOf<'isolation'>;
 export type ReportOptions = OptionsOf<'report'>;
 export type GateOptions = OptionsOf<'gate'>;
+export type CheckOptions = OptionsOf<'check'>;
 
 const COLUMN = 21;
 
