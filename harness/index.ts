@@ -13,6 +13,15 @@ export {
 export { type DurableState, durability } from './checkers/durability.ts';
 export type { CheckerLabel, Key, OperationField, RowField, RowsOf } from './checkers/fields.ts';
 export {
+  checkLinearizable,
+  type LinearizabilityOptions,
+  type LinearizabilityResult,
+  linearOperations,
+} from './checkers/linearizable/check.ts';
+export { type LinearizableOptions, linearizable } from './checkers/linearizable/checker.ts';
+export type { LinearOperation, Model } from './checkers/linearizable/model.ts';
+export * as models from './checkers/linearizable/models.ts';
+export {
   INITIAL_TOKEN,
   type NoLostUpdateOptions,
   noLostUpdate,

@@ -102,6 +102,10 @@ describe('the flag table', () => {
     expect(() => parseCli(['--workers', '5000'])).toThrow(/--workers: at most 1000, got "5000"/);
     expect(() => parseCli(['sweep', '--scenario', 's', '--workers', '1,5000'])).toThrow(/at most 1000/);
     expect(parseCli(['--workers', '1000']).workers).toBe(1000);
+    // A negative value gets the flag's own message, not the parser's "ambiguous".
+    expect(() => parseCli(['--duration', '-1s'])).toThrow(/--duration: "-1s" is not a duration/);
+    expect(() => parseCli(['--keep', '-1'])).toThrow(/--keep: expected a whole number >= 0, got "-1"/);
+    expect(() => parseCli(['--workers', '-5'])).toThrow(/--workers: expected a whole number >= 1, got "-5"/);
   });
 
   it('reads the positional arguments each command has', () => {

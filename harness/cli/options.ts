@@ -84,10 +84,38 @@ function commandOf(positionals: readonly string[]): { name: CommandName; args: r
   return { name: first as CommandName, args: positionals.slice(1) };
 }
 
+/** Flags that take a value, as typed: `--duration`, `-d`. */
+const VALUED = new Set(
+  Object.entries(FLAGS as Record<string, FlagSpec>)
+    .filter(([, flag]) => flag.value !== undefined)
+    .flatMap(([name, flag]) => [`--${name}`, ...(flag.short ? [`-${flag.short}`] : [])]),
+);
+
+/**
+ * `--duration -1s` as `--duration=-1s`: parseArgs would call a negative value
+ * ambiguous; joined, the flag's own check says what is wrong with it.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (VALUED.has(argv[i]!) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${argv[i]}=${next}`);
+      i++;
+    } else joined.push(argv[i]!);
+  }
+  return joined;
+}
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: PARSE_OPTIONS });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv),
+      allowPositionals: true,
+      strict: true,
+      options: PARSE_OPTIONS,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
