@@ -35,6 +35,16 @@ export {
   type ParentDeletes,
 } from './checkers/no-dangling-references.ts';
 export { type EmployeeRef, noOrphans, type TimerRow, type TimerState } from './checkers/no-orphans.ts';
+export {
+  type Anomaly,
+  type AnomalyName,
+  CONSISTENCY_MODELS,
+  type ConsistencyModel,
+  checkListAppend,
+  type ListAppendResult,
+  type MicroOp,
+  type Transaction,
+} from './checkers/transactional/list-append.ts';
 export { type EmployeeRow, uniqueAlternateKey } from './checkers/unique-alternate-key.ts';
 export {
   type IdentityFields,

@@ -4,6 +4,7 @@
  * arguments mean. Which flags each takes is in flags.ts.
  */
 import type { GateTolerances } from '../../reports/gate.ts';
+import type { ConsistencyModel } from '../checkers/transactional/list-append.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import type { LoadEngine } from '../core/load.ts';
 import type { Thresholds } from '../core/thresholds.ts';
@@ -38,6 +39,9 @@ export interface CliOptions {
   historyFiles?: string[];
   model?: string;
   budgetMs?: number;
+  /** `check --workload list-append`: transactions judged by their anomalies against `consistency`. */
+  workload?: 'list-append';
+  consistency?: ConsistencyModel;
   /** `k6 run`: load scenarios run on k6. */
   engine?: LoadEngine;
   ratePerSecond?: number;
@@ -182,11 +186,12 @@ export const COMMANDS = {
   },
   check: {
     runsAs: 'check',
-    synopsis: 'check FILE... --model M',
+    synopsis: 'check FILE... --model M | --workload list-append',
     help: [
       "judge history files without running anything: the harness's NDJSON or a Jepsen EDN",
       'history, linearizable against a model (register, cas-register, versioned-register,',
-      'counter, set, fifo-queue, kv-register, kv-cas-register); a verdict line per file',
+      'counter, set, fifo-queue, kv-register, kv-cas-register), or list-append transactions',
+      "by Elle's anomalies against --consistency (default serializable); a line per file",
     ],
     positionals: (options, args) => {
       if (args.length === 0)

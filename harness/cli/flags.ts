@@ -7,6 +7,7 @@
  */
 import { parseReplay } from '../../properties/property-run.ts';
 import { HISTORY_MODEL_NAMES } from '../checkers/linearizable/history-models.ts';
+import { CONSISTENCY_MODELS, type ConsistencyModel } from '../checkers/transactional/list-append.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
@@ -331,6 +332,30 @@ export const FLAGS = {
           `--model: expected one of ${HISTORY_MODEL_NAMES.join(', ')}, got ${shown(text)}`,
         );
       o.model = text as string;
+    },
+  },
+  workload: {
+    value: 'W',
+    help: ['check: list-append (transactions of appends and whole-list reads, as Elle checks them)'],
+    commands: ['check'],
+    sets: ['workload'],
+    apply: (o, text) => {
+      if (text !== 'list-append')
+        throw new UsageError(`--workload: expected list-append, got ${shown(text)}`);
+      o.workload = 'list-append';
+    },
+  },
+  consistency: {
+    value: 'C',
+    help: [`check --workload: the model to hold (${CONSISTENCY_MODELS.join(', ')})`],
+    commands: ['check'],
+    sets: ['consistency'],
+    apply: (o, text) => {
+      if (!(CONSISTENCY_MODELS as readonly string[]).includes(text as string))
+        throw new UsageError(
+          `--consistency: expected one of ${CONSISTENCY_MODELS.join(', ')}, got ${shown(text)}`,
+        );
+      o.consistency = text as ConsistencyModel;
     },
   },
   budget: {

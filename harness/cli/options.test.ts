@@ -30,6 +30,8 @@ const SAMPLE: Record<string, string> = {
   'M=EXPR': 'latency=p(99)<5',
   'SEED:PATH': '1:0',
   M: 'cas-register',
+  W: 'list-append',
+  C: 'serializable',
 };
 
 describe('the flag table', () => {

@@ -120,6 +120,38 @@ describe('chaos check', () => {
     expect(lines[4]).toMatch(/broken\.edn:1: not EDN \(unterminated \{\)/);
   });
 
+  it("--workload list-append: Elle's anomalies, judged against --consistency", async () => {
+    const writeSkew = file(
+      'skew.edn',
+      [
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:append :x 1]], :process 0}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:append :y 1]], :process 1}',
+        '{:type :ok, :f :txn, :value [[:r :x []] [:r :y []] [:append :x 1]], :process 0}',
+        '{:type :ok, :f :txn, :value [[:r :x []] [:r :y []] [:append :y 1]], :process 1}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]], :process 2}',
+        '{:type :ok, :f :txn, :value [[:r :x [1]] [:r :y [1]]], :process 2}',
+      ].join('\n'),
+    );
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    try {
+      expect(await main(['check', writeSkew, '--workload', 'list-append'])).toBe(1);
+      expect(
+        await main(['check', writeSkew, '--workload', 'list-append', '--consistency', 'snapshot-isolation']),
+      ).toBe(0);
+      expect(await main(['check', writeSkew, '--model', 'register', '--workload', 'list-append'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines[0]).toMatch(
+      /skew\.edn: invalid under serializable \(3 transactions, \d+ ms\); violates repeatable-read/,
+    );
+    expect(lines[0]).toContain(
+      'G2-item: T1 < T0 because T1\'s read of key "x" did not see T0\'s append of 1; T0 < T1 because T0\'s read of key "y" did not see T1\'s append of 1: a cycle',
+    );
+    expect(lines[1]).toMatch(/valid under snapshot-isolation/);
+  });
+
   it('refuses an unknown model and a history that does not fit the model, naming the operation', async () => {
     const errors: string[] = [];
     const logs: string[] = [];

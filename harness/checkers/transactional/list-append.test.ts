@@ -1,0 +1,290 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type AnomalyName, checkListAppend, type MicroOp, type Transaction } from './list-append.ts';
+
+let nextId = 0;
+/** A transaction; committed (ok) unless said, invoked at `call` and completed at `ret`. */
+function txn(
+  ops: MicroOp[],
+  options: { type?: Transaction['type']; call?: number; ret?: number } = {},
+): Transaction {
+  const id = ++nextId;
+  return {
+    id,
+    process: id,
+    type: options.type ?? 'ok',
+    ops,
+    call: options.call ?? 0,
+    return: options.ret ?? 100,
+  };
+}
+
+function names(history: Transaction[]): AnomalyName[] {
+  return checkListAppend(history).anomalies.map((a) => a.name);
+}
+
+describe('list-append: each anomaly on a minimal history', () => {
+  it('G0: a cycle of appends', () => {
+    nextId = 0;
+    const history = [
+      txn([
+        ['append', 'x', 1],
+        ['append', 'y', 1],
+      ]),
+      txn([
+        ['append', 'x', 2],
+        ['append', 'y', 2],
+      ]),
+      txn([
+        ['r', 'x', [1, 2]],
+        ['r', 'y', [2, 1]],
+      ]),
+    ];
+    const result = checkListAppend(history);
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G0']);
+    expect(result.weakestViolated).toEqual(['read-uncommitted']);
+    expect(result.anomalies[0]!.explanation).toContain(
+      'T2 < T1 because T1 appended 1 after T2\'s append of 2 to key "y"',
+    );
+  });
+
+  it('G1a: an aborted read; G1b: an intermediate read', () => {
+    nextId = 0;
+    expect(names([txn([['append', 'x', 1]], { type: 'fail' }), txn([['r', 'x', [1]]])])).toEqual(['G1a']);
+    nextId = 0;
+    const intermediate = [
+      txn([
+        ['append', 'x', 1],
+        ['append', 'x', 2],
+      ]),
+      txn([['r', 'x', [1]]]),
+    ];
+    const result = checkListAppend(intermediate);
+    expect(result.anomalies.map((a) => a.name)).toContain('G1b');
+    expect(result.models['read-uncommitted']).toBe(true);
+    expect(result.weakestViolated).toEqual(['read-committed']);
+  });
+
+  it('G1c: a cycle of reads and appends, explained edge by edge as Elle does', () => {
+    nextId = 0;
+    const history = [
+      txn([
+        ['append', 'x', 1],
+        ['r', 'y', [1]],
+      ]),
+      txn([
+        ['append', 'y', 1],
+        ['r', 'x', [1]],
+      ]),
+    ];
+    const result = checkListAppend(history);
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G1c']);
+    expect(result.anomalies[0]!.explanation).toMatch(
+      /T\d < T\d because T\d read T\d's append of 1 to key "[xy]"; T\d < T\d because T\d read T\d's append of 1 to key "[xy]": a cycle/,
+    );
+    expect(result.weakestViolated).toEqual(['read-committed']);
+  });
+
+  it('G-single: read skew, allowed by read committed only', () => {
+    nextId = 0;
+    const history = [
+      txn([
+        ['r', 'x', []],
+        ['r', 'y', [1]],
+      ]),
+      txn([
+        ['append', 'x', 1],
+        ['append', 'y', 1],
+      ]),
+      txn([['r', 'x', [1]]], { call: 200, ret: 300 }),
+    ];
+    const result = checkListAppend(history);
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G-single']);
+    expect(result.anomalies[0]!.explanation).toContain('T1\'s read of key "x" did not see T2\'s append of 1');
+    expect(result.models).toMatchObject({
+      'read-committed': true,
+      'repeatable-read': false,
+      'snapshot-isolation': false,
+      serializable: false,
+    });
+  });
+
+  it('G2-item: write skew, allowed by snapshot isolation but not by serializability', () => {
+    nextId = 0;
+    const history = [
+      txn([
+        ['r', 'x', []],
+        ['r', 'y', []],
+        ['append', 'x', 1],
+      ]),
+      txn([
+        ['r', 'x', []],
+        ['r', 'y', []],
+        ['append', 'y', 1],
+      ]),
+      txn(
+        [
+          ['r', 'x', [1]],
+          ['r', 'y', [1]],
+        ],
+        { call: 200, ret: 300 },
+      ),
+    ];
+    const result = checkListAppend(history);
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G2-item']);
+    expect(result.models['snapshot-isolation']).toBe(true);
+    expect(result.models.serializable).toBe(false);
+    expect(result.weakestViolated).toEqual(['repeatable-read']);
+  });
+
+  it('lost update: two transactions read one version and both append', () => {
+    nextId = 0;
+    const history = [
+      txn([
+        ['r', 'x', []],
+        ['append', 'x', 1],
+      ]),
+      txn([
+        ['r', 'x', []],
+        ['append', 'x', 2],
+      ]),
+      txn([['r', 'x', [1, 2]]], { call: 200, ret: 300 }),
+    ];
+    const found = names(history);
+    expect(found).toContain('lost-update');
+    expect(found).toContain('G-single');
+    expect(checkListAppend(history).models['snapshot-isolation']).toBe(false);
+  });
+
+  it('real time: serializable, yet a read that began after an append completed missed it', () => {
+    nextId = 0;
+    const history = [
+      txn([['append', 'x', 1]], { call: 0, ret: 10 }),
+      txn([['r', 'x', []]], { call: 20, ret: 30 }),
+      txn([['r', 'x', [1]]], { call: 40, ret: 50 }),
+    ];
+    const result = checkListAppend(history, 'strict-serializable');
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G-single-realtime']);
+    expect(result.models.serializable).toBe(true);
+    expect(result.valid).toBe(false);
+    expect(result.anomalies[0]!.explanation).toContain('T1 completed before T2 began');
+  });
+
+  it('what no model allows: internal inconsistency, garbage, duplicates, orders that disagree', () => {
+    nextId = 0;
+    expect(
+      names([
+        txn([
+          ['append', 'x', 1],
+          ['r', 'x', []],
+        ]),
+      ]),
+    ).toContain('internal');
+    nextId = 0;
+    expect(names([txn([['r', 'x', [9]]])])).toEqual(['garbage-read']);
+    nextId = 0;
+    expect(names([txn([['append', 'x', 1]]), txn([['r', 'x', [1, 1]]])])).toContain('duplicate-elements');
+    nextId = 0;
+    const disagree = [
+      txn([['append', 'x', 1]]),
+      txn([['append', 'x', 2]]),
+      txn([['r', 'x', [1, 2]]]),
+      txn([['r', 'x', [2, 1]]]),
+    ];
+    const result = checkListAppend(disagree);
+    expect(result.anomalies.map((a) => a.name)).toContain('incompatible-order');
+    expect(result.weakestViolated).toEqual(['read-uncommitted']);
+  });
+
+  it('an unknown outcome counts once it is observed, and a failed one never', () => {
+    nextId = 0;
+    const history = [
+      txn([['append', 'x', 1]], { type: 'info', ret: Number.POSITIVE_INFINITY }),
+      txn([['r', 'x', [1]]]),
+    ];
+    expect(checkListAppend(history, 'strict-serializable').anomalies).toEqual([]);
+  });
+});
+
+/**
+ * Histories of concurrent transactions, each taking effect atomically at one
+ * instant inside its interval and reading and appending against the true
+ * state then. Strict serializable by construction.
+ */
+const concurrentHistory = fc
+  .array(
+    fc.record({
+      start: fc.integer({ min: 0, max: 500 }),
+      length: fc.integer({ min: 1, max: 60 }),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      ops: fc.array(
+        fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 3 })).map(([append, key]) => ({ append, key })),
+        { minLength: 1, maxLength: 4 },
+      ),
+    }),
+    { minLength: 1, maxLength: 25 },
+  )
+  .map((plans) => {
+    const state = new Map<number, number[]>();
+    let value = 0;
+    const effects = plans.map((plan, i) => ({ plan, i, effect: plan.start + plan.at * plan.length }));
+    const history: Transaction[] = new Array(plans.length);
+    for (const { plan, i } of effects.sort((a, b) => a.effect - b.effect || a.i - b.i)) {
+      const ops: MicroOp[] = plan.ops.map(({ append, key }) => {
+        if (append) {
+          value++;
+          state.set(key, [...(state.get(key) ?? []), value]);
+          return ['append', key, value];
+        }
+        return ['r', key, [...(state.get(key) ?? [])]];
+      });
+      history[i] = {
+        id: i + 1,
+        process: i,
+        type: 'ok',
+        ops,
+        call: plan.start,
+        return: plan.start + plan.length,
+      };
+    }
+    return history;
+  });
+
+describe('list-append: generated histories', () => {
+  it('an atomic execution is strict serializable; a read that misses an append completed before it is not', () => {
+    let mutatedCases = 0;
+    fc.assert(
+      fc.property(concurrentHistory, fc.nat(), (history, pick) => {
+        const result = checkListAppend(history, 'strict-serializable');
+        expect(result.anomalies).toEqual([]);
+        // Take the last element off a read whose writer had completed before the reader began: now it
+        // missed an append that real time says it must see.
+        const writerOf = (key: unknown, element: unknown) =>
+          history.find((t) => t.ops.some((op) => op[0] === 'append' && op[1] === key && op[2] === element));
+        const reads = history.flatMap((t, ti) =>
+          t.ops.flatMap((op, oi) => {
+            if (op[0] !== 'r' || (op[2] ?? []).length === 0) return [];
+            const writer = writerOf(op[1], op[2]![op[2]!.length - 1]);
+            return writer && writer.return < t.call ? [{ ti, oi }] : [];
+          }),
+        );
+        if (reads.length === 0) return;
+        const { ti, oi } = reads[pick % reads.length]!;
+        const mutated = history.map((t, i) =>
+          i !== ti
+            ? t
+            : {
+                ...t,
+                ops: t.ops.map((op, j) =>
+                  j === oi && op[0] === 'r' ? (['r', op[1], (op[2] ?? []).slice(0, -1)] as MicroOp) : op,
+                ),
+              },
+        );
+        expect(checkListAppend(mutated, 'strict-serializable').valid).toBe(false);
+        mutatedCases++;
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+    expect(mutatedCases).toBeGreaterThan(100);
+  });
+});
