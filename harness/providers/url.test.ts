@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectionUrl, hostPort, ProviderUnavailable } from '../core/database.ts';
+import { UsageError } from '../core/errors.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 import { freePort } from './ports.ts';
 import { connectToUrl, parseDatabaseUrl } from './url.ts';
@@ -38,7 +39,7 @@ describe('database URLs', () => {
     );
   });
 
-  it('rejects a wrong scheme or a malformed URL without echoing the password', () => {
+  it('rejects a wrong scheme or a malformed URL as bad input (exit 2), without echoing the password', () => {
     expect(() => parseDatabaseUrl('mariadb', 'postgres://u:p@127.0.0.1/x')).toThrow(
       /must start with mysql:\/\/ or mariadb:\/\//,
     );
@@ -46,7 +47,8 @@ describe('database URLs', () => {
       parseDatabaseUrl('postgres', 'postgres://u:topsecret@127.0.0.1:notaport/x');
       expect.unreachable();
     } catch (error) {
-      expect(error).toBeInstanceOf(ProviderUnavailable);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).exitCode).toBe(2);
       expect((error as Error).message).not.toContain('topsecret');
     }
   });

@@ -9,6 +9,7 @@ import {
   type DatabaseServer,
   ProviderUnavailable,
 } from '../core/database.ts';
+import { UsageError } from '../core/errors.ts';
 import { bareHost, isLoopbackHost } from '../core/loopback.ts';
 import { redact, registerSecret } from '../core/redact.ts';
 import { adminQuery } from './db.ts';
@@ -21,30 +22,26 @@ const DEFAULT_PORT: Record<DatabaseKind, number> = { mariadb: 3306, postgres: 54
 const ADMIN_DATABASE: Record<DatabaseKind, string> = { mariadb: 'mysql', postgres: 'postgres' };
 
 export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInfo {
+  // A URL that is not one, or not one the harness may target, is bad input (exit 2), said before any work.
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ProviderUnavailable(
-      'url',
+    throw new UsageError(
       // Not echoed: a malformed URL may hold a password where no pattern would find it.
-      `${kind} URL is not a valid URL (${url.length} characters, not shown: it may hold a password)`,
-      `use ${SCHEMES[kind][0]}//user:password@127.0.0.1:${DEFAULT_PORT[kind]}/database`,
+      `${kind} URL is not a valid URL (${url.length} characters, not shown: it may hold a password); ` +
+        `use ${SCHEMES[kind][0]}//user:password@127.0.0.1:${DEFAULT_PORT[kind]}/database`,
     );
   }
   if (!SCHEMES[kind].includes(parsed.protocol)) {
-    throw new ProviderUnavailable(
-      'url',
+    throw new UsageError(
       `${kind} URL must start with ${SCHEMES[kind].map((s) => `${s}//`).join(' or ')}, got ${parsed.protocol}//`,
-      'fix the URL scheme',
     );
   }
   const host = parsed.hostname;
   if (!isLoopbackHost(host)) {
-    throw new ProviderUnavailable(
-      'url',
-      `${kind} URL points at ${host}, which is not a loopback address`,
-      'the harness only targets 127.0.0.1, ::1 or localhost',
+    throw new UsageError(
+      `${kind} URL points at ${host}, which is not a loopback address: the harness only targets 127.0.0.1, ::1 or localhost`,
     );
   }
   const password = decodeURIComponent(parsed.password);
