@@ -52,6 +52,13 @@ if [ ! -x "$gobin/k6" ] && ! command -v k6 >/dev/null 2>&1; then
   fi
 fi
 
+# Porcupine, the reference of the bench's linearizability part (and its test data): the Go driver's module.
+if command -v go >/dev/null 2>&1; then
+  (cd load/bench/porcupine && go mod download)
+else
+  echo "setup: Go not found; \`npm run bench\`'s linearizability part needs it" >&2
+fi
+
 # The ephemeral Postgres refuses to run as root; as root the harness runs it as
 # this unprivileged user (it would create it too, but doing it here is explicit).
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then

@@ -12,6 +12,8 @@
  *   goal 0.9. k6 as context.
  * - memory (memory.ts): peak RSS recording 1,000,000 operations under 256 MB,
  *   and that run's HTML report under 5 MB.
+ * - linearizability (linearizability.ts): the linearizability checker against
+ *   Porcupine on the same histories, same verdicts; goal >= 1.0 on time.
  *
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_ROUNDS and
  * BENCH_SECONDS set the length (settings.ts reads and checks them all). Exit
@@ -22,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { exitCodeOf } from '../../harness/core/errors.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { httpPlaceOrder } from './http.ts';
+import { linearizabilityAgainstPorcupine } from './linearizability.ts';
 import { mariadbUpsertOnAlternateKey } from './mariadb.ts';
 import { memoryOfOneMillionOperations } from './memory.ts';
 import { postgresVersionedUpdate } from './postgres.ts';
@@ -42,7 +45,7 @@ const settings = ((): BenchSettings => {
  * recording's, not what the throughput parts (servers' clients, histories read
  * back for checking) left in the heap before it (measured: 166 MB run first, 236 MB run last).
  */
-const RUN_ORDER: BenchPart[] = ['memory', 'postgres', 'mariadb', 'http'];
+const RUN_ORDER: BenchPart[] = ['memory', 'postgres', 'mariadb', 'http', 'linearizability'];
 
 async function main(): Promise<number> {
   // The bench opts in to SCHED_BATCH for the servers it starts: a server woken by a query then does not
@@ -55,6 +58,7 @@ async function main(): Promise<number> {
     mariadb: () => mariadbUpsertOnAlternateKey(pool, settings),
     http: () => httpPlaceOrder(pool, settings),
     memory: () => memoryOfOneMillionOperations(),
+    linearizability: async () => linearizabilityAgainstPorcupine(settings),
   };
   const chosen = RUN_ORDER.filter((part) => settings.only.includes(part));
   try {

@@ -16,6 +16,8 @@ export const DEFAULT_BUDGET_MS = 10_000;
 export interface LinearizabilityOptions {
   /** Give up after this long (the answer is then unknown); default 10 s. */
   budgetMs?: number;
+  /** Find why an invalid history is invalid (default true); false gives the verdict alone, sooner. */
+  explain?: boolean;
 }
 
 export type LinearizabilityResult =
@@ -66,8 +68,7 @@ export function checkLinearizable<State, Input, Output>(
   const partitions = model.partition ? model.partition(relevant) : [relevant];
   const operations = relevant.length;
   for (const [index, partition] of partitions.entries()) {
-    const sorted = [...partition].sort((a, b) => a.call - b.call || a.id - b.id);
-    const outcome = searchLinearization(model, sorted, deadline);
+    const outcome = searchLinearization(model, partition, deadline, options.explain ?? true);
     if (outcome.kind === 'out-of-time') {
       return {
         verdict: 'unknown',
@@ -75,18 +76,27 @@ export function checkLinearizable<State, Input, Output>(
         operations,
         reason:
           `no answer within the ${(options.budgetMs ?? DEFAULT_BUDGET_MS) / 1000} s budget ` +
-          `(partition ${index + 1} of ${partitions.length}, ${sorted.length} operations, ` +
+          `(partition ${index + 1} of ${partitions.length}, ${partition.length} operations, ` +
           `${outcome.linearized} linearized when it ran out)`,
       };
     }
+    if (outcome.kind === 'not-linearizable' && outcome.stuck < 0) {
+      return {
+        verdict: 'invalid',
+        partitions: partitions.length,
+        operations,
+        witness: [],
+        explanation: `not linearizable against ${model.name} (asked for the verdict alone, not why)`,
+      };
+    }
     if (outcome.kind === 'not-linearizable') {
-      const prefix = outcome.longestPrefix.map((i) => sorted[i]!);
-      const stuck = sorted[outcome.stuck]!;
+      const prefix = outcome.longestPrefix.map((i) => partition[i]!);
+      const stuck = partition[outcome.stuck]!;
       const shown = prefix.slice(-PREFIX_SHOWN);
       const lines = [
         `not linearizable against ${model.name}` +
           (partitions.length > 1 ? ` (partition ${index + 1} of ${partitions.length})` : '') +
-          `: ${prefix.length} of ${sorted.length} operations can be ordered, then`,
+          `: ${prefix.length} of ${partition.length} operations can be ordered, then`,
         `  op ${stuck.id} (client ${stuck.client}) ${describeOperation(model, stuck)} fits nowhere: ` +
           `in state ${describeState(model as Model<State, unknown, unknown>, outcome.state)} it cannot happen, ` +
           'and no other order of the operations before it was found that allows it',

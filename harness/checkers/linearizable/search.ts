@@ -50,16 +50,20 @@ interface CacheEntry<State> {
 }
 
 /**
- * Search `operations` (sorted by call, indexes 0..n-1 in that order) for a
+ * Search `operations` (in any order; indexes in the outcome are into it) for a
  * linearization against `model`, giving up at `deadline` (performance.now()).
+ * Without `explain`, a history found not linearizable is not searched again
+ * for its longest prefix (the verdict alone, as Porcupine's CheckOperations gives).
  */
 export function searchLinearization<State, Input, Output>(
   model: Model<State, Input, Output>,
   operations: readonly LinearOperation<Input, Output>[],
   deadline: number,
+  explain = true,
 ): SearchOutcome<State> {
   const first = search(model, operations, deadline, -1);
   if (first.kind !== 'stuck') return first;
+  if (!explain) return { kind: 'not-linearizable', longestPrefix: [], stuck: -1, state: model.init() };
   // Rare and worth a second pass: walk the same path again and copy the stack at its deepest point.
   const again = search(model, operations, Number.POSITIVE_INFINITY, first.deepest);
   if (again.kind !== 'stuck' || !again.capture)
@@ -84,7 +88,9 @@ function search<State, Input, Output>(
 ): Pass<State> {
   const n = operations.length;
   const list = linkedEntries(operations);
-  const { next, match, opOf } = list;
+  const { next, match, opOf, original } = list;
+  const ops = Array.from(original, (index) => operations[index]!);
+  const given = (rank: number) => original[rank]!;
   const equal = model.equal ?? Object.is;
 
   const zobristLow = new Uint32Array(n);
@@ -117,7 +123,7 @@ function search<State, Input, Output>(
   const CHANGE = 1;
   const UNKNOWN = 2;
   const kindOf = new Uint8Array(n);
-  for (const [i, operation] of operations.entries())
+  for (const [i, operation] of ops.entries())
     kindOf[i] = !operation.known
       ? UNKNOWN
       : changesNothing(operation.input, operation.output as Output)
@@ -168,7 +174,7 @@ function search<State, Input, Output>(
     const returnNode = match[entry]!;
     const op = opOf[entry]!;
     if (returnNode !== NONE) {
-      const operation = operations[op]!;
+      const operation = ops[op]!;
       if (kindOf[op] !== phase) {
         entry = next[entry]!;
         continue;
@@ -212,13 +218,13 @@ function search<State, Input, Output>(
       entry = next[entry]!;
       continue;
     }
-    if (!operations[op]!.known) {
+    if (!ops[op]!.known) {
       // Returns of unknown outcomes come last (at infinity): every operation left may take effect at the
       // end, in any order, each accepted by the model. A linearization.
       const order = Array.from(callNodes.subarray(0, depth), (node) => opOf[node]!);
       for (let node = next[0]!; node !== NONE; node = next[node]!)
         if (match[node] !== NONE) order.push(opOf[node]!);
-      return { kind: 'linearizable', order };
+      return { kind: 'linearizable', order: order.map(given) };
     }
     // A return: its operation had to be linearized by now, and was not. Try the next kind first.
     if (phase < lastPass) {
@@ -228,13 +234,20 @@ function search<State, Input, Output>(
     }
     if (depth === captureAtDepth) {
       const longestPrefix = Array.from(callNodes.subarray(0, depth), (node) => opOf[node]!);
-      return { kind: 'stuck', deepest, capture: { longestPrefix, stuck: op, state } };
+      return {
+        kind: 'stuck',
+        deepest,
+        capture: { longestPrefix: longestPrefix.map(given), stuck: given(op), state },
+      };
     }
     if (depth > deepest) deepest = depth;
     entry = backtrack();
     if (entry === NONE) return { kind: 'stuck', deepest };
   }
-  return { kind: 'linearizable', order: Array.from(callNodes.subarray(0, depth), (node) => opOf[node]!) };
+  return {
+    kind: 'linearizable',
+    order: Array.from(callNodes.subarray(0, depth), (node) => given(opOf[node]!)),
+  };
 }
 
 /** The linearized set (`highest`, `holes`) with `op` added, as a cache entry. */
@@ -274,7 +287,10 @@ interface LinkedEntries {
   prev: Int32Array;
   /** For a call node, its return node; NONE for a return node. */
   match: Int32Array;
+  /** The operation of a node, by its rank in call order. */
   opOf: Int32Array;
+  /** Rank to the operation's index in the array given. */
+  original: Int32Array;
 }
 
 /**
@@ -301,15 +317,26 @@ function linkedEntries<Input, Output>(operations: readonly LinearOperation<Input
   const opOf = new Int32Array(size).fill(NONE);
   const nodeOfEntry = new Int32Array(2 * n);
   for (let position = 0; position < order.length; position++) nodeOfEntry[order[position]!] = position + 1;
+  // Operations are numbered in call order (their rank), whatever order they came in.
+  const rankOf = new Int32Array(n);
+  const original = new Int32Array(n);
+  let rank = 0;
+  for (let position = 0; position < order.length; position++) {
+    const item = order[position]!;
+    if ((item & 1) === 0) {
+      rankOf[item >>> 1] = rank;
+      original[rank++] = item >>> 1;
+    }
+  }
   for (let position = 0; position < order.length; position++) {
     const node = position + 1;
     const item = order[position]!;
     prev[node] = node - 1;
     next[node - 1] = node;
-    opOf[node] = item >>> 1;
+    opOf[node] = rankOf[item >>> 1]!;
     if ((item & 1) === 0) match[node] = nodeOfEntry[item + 1]!;
   }
-  return { next, prev, match, opOf };
+  return { next, prev, match, opOf, original };
 }
 
 /** Take a call and its return out of the list. */

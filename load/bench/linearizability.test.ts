@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { checkLinearizable } from '../../harness/checkers/linearizable/check.ts';
+import { casRegister, versionedRegister } from '../../harness/checkers/linearizable/models.ts';
+import { etcdLog } from './etcd-log.ts';
+import { versionedRegisterHistory } from './generated-histories.ts';
+
+it("reads a Jepsen etcd log as Porcupine's tests do", () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'etcd-log-')), 'etcd.log');
+  writeFileSync(
+    file,
+    [
+      'INFO  jepsen.util - 0\t:invoke\t:write\t4',
+      'INFO  jepsen.util - 1\t:invoke\t:read\tnil',
+      'INFO  jepsen.util - 0\t:ok\t:write\t4',
+      'INFO  jepsen.util - 1\t:ok\t:read\t4',
+      'INFO  jepsen.util - 2\t:invoke\t:cas\t[4 1]',
+      'INFO  jepsen.util - 2\t:fail\t:cas\t[4 1]',
+      'INFO  jepsen.util - 3\t:invoke\t:read\tnil',
+      'INFO  jepsen.util - 3\t:fail\t:read\t:timed-out',
+      'INFO  jepsen.util - 4\t:invoke\t:write\t2',
+      'some other line',
+    ].join('\n'),
+  );
+  const ops = etcdLog(file);
+  expect(ops.map((o) => [o.client, o.input, o.output, o.known, o.call, o.return])).toEqual([
+    [0, { f: 'write', value: 4 }, null, true, 0, 2],
+    [1, { f: 'read' }, 4, true, 1, 3],
+    [2, { f: 'cas', from: 4, to: 1 }, false, true, 4, 5],
+    [3, { f: 'read' }, undefined, false, 6, Number.POSITIVE_INFINITY],
+    [4, { f: 'write', value: 2 }, undefined, false, 8, Number.POSITIVE_INFINITY],
+  ]);
+  // The cas that answered false is a known answer: the value was 4, so the history is not linearizable.
+  expect(checkLinearizable(casRegister(null), ops).verdict).toBe('invalid');
+});
+
+it('generates versioned-register histories that are linearizable, with unknown outcomes', () => {
+  const ops = versionedRegisterHistory(2000, 10, { seed: 5, unknownShare: 0.05 });
+  expect(ops.filter((o) => !o.known).length).toBeGreaterThan(50);
+  expect(
+    ops.some(
+      (o) => o.known && o.input.f === 'update' && (o.output as { updated: boolean }).updated === false,
+    ),
+  ).toBe(true);
+  expect(checkLinearizable(versionedRegister({ value: null, version: 0 }), ops).verdict).toBe('valid');
+});
