@@ -54,7 +54,8 @@ fi
 
 # Porcupine, the reference of the bench's linearizability part (and its test data): the Go driver's module.
 if command -v go >/dev/null 2>&1; then
-  (cd load/bench/porcupine && go mod download)
+  (cd load/bench/porcupine && go mod download) ||
+    echo "setup: could not download Porcupine; \`npm run bench\`'s linearizability part needs it" >&2
 else
   echo "setup: Go not found; \`npm run bench\`'s linearizability part needs it" >&2
 fi
