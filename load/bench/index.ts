@@ -14,6 +14,8 @@
  *   and that run's HTML report under 5 MB.
  * - linearizability (linearizability.ts): the linearizability checker against
  *   Porcupine on the same histories, same verdicts; goal >= 1.0 on time.
+ * - list-append (list-append-scaling.ts): the transactional checker on 10^4 to
+ *   10^6 transactions: time, peak RSS, linear growth.
  *
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_ROUNDS and
  * BENCH_SECONDS set the length (settings.ts reads and checks them all). Exit
@@ -25,6 +27,7 @@ import { exitCodeOf } from '../../harness/core/errors.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { httpPlaceOrder } from './http.ts';
 import { linearizabilityAgainstPorcupine } from './linearizability.ts';
+import { listAppendScaling } from './list-append-scaling.ts';
 import { mariadbUpsertOnAlternateKey } from './mariadb.ts';
 import { memoryOfOneMillionOperations } from './memory.ts';
 import { postgresVersionedUpdate } from './postgres.ts';
@@ -45,7 +48,7 @@ const settings = ((): BenchSettings => {
  * recording's, not what the throughput parts (servers' clients, histories read
  * back for checking) left in the heap before it (measured: 166 MB run first, 236 MB run last).
  */
-const RUN_ORDER: BenchPart[] = ['memory', 'postgres', 'mariadb', 'http', 'linearizability'];
+const RUN_ORDER: BenchPart[] = ['memory', 'postgres', 'mariadb', 'http', 'linearizability', 'list-append'];
 
 async function main(): Promise<number> {
   // The bench opts in to SCHED_BATCH for the servers it starts: a server woken by a query then does not
@@ -59,6 +62,7 @@ async function main(): Promise<number> {
     http: () => httpPlaceOrder(pool, settings),
     memory: () => memoryOfOneMillionOperations(),
     linearizability: async () => linearizabilityAgainstPorcupine(settings),
+    'list-append': async () => listAppendScaling(),
   };
   const chosen = RUN_ORDER.filter((part) => settings.only.includes(part));
   try {

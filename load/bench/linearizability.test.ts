@@ -46,3 +46,14 @@ it('generates versioned-register histories that are linearizable, with unknown o
   ).toBe(true);
   expect(checkLinearizable(versionedRegister({ value: null, version: 0 }), ops).verdict).toBe('valid');
 });
+
+it('generates list-append histories that are strict serializable, keys retired after their appends', async () => {
+  const { listAppendHistory } = await import('./generated-histories.ts');
+  const { checkListAppend } = await import('../../harness/checkers/transactional/list-append.ts');
+  const history = listAppendHistory(3000, 10, { seed: 9, writesPerKey: 8 });
+  const keys = new Set(history.flatMap((t) => t.ops.map((op) => op[1])));
+  expect(keys.size).toBeGreaterThan(50);
+  const result = checkListAppend(history, 'strict-serializable');
+  expect(result.anomalies).toEqual([]);
+  expect(result.valid).toBe(true);
+});

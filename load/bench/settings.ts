@@ -7,7 +7,14 @@
 import { positiveInteger } from '../../harness/cli/flags.ts';
 import { shown, UsageError } from '../../harness/core/errors.ts';
 
-export const BENCH_PARTS = ['postgres', 'mariadb', 'http', 'memory', 'linearizability'] as const;
+export const BENCH_PARTS = [
+  'postgres',
+  'mariadb',
+  'http',
+  'memory',
+  'linearizability',
+  'list-append',
+] as const;
 /** Workers (each its own connection) of every SQL tool, the harness's and the references'. */
 export const WORKERS = 8;
 export type BenchPart = (typeof BENCH_PARTS)[number];

@@ -95,7 +95,30 @@ export interface ListAppendResult {
   transactions: number;
 }
 
-const keyOf = (key: Key, element: Element) => `${JSON.stringify(key)}\u0000${JSON.stringify(element)}`;
+/** Who appended each value to each key: maps within a map, no string built per lookup. */
+class AppendIndex {
+  private readonly byKey = new Map<Key, Map<Element, Appended>>();
+
+  get(key: Key, element: Element): Appended | undefined {
+    return this.byKey.get(key)?.get(element);
+  }
+
+  set(key: Key, element: Element, appended: Appended): void {
+    let elements = this.byKey.get(key);
+    if (!elements) {
+      elements = new Map();
+      this.byKey.set(key, elements);
+    }
+    elements.set(element, appended);
+  }
+
+  /** Every transaction that appended something. */
+  writers(): Set<Transaction> {
+    const writers = new Set<Transaction>();
+    for (const elements of this.byKey.values()) for (const { txn } of elements.values()) writers.add(txn);
+    return writers;
+  }
+}
 const T = (id: number) => `T${id}`;
 const show = (value: unknown) => JSON.stringify(value);
 
@@ -140,13 +163,12 @@ export function checkListAppend(
   };
 }
 
-function indexAppends(history: readonly Transaction[], anomalies: Anomaly[]): Map<string, Appended> {
-  const appended = new Map<string, Appended>();
+function indexAppends(history: readonly Transaction[], anomalies: Anomaly[]): AppendIndex {
+  const appended = new AppendIndex();
   for (const txn of history) {
     const appends = txn.ops.filter((op): op is ['append', Key, Element] => op[0] === 'append');
     for (const [i, [, key, element]] of appends.entries()) {
-      const id = keyOf(key, element);
-      const earlier = appended.get(id);
+      const earlier = appended.get(key, element);
       if (earlier && earlier.txn !== txn) {
         anomalies.push({
           name: 'duplicate-appends',
@@ -156,7 +178,7 @@ function indexAppends(history: readonly Transaction[], anomalies: Anomaly[]): Ma
         continue;
       }
       const last = !appends.slice(i + 1).some(([, k]) => k === key);
-      appended.set(id, { txn, last });
+      appended.set(key, element, { txn, last });
     }
   }
   return appended;
@@ -196,7 +218,7 @@ interface Read {
   list: Element[];
 }
 
-function checkReads(reads: Read[], appended: Map<string, Appended>, anomalies: Anomaly[]): void {
+function checkReads(reads: Read[], appended: AppendIndex, anomalies: Anomaly[]): void {
   for (const { txn, key, list } of reads) {
     if (new Set(list.map((e) => show(e))).size !== list.length)
       anomalies.push({
@@ -205,7 +227,7 @@ function checkReads(reads: Read[], appended: Map<string, Appended>, anomalies: A
         transactions: [txn.id],
       });
     for (const element of list) {
-      const writer = appended.get(keyOf(key, element));
+      const writer = appended.get(key, element);
       if (!writer)
         anomalies.push({
           name: 'garbage-read',
@@ -221,7 +243,7 @@ function checkReads(reads: Read[], appended: Map<string, Appended>, anomalies: A
     }
     const last = list[list.length - 1];
     if (last === undefined) continue;
-    const writer = appended.get(keyOf(key, last));
+    const writer = appended.get(key, last);
     if (writer && writer.txn !== txn && !writer.last && writer.txn.type !== 'fail')
       anomalies.push({
         name: 'G1b',
@@ -261,9 +283,9 @@ function dependencies(
   graph: DependencyGraph,
   orders: Map<Key, Element[]>,
   reads: Read[],
-  appended: Map<string, Appended>,
+  appended: AppendIndex,
 ): void {
-  const writerOf = (key: Key, element: Element) => appended.get(keyOf(key, element))?.txn;
+  const writerOf = (key: Key, element: Element) => appended.get(key, element)?.txn;
   const unobserved = unobservedAppends(orders, appended);
   for (const [key, order] of orders) {
     for (let i = 0; i + 1 < order.length; i++) {
@@ -292,15 +314,13 @@ function dependencies(
 }
 
 /** Per key, the committed appends that no read observed. */
-function unobservedAppends(orders: Map<Key, Element[]>, appended: Map<string, Appended>) {
-  const observed = new Set(
-    [...orders].flatMap(([key, order]) => order.map((element) => keyOf(key, element))),
-  );
+function unobservedAppends(orders: Map<Key, Element[]>, appended: AppendIndex) {
+  const observed = new Map([...orders].map(([key, order]) => [key, new Set(order)]));
   const unobserved = new Map<Key, { txn: Transaction; element: Element }[]>();
-  for (const txn of new Set([...appended.values()].map((a) => a.txn))) {
+  for (const txn of appended.writers()) {
     if (txn.type !== 'ok') continue;
     for (const op of txn.ops) {
-      if (op[0] !== 'append' || observed.has(keyOf(op[1], op[2]))) continue;
+      if (op[0] !== 'append' || observed.get(op[1])?.has(op[2])) continue;
       const list = unobserved.get(op[1]) ?? [];
       if (!list.some((u) => u.element === op[2])) list.push({ txn, element: op[2] });
       unobserved.set(op[1], list);
@@ -330,6 +350,7 @@ function realtime(graph: DependencyGraph, committed: readonly Transaction[]): vo
       for (const earlier of frontier) graph.add({ from: earlier.id, to: txn.id, kind: 'rt' });
     } else {
       const superseded = before.get(txn.id) ?? new Set();
+      before.delete(txn.id); // needed no more: memory stays with the concurrency, not the history
       frontier = [...frontier.filter((t) => !superseded.has(t.id)), txn];
     }
   }
