@@ -96,10 +96,25 @@ function ledgerPath(pid: number): string {
   return join(ledgerDir(), `${pid}.json`);
 }
 
+let claimed = false;
+
+/**
+ * Before this process first writes its ledger: a ledger already at its path
+ * is a killed run's that had the same pid (pids are reused). Kept aside,
+ * under a name of its own, for the next run to reap, never overwritten.
+ */
+function setAsideReusedPid(path: string): void {
+  claimed = true;
+  const earlier = readLedger(path);
+  if (earlier && earlier.started !== mine.started)
+    renameSync(path, join(dirname(path), `${earlier.pid}-${earlier.started ?? 'unknown'}.json`));
+}
+
 /** Write this process's ledger (atomically), or remove it when it names nothing. */
 function save(): void {
   const path = ledgerPath(mine.pid);
   try {
+    if (!claimed) setAsideReusedPid(path);
     if (mine.dirs.length + mine.processes.length + mine.databases.length === 0) {
       rmSync(path, { force: true });
       // The folder too, once no run has a ledger in it: nothing of the harness's stays in the temp folder.
@@ -193,14 +208,15 @@ function readLedger(path: string): LedgerFile | undefined {
 function orphanLedgers(): { path: string; ledger: LedgerFile }[] {
   let names: string[];
   try {
-    names = readdirSync(ledgerDir()).filter((name) => /^\d+\.json$/.test(name));
+    names = readdirSync(ledgerDir()).filter((name) => /^\d+(-\w+)?\.json$/.test(name));
   } catch {
     return [];
   }
   return names.flatMap((name) => {
     const path = join(ledgerDir(), name);
     const ledger = readLedger(path);
-    if (!ledger || ledger.pid === process.pid || stillRuns(ledger.pid, ledger.started)) return [];
+    const isMine = ledger?.pid === mine.pid && ledger.started === mine.started;
+    if (!ledger || isMine || stillRuns(ledger.pid, ledger.started)) return [];
     return [{ path, ledger }];
   });
 }
