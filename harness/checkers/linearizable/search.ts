@@ -12,6 +12,13 @@
  * allows it: undo the last linearized call and try the next candidate. An
  * empty list is a linearization; nothing left to undo means there is none.
  *
+ * Two reductions keep every answer exact and the search small. Candidates
+ * are tried in passes by kind: observers first (an operation that, answered
+ * as it was, cannot change the state: placed where it first fits, with no
+ * alternative tried, since any order placing it later is as good), then, only
+ * when a return blocks, the known changes, then the unknown outcomes: a
+ * change is placed just in time, when something observed needs it.
+ *
  * Operations with an unknown outcome (info) never block: their returns sit
  * at infinity, after every other entry, so reaching one means what is left
  * can all take effect at the end. And one that would change nothing where it
