@@ -7,12 +7,11 @@
  */
 import { parseReplay } from '../../properties/property-run.ts';
 import { HISTORY_MODEL_NAMES } from '../checkers/linearizable/history-models.ts';
-import { CONSISTENCY_MODELS, type ConsistencyModel } from '../checkers/transactional/list-append.ts';
+import { CONSISTENCY_MODELS } from '../checkers/transactional/list-append.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
 import { MAX_WORKERS } from '../core/workload.ts';
-import type { ProviderPreference } from '../providers/select.ts';
 import type { CliOptions, CommandName } from './commands.ts';
 import { DEFAULT_KEEP } from './run-folders.ts';
 
@@ -39,6 +38,13 @@ export function positiveInteger(text: string, flag: string, min = 1, max = Numbe
   }
   if (Number(text) > max) throw new UsageError(`${flag}: at most ${max}, got ${shown(text)}`);
   return Number(text);
+}
+
+/** A flag's value that must be one of `choices`, or a UsageError listing them. */
+export function oneOf<T extends string>(text: string, flag: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text))
+    throw new UsageError(`${flag}: expected one of ${choices.join(', ')}, got ${shown(text)}`);
+  return text as T;
 }
 
 /** `init --http`, `--postgres`, `--mariadb`: one of them. */
@@ -174,9 +180,7 @@ export const FLAGS = {
     commands: SERVED,
     sets: ['provider'],
     apply: (o, text) => {
-      if (!(PROVIDERS as readonly string[]).includes(text as string))
-        throw new UsageError(`--provider: expected one of ${PROVIDERS.join(', ')}, got ${shown(text)}`);
-      o.provider = text as ProviderPreference;
+      o.provider = oneOf(text as string, '--provider', PROVIDERS);
     },
   },
   out: {
@@ -327,11 +331,7 @@ export const FLAGS = {
     commands: ['check'],
     sets: ['model'],
     apply: (o, text) => {
-      if (!HISTORY_MODEL_NAMES.includes(text as string))
-        throw new UsageError(
-          `--model: expected one of ${HISTORY_MODEL_NAMES.join(', ')}, got ${shown(text)}`,
-        );
-      o.model = text as string;
+      o.model = oneOf(text as string, '--model', HISTORY_MODEL_NAMES);
     },
   },
   workload: {
@@ -340,9 +340,7 @@ export const FLAGS = {
     commands: ['check'],
     sets: ['workload'],
     apply: (o, text) => {
-      if (text !== 'list-append')
-        throw new UsageError(`--workload: expected list-append, got ${shown(text)}`);
-      o.workload = 'list-append';
+      o.workload = oneOf(text as string, '--workload', ['list-append'] as const);
     },
   },
   consistency: {
@@ -351,11 +349,7 @@ export const FLAGS = {
     commands: ['check'],
     sets: ['consistency'],
     apply: (o, text) => {
-      if (!(CONSISTENCY_MODELS as readonly string[]).includes(text as string))
-        throw new UsageError(
-          `--consistency: expected one of ${CONSISTENCY_MODELS.join(', ')}, got ${shown(text)}`,
-        );
-      o.consistency = text as ConsistencyModel;
+      o.consistency = oneOf(text as string, '--consistency', CONSISTENCY_MODELS);
     },
   },
   budget: {

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError, UsageError } from '../core/errors.ts';
 import { freePort } from './ports.ts';

@@ -26,7 +26,7 @@ function registerOperation(operation: HistoryOperation, cas: boolean) {
     if (!Array.isArray(value) || value.length !== 2) return 'a cas needs [from to] as its value';
     return {
       input: { f: 'cas', from: scalar(value[0]), to: scalar(value[1]) },
-      output: result === false ? false : true,
+      output: result !== false,
     };
   }
   return `:f ${JSON.stringify(f)} is not one of ${cas ? 'read, write, cas' : 'read, write'}`;
