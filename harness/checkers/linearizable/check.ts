@@ -8,7 +8,13 @@
  * the operation that fits after none of its orders.
  */
 import type { Operation } from '../../core/history.ts';
-import { describeOperation, describeState, type LinearOperation, type Model } from './model.ts';
+import {
+  describeOperation,
+  describeState,
+  FINAL_STATE_CLIENT,
+  type LinearOperation,
+  type Model,
+} from './model.ts';
 import { searchLinearization } from './search.ts';
 
 export const DEFAULT_BUDGET_MS = 10_000;
@@ -32,27 +38,36 @@ export type LinearizabilityResult =
       explanation: string;
     };
 
-/** Operations of the harness's history as the checker reads them (fails dropped, unknown outcomes open-ended). */
+/**
+ * Operations of the harness's history as the checker reads them: fails
+ * dropped, unknown outcomes open-ended, and those `toInput` gives no input
+ * for (operations the model does not cover) left out.
+ */
 export function linearOperations<Input, Output>(
   operations: readonly Operation[],
-  toInput: (operation: Operation) => Input,
+  toInput: (operation: Operation) => Input | undefined,
   toOutput: (operation: Operation) => Output,
 ): LinearOperation<Input, Output>[] {
-  return operations
-    .filter((operation) => operation.outcome !== 'fail')
-    .map((operation) => {
-      const known = operation.outcome === 'ok';
-      return {
+  return operations.flatMap((operation) => {
+    const input = operation.outcome === 'fail' ? undefined : toInput(operation);
+    if (input === undefined) return [];
+    const known = operation.outcome === 'ok';
+    return [
+      {
         id: operation.id,
         client: operation.worker,
-        input: toInput(operation),
+        input,
         output: known ? toOutput(operation) : undefined,
         call: operation.invokedAt,
         return: known ? operation.completedAt : Number.POSITIVE_INFINITY,
         known,
-      };
-    });
+      },
+    ];
+  });
 }
+
+const who = (operation: LinearOperation<unknown, unknown>) =>
+  operation.client === FINAL_STATE_CLIENT ? 'the final state read' : `client ${operation.client}`;
 
 /** How many operations of the prefix an explanation shows before the one that fits nowhere. */
 const PREFIX_SHOWN = 5;
@@ -97,7 +112,7 @@ export function checkLinearizable<State, Input, Output>(
         `not linearizable against ${model.name}` +
           (partitions.length > 1 ? ` (partition ${index + 1} of ${partitions.length})` : '') +
           `: ${prefix.length} of ${partition.length} operations can be ordered, then`,
-        `  op ${stuck.id} (client ${stuck.client}) ${describeOperation(model, stuck)} fits nowhere: ` +
+        `  op ${stuck.id} (${who(stuck)}) ${describeOperation(model, stuck)} fits nowhere: ` +
           `in state ${describeState(model as Model<State, unknown, unknown>, outcome.state)} it cannot happen, ` +
           'and no other order of the operations before it was found that allows it',
         ...(shown.length > 0

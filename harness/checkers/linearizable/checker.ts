@@ -7,7 +7,7 @@
 import type { Checker } from '../../core/check.ts';
 import type { Operation } from '../../core/history.ts';
 import { checkLinearizable, DEFAULT_BUDGET_MS, linearOperations } from './check.ts';
-import type { LinearOperation, Model } from './model.ts';
+import { FINAL_STATE_CLIENT, type LinearOperation, type Model } from './model.ts';
 
 export interface LinearizableOptions<FinalState, State, Input, Output> {
   model: Model<State, Input, Output>;
@@ -30,14 +30,13 @@ export function linearizable<FinalState, State, Input, Output>(
     name,
     description: `the history is linearizable against the ${options.model.name} model`,
     check({ operations, finalState }) {
-      const covered = operations.filter((operation) => options.input(operation) !== undefined);
-      const history = linearOperations(covered, (op) => options.input(op)!, options.output);
+      const history = linearOperations(operations, options.input, options.output);
       const end = operations.reduce((t, op) => Math.max(t, op.completedAt), 0) + 1;
       const nextId = operations.reduce((id, op) => Math.max(id, op.id), -1) + 1;
       const finalReads: LinearOperation<Input, Output>[] = (options.finalReads?.(finalState) ?? []).map(
         (read, i) => ({
           id: nextId + i,
-          client: -1,
+          client: FINAL_STATE_CLIENT,
           input: read.input,
           output: read.output,
           call: end,
@@ -59,7 +58,7 @@ export function linearizable<FinalState, State, Input, Output>(
         violations: [
           {
             invariant: 'linearizable',
-            message: result.explanation.replaceAll('client -1', 'final state read'),
+            message: result.explanation,
             operations: result.witness.filter((id) => id < nextId),
           },
         ],

@@ -166,6 +166,18 @@ describe('linearizability: the other models', () => {
   });
 });
 
+describe('linearizability: size', () => {
+  it('checks a history of 300,000 operations in one partition', () => {
+    // One client writing and reading back: linearizable, and too long for any per-operation spread of arguments.
+    const rows: Row<{ f: 'write'; value: number } | { f: 'read' }, number | null>[] = [];
+    for (let i = 0; i < 150_000; i++) {
+      rows.push([0, 4 * i, 4 * i + 1, { f: 'write', value: i }, null]);
+      rows.push([0, 4 * i + 2, 4 * i + 3, { f: 'read' }, i]);
+    }
+    expect(checkLinearizable(register(0), history(rows)).verdict).toBe('valid');
+  });
+});
+
 describe('linearizability: budget', () => {
   it('is unknown, never valid, when the budget runs out', () => {
     // 14 concurrent writes, then 14 reads that each see another value: no order explains them, and the
@@ -373,4 +385,35 @@ describe('linearizability: the search agrees with the definition', () => {
       expect(invalid).toBeLessThan(1400);
     },
   );
+});
+
+describe('linearizability: as a target checker', () => {
+  it('reads the final state after everything, names it as such, and names only real operations', async () => {
+    const { linearizable } = await import('./checker.ts');
+    const op = (id: number, outcome: 'ok' | 'fail' | 'info', value: number) => ({
+      id,
+      worker: id,
+      op: 'write',
+      args: { value },
+      outcome,
+      invokedAt: id * 10,
+      completedAt: id * 10 + 5,
+    });
+    const checker = linearizable({
+      model: register(0),
+      input: (o) =>
+        o.op === 'write' ? { f: 'write' as const, value: (o.args as { value: number }).value } : undefined,
+      output: () => null,
+      finalReads: (final: number) => [{ input: { f: 'read' as const }, output: final }],
+    });
+    // A failed write never happened; an unknown one may have.
+    const operations = [op(0, 'ok', 1), op(1, 'fail', 2), op(2, 'info', 3)];
+    expect(checker.check({ operations, finalState: 1 }).verdict).toBe('valid');
+    expect(checker.check({ operations, finalState: 3 }).verdict).toBe('valid');
+    const wrong = checker.check({ operations, finalState: 2 });
+    expect(wrong.verdict).toBe('invalid');
+    expect(wrong.violations[0]!.message).toContain('(the final state read) read -> 2 fits nowhere');
+    // The order found before it (write 1, the unknown write 3), and not the final read itself.
+    expect(wrong.violations[0]!.operations).toEqual([0, 2]);
+  });
 });

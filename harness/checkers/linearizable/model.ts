@@ -37,10 +37,14 @@ export interface Model<State, Input, Output> {
   describeState?(state: State): string;
 }
 
+/** The client of a read of the final state, judged after every operation of the history. */
+export const FINAL_STATE_CLIENT = -1;
+
 /** One operation of a history, as the checker sees it. */
 export interface LinearOperation<Input, Output> {
   /** The operation's id in the history (what violations name). */
   id: number;
+  /** Who ran it; FINAL_STATE_CLIENT for a read of the final state. */
   client: number;
   input: Input;
   /** Undefined when the outcome is unknown (`known` false). */

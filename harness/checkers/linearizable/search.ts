@@ -119,8 +119,6 @@ function search<State, Input, Output>(
   const cache = new Map<number, CacheEntry<State>[]>();
   const callNodes = new Int32Array(n);
   const callStates: State[] = new Array(n);
-  // Linearized where they stand with no alternative tried (see `changesNothing` in model.ts).
-  const forced = new Uint8Array(n);
   const changesNothing = model.changesNothing ?? (() => false);
   // Candidates are tried in passes, by kind: first the observers (a read, a refused update: free to
   // place, see `changesNothing`), then, when a return blocks, the known changes, and last the unknown
@@ -130,14 +128,18 @@ function search<State, Input, Output>(
   const CHANGE = 1;
   const UNKNOWN = 2;
   const kindOf = new Uint8Array(n);
-  for (const [i, operation] of ops.entries())
-    kindOf[i] = !operation.known
+  let lastPass = OBSERVER;
+  for (const [i, operation] of ops.entries()) {
+    const kind = !operation.known
       ? UNKNOWN
       : changesNothing(operation.input, operation.output as Output)
         ? OBSERVER
         : CHANGE;
-  const lastPass = Math.max(...kindOf, OBSERVER);
+    kindOf[i] = kind;
+    if (kind > lastPass) lastPass = kind;
+  }
   let phase = OBSERVER;
+  // The pass each linearized call was placed in: an observer's had no alternative to try.
   const phaseOf = new Uint8Array(n);
   let depth = 0;
   let deepest = 0;
@@ -145,7 +147,7 @@ function search<State, Input, Output>(
   let steps = 0;
 
   /**
-   * Undo the last linearized call that has an alternative (and every forced one above it), and
+   * Undo the last linearized call that has an alternative (and every observer above it), and
    * return the entry after it, the next candidate at that point; NONE when nothing is left to undo.
    */
   const backtrack = (): number => {
@@ -167,7 +169,7 @@ function search<State, Input, Output>(
         }
       } else holes.splice(sortedIndex(holes, undone), 0, undone);
       unlift(list, call);
-      if (forced[depth] === 0) {
+      if (phaseOf[depth] !== OBSERVER) {
         phase = phaseOf[depth]!;
         return next[call]!;
       }
@@ -195,10 +197,9 @@ function search<State, Input, Output>(
         const candidate = withAdded(highest, holes, op, nextState);
         const bucket = cache.get(key);
         const seen = bucket?.some((c) => sameSet(c, candidate) && equal(c.state, nextState)) ?? false;
-        // An operation that, answered this way, never changes the state goes first: any order that
-        // places it later is as good with it here. So there is nothing else to try at this point.
-        const only = phase === OBSERVER;
-        if (seen && only) {
+        // An observer goes first: any order that places it later is as good with it here. So, its
+        // configuration already explored, there is nothing else to try at this point.
+        if (seen && phase === OBSERVER) {
           entry = backtrack();
           if (entry === NONE) return { kind: 'stuck', deepest };
           continue;
@@ -208,7 +209,6 @@ function search<State, Input, Output>(
           else cache.set(key, [candidate]);
           callNodes[depth] = entry;
           callStates[depth] = state;
-          forced[depth] = only ? 1 : 0;
           phaseOf[depth] = phase;
           depth++;
           phase = OBSERVER;

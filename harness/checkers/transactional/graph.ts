@@ -124,13 +124,9 @@ function shortestPath(
       if (!members.has(edge.to) || seen.has(edge.to) || !allowed(edge)) continue;
       came.set(edge.to, edge);
       if (edge.to === to) {
+        // Walk back along the edges that reached each node (from !== to: the graph has no self-loops).
         const path: Edge[] = [];
-        for (let at = to; at !== from || path.length === 0; ) {
-          const step = came.get(at)!;
-          path.unshift(step);
-          at = step.from;
-          if (at === from) break;
-        }
+        for (let at = to; at !== from; at = path[0]!.from) path.unshift(came.get(at)!);
         return path;
       }
       seen.add(edge.to);

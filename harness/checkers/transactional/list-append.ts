@@ -220,7 +220,7 @@ interface Read {
 
 function checkReads(reads: Read[], appended: AppendIndex, anomalies: Anomaly[]): void {
   for (const { txn, key, list } of reads) {
-    if (new Set(list.map((e) => show(e))).size !== list.length)
+    if (new Set(list).size !== list.length)
       anomalies.push({
         name: 'duplicate-elements',
         explanation: `${T(txn.id)} read key ${show(key)} as ${show(list)}: an element twice`,
@@ -358,25 +358,24 @@ function realtime(graph: DependencyGraph, committed: readonly Transaction[]): vo
 
 /** Two committed transactions read the same version of a key and both appended to it. */
 function lostUpdates(committed: readonly Transaction[], anomalies: Anomaly[]): void {
-  const byVersion = new Map<string, Transaction[]>();
+  const byVersion = new Map<string, { key: Key; txns: Transaction[] }>();
   for (const txn of committed) {
     const readFirst = new Map<Key, Element[]>();
     for (const op of txn.ops) {
       if (op[0] === 'r' && !readFirst.has(op[1])) readFirst.set(op[1], op[2] ?? []);
       if (op[0] === 'append' && readFirst.has(op[1])) {
         const version = `${show(op[1])} ${show(readFirst.get(op[1]))}`;
-        const list = byVersion.get(version) ?? [];
-        if (!list.includes(txn)) list.push(txn);
-        byVersion.set(version, list);
+        const group = byVersion.get(version) ?? { key: op[1], txns: [] };
+        if (!group.txns.includes(txn)) group.txns.push(txn);
+        byVersion.set(version, group);
       }
     }
   }
-  for (const [version, txns] of byVersion) {
+  for (const { key, txns } of byVersion.values()) {
     if (txns.length < 2) continue;
-    const [key] = version.split(' ');
     anomalies.push({
       name: 'lost-update',
-      explanation: `${txns.map((t) => T(t.id)).join(' and ')} each read key ${key} at the same version and appended to it: one update is lost`,
+      explanation: `${txns.map((t) => T(t.id)).join(' and ')} each read key ${show(key)} at the same version and appended to it: one update is lost`,
       transactions: txns.map((t) => t.id),
     });
   }
