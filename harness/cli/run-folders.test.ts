@@ -51,7 +51,10 @@ describe('run folders', () => {
       finishedRun(parent, `${minute % 2 ? 'sweep-' : ''}${stamp(minute)}`);
     mkdirSync(join(parent, 'my-notes'));
     writeFileSync(join(parent, 'vitest.json'), '{}');
-    const current = stamp(6);
+    // Two runs that stopped on bad input before writing anything, the newest of all but the current.
+    mkdirSync(join(parent, stamp(7)));
+    mkdirSync(join(parent, `property-${stamp(8)}`));
+    const current = stamp(9);
     mkdirSync(join(parent, current));
 
     const { removed } = retainRuns(parent, current, 3);
@@ -106,9 +109,10 @@ describe('run folders', () => {
     const parent = mkdtempSync(join(tmpdir(), 'run-folders-'));
     const dir = finishedRun(parent, 'ci-run');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
+    mkdirSync(join(dir, 'load', 'k6'), { recursive: true }); // a load engine's own output
     expect(() => claimOutFolder(dir, false)).toThrow(UsageError);
     expect(() => claimOutFolder(dir, false)).toThrow(
-      /already holds a run \(results\.json, report\.html, histories\); pass --overwrite to replace it/,
+      /already holds a run \(results\.json, report\.html, histories, load\); pass --overwrite to replace it/,
     );
     claimOutFolder(dir, true);
     expect(readdirSync(dir)).toEqual(['notes.txt']);

@@ -22,6 +22,7 @@ export const RUN_ARTIFACTS = [
   'junit.xml',
   'summary.md',
   'histories',
+  'load',
   'sweep.json',
   'sweep.html',
   'property.json',
@@ -73,7 +74,11 @@ export function retainRuns(parent: string, current: string, keep: number): Retai
     .filter((entry) => entry.isDirectory() && stampOf(entry.name) !== undefined)
     .map((entry) => entry.name)
     .sort((a, b) => stampOf(b)!.localeCompare(stampOf(a)!));
-  const older = runs.filter((name) => name !== current);
+  // A folder a run left empty (it stopped on bad input before writing anything) is not a run to keep:
+  // removed, so ten quick failures never push the last real reports out.
+  const empty = runs.filter((name) => name !== current && readdirSync(join(parent, name)).length === 0);
+  for (const name of empty) rmSync(join(parent, name), { recursive: true, force: true });
+  const older = runs.filter((name) => name !== current && !empty.includes(name));
   const kept = keep === 0 ? older : older.slice(0, Math.max(0, keep - 1));
   const removed = keep === 0 ? [] : older.slice(Math.max(0, keep - 1));
   for (const name of removed) rmSync(join(parent, name), { recursive: true, force: true });

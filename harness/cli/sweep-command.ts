@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { writeHtmlReport } from '../../reports/html/render.ts';
 import type { SweepView } from '../../reports/html/report-data.ts';
-import { writeJsonFile } from '../../reports/results-json.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import { type Registry, selectRuns } from '../config/registry.ts';
 import { ExitCode, UsageError } from '../core/errors.ts';
+import { writeJsonFile } from '../core/json-file.ts';
 import type { RunSettings } from '../core/run-settings.ts';
 import { runSweep } from '../core/sweep.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';

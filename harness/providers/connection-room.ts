@@ -40,6 +40,8 @@ export async function ensureConnectionRoom(server: DatabaseServer, workers: numb
   throw new UsageError(
     `${workers} workers need ${workers} connections, and ${server.description} accepts at most ${max} ` +
       `(max_connections), ${CONNECTIONS_RESERVED} of which the harness keeps for itself: ` +
-      `use --workers ${Math.max(1, max - CONNECTIONS_RESERVED)} or fewer, or raise max_connections`,
+      (max > CONNECTIONS_RESERVED
+        ? `use --workers ${max - CONNECTIONS_RESERVED} or fewer, or raise max_connections`
+        : 'raise max_connections'),
   );
 }

@@ -11,19 +11,11 @@
  * marker. A database on a foreign server is dropped only when a later run
  * uses that server; until then every run names it.
  */
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { processTree, procStatField } from './process-tree.ts';
+import { writeJsonFile } from '../core/json-file.ts';
+import { isAlive, processTree, procStatField } from './process-tree.ts';
 
 /** A scratch database on a server the harness did not start (no password: only where to find it). */
 export interface LedgerDatabase {
@@ -71,16 +63,7 @@ function startTime(pid: number): string | undefined {
 
 /** Whether the process recorded as (pid, started) still runs (a reused pid has another start time). */
 function stillRuns(pid: number, started: string | undefined): boolean {
-  const now = startTime(pid);
-  if (now !== undefined) return started === undefined || now === started;
-  if (started !== undefined) return false;
-  // No /proc (not Linux): signal 0 says whether the pid exists.
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isAlive(pid) && (started === undefined || startTime(pid) === started);
 }
 
 const mine: LedgerFile = {
@@ -121,9 +104,14 @@ function save(): void {
       if (readdirSync(dirname(path)).length === 0) rmdirSync(dirname(path));
       return;
     }
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, JSON.stringify(mine));
-    renameSync(`${path}.tmp`, path);
+    try {
+      // Only its owner may write ledgers: a planted one could name processes and folders to reap.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      writeJsonFile(path, mine);
+    } catch {
+      // Another run removed the folder when it was empty, between our mkdir and write: once more.
+      writeJsonFile(path, mine);
+    }
   } catch {
     // The ledger only helps a later run; it never fails this one.
   }
@@ -208,6 +196,9 @@ function readLedger(path: string): LedgerFile | undefined {
 function orphanLedgers(): { path: string; ledger: LedgerFile }[] {
   let names: string[];
   try {
+    // A ledger folder another user owns, or may write to, is not trusted: its ledgers are not read.
+    const folder = statSync(ledgerDir());
+    if ((process.getuid && folder.uid !== process.getuid()) || (folder.mode & 0o022) !== 0) return [];
     names = readdirSync(ledgerDir()).filter((name) => /^\d+(-\w+)?\.json$/.test(name));
   } catch {
     return [];
@@ -252,8 +243,9 @@ export function reapLeftovers(): Leftovers {
 
 function rewrite(path: string, ledger: LedgerFile): void {
   try {
-    if (ledger.databases.length === 0) rmSync(path, { force: true });
-    else writeFileSync(path, JSON.stringify(ledger));
+    if (ledger.dirs.length + ledger.processes.length + ledger.databases.length === 0)
+      rmSync(path, { force: true });
+    else writeJsonFile(path, ledger);
   } catch {}
 }
 
@@ -282,7 +274,8 @@ export async function dropLeftoverDatabases(
       else if (result === 'unmarked') outcome.unmarked.push(database.database);
       else if (result === 'failed') kept.push(database);
     }
-    rewrite(path, { ...ledger, dirs: [], processes: [], databases: kept });
+    // Only its databases change: folders and servers of a run killed since this one started stay for reaping.
+    if (kept.length !== ledger.databases.length) rewrite(path, { ...ledger, databases: kept });
   }
   return outcome;
 }
