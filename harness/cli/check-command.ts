@@ -10,6 +10,7 @@ import { printable } from '../../reports/printable.ts';
 import {
   HistoryFileError,
   type HistoryOperation,
+  MisfitOperationError,
   readHistoryFile,
 } from '../checkers/histories/history-file.ts';
 import { checkLinearizable, DEFAULT_BUDGET_MS } from '../checkers/linearizable/check.ts';
@@ -51,6 +52,8 @@ export function checkCommand(options: CheckOptions): number {
     );
   if (options.consistency && !options.workload)
     throw new UsageError('check: --consistency goes with --workload');
+  if (options.budgetMs !== undefined && !options.model)
+    throw new UsageError('check: --budget goes with --model');
   let exitCode: number = ExitCode.ok;
   for (const file of options.historyFiles ?? []) {
     let line: string;
@@ -63,11 +66,7 @@ export function checkCommand(options: CheckOptions): number {
       if (!verdict.holds) exitCode = Math.max(exitCode, ExitCode.checksFailed);
     } catch (error) {
       // An unreadable file, or an operation that does not fit the model: named, and the next file is judged.
-      if (
-        !(error instanceof HistoryFileError) &&
-        !(error instanceof Error && /^operation \d+/.test(error.message))
-      )
-        throw error;
+      if (!(error instanceof HistoryFileError) && !(error instanceof MisfitOperationError)) throw error;
       line = error instanceof HistoryFileError ? error.message : `${file}: ${error.message}`;
       exitCode = Math.max(exitCode, ExitCode.usage);
     }

@@ -3,7 +3,7 @@
  * (`test_data/jepsen/etcd_*.log`, lines like `INFO  jepsen.util - 3 :invoke
  * :cas [1 4]`), read as Porcupine's tests read them: times are positions in
  * the log, a failed cas answered false (the comparison failed), a timed-out
- * read and an invocation never completed have unknown outcomes.
+ * read, any other failure and an invocation never completed have unknown outcomes.
  */
 import { readFileSync } from 'node:fs';
 import type { LinearOperation } from '../../harness/checkers/linearizable/model.ts';
@@ -43,8 +43,11 @@ export function etcdLog(file: string): LinearOperation<CasInput, Output>[] {
       open.set(process, operation);
       continue;
     }
+    // As Porcupine reads them: a failed cas answered false and a timed-out read is unknown; any other
+    // failure is not a completion (the operation stays open, its outcome unknown).
+    const completes = type === 'ok' || f === 'cas' || (f === 'read' && rest === ':timed-out');
     const operation = open.get(process);
-    if (!operation) continue;
+    if (!operation || !completes) continue;
     open.delete(process);
     time++;
     if (f === 'read' && rest === ':timed-out') continue; // unknown: it stays open-ended

@@ -17,7 +17,7 @@ import { casRegister, versionedRegister } from '../../harness/checkers/lineariza
 import { ownedTempDir } from '../../harness/providers/owned.ts';
 import { etcdLog } from './etcd-log.ts';
 import { versionedRegisterHistory } from './generated-histories.ts';
-import { geometricMean, ratioInterval } from './round-ratios.ts';
+import { geometricMean, median, ratioInterval } from './round-ratios.ts';
 import type { BenchSettings } from './settings.ts';
 import type { BenchResult } from './table.ts';
 
@@ -84,7 +84,7 @@ function histories(dir: string): BenchHistory[] {
   });
 }
 
-type Judged = { verdict: string; ms: number }[];
+export type Judged = { verdict: string; ms: number }[];
 
 /** One driver process per history: one that runs out of memory (it is killed) loses only its own answer. */
 function porcupineRound(driver: string, all: BenchHistory[]): Judged {
@@ -125,48 +125,40 @@ export function linearizabilityAgainstPorcupine(settings: BenchSettings): BenchR
   // is in a process that checks more than once, and Porcupine's driver reads its files from a warm cache.
   checkerRound(all);
   porcupineRound(driver, all);
-  const ratios: number[] = [];
-  const checkerTotals: number[] = [];
-  const porcupineTotals: number[] = [];
-  let disagreements: string[] = [];
-  let leftOut: string[] = [];
+  const rounds: RoundComparison[] = [];
   for (let round = 0; round < settings.rounds; round++) {
     // Alternate who goes first, so neither always runs on a warmer (or more disturbed) machine.
     const first = round % 2 === 0;
     const checker = first ? checkerRound(all) : undefined;
     const porcupine = porcupineRound(driver, all);
-    const mine = checker ?? checkerRound(all);
-    const compared = all.flatMap((history, i) => {
-      const a = mine[i]!;
-      const b = porcupine[i]!;
-      return a.verdict === 'unknown' || !['valid', 'invalid'].includes(b.verdict) ? [] : [{ history, a, b }];
-    });
-    leftOut = all.flatMap((history, i) =>
-      mine[i]!.verdict === 'unknown' || !['valid', 'invalid'].includes(porcupine[i]!.verdict)
-        ? [`${history.name} (checker ${mine[i]!.verdict}, Porcupine ${porcupine[i]!.verdict})`]
-        : [],
+    const compared = compareRound(
+      all.map((h) => h.name),
+      checker ?? checkerRound(all),
+      porcupine,
     );
-    disagreements = compared.filter(({ a, b }) => a.verdict !== b.verdict).map(({ history }) => history.name);
-    ratios.push(geometricMean(compared.map(({ a, b }) => atLeast(b.ms) / atLeast(a.ms))));
-    checkerTotals.push(compared.reduce((sum, { a }) => sum + a.ms, 0));
-    porcupineTotals.push(compared.reduce((sum, { b }) => sum + b.ms, 0));
+    rounds.push(compared);
     console.log(
-      `  round ${round + 1}: checker ${checkerTotals.at(-1)!.toFixed(0)} ms, Porcupine ${porcupineTotals.at(-1)!.toFixed(0)} ms, ratio ${ratios.at(-1)!.toFixed(2)}`,
+      `  round ${round + 1}: checker ${compared.checkerMs.toFixed(3)} ms, Porcupine ${compared.porcupineMs.toFixed(3)} ms a history (geometric means), ratio ${compared.ratio.toFixed(2)}`,
     );
   }
+  // Over every round: a disagreement in any one of them counts.
+  const disagreements = [...new Set(rounds.flatMap((r) => r.disagreements))];
+  const leftOut = [...new Set(rounds.flatMap((r) => r.leftOut))];
+  const ratios = rounds.map((r) => r.ratio);
   const interval = ratioInterval(ratios);
   return [
     {
       kind: 'ratio',
-      measurement: 'linearizability (time ratio)',
+      measurement: 'linearizability (Porcupine time / checker time)',
       harnessTool: 'checker',
       referenceTool: 'porcupine',
-      unit: 'ms total',
-      harness: geometricMean(checkerTotals),
-      reference: geometricMean(porcupineTotals),
+      unit: 'ms a history (geometric mean)',
+      // Their ratio is the mean: both are geometric means over the same histories.
+      harness: geometricMean(rounds.map((r) => r.checkerMs)),
+      reference: geometricMean(rounds.map((r) => r.porcupineMs)),
       mean: geometricMean(ratios),
       ...(interval ? { interval } : {}),
-      medianRatio: [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!,
+      medianRatio: median(ratios),
       ratios,
       goal: 1.0,
       disturbedRounds: 0,
@@ -180,9 +172,46 @@ export function linearizabilityAgainstPorcupine(settings: BenchSettings): BenchR
       detail:
         `${all.length - leftOut.length} compared` +
         (leftOut.length > 0
-          ? `; left out, no answer within ${BUDGET_SECONDS} s: ${leftOut.join(', ')}`
+          ? `; left out, no answer from one side within ${BUDGET_SECONDS} s: ${leftOut.join(', ')}`
           : '') +
-        (disagreements.length > 0 ? `: ${disagreements.slice(0, 3).join(', ')}` : ''),
+        (disagreements.length > 0 ? `; unlike: ${disagreements.slice(0, 3).join(', ')}` : ''),
     },
   ];
+}
+
+export interface RoundComparison {
+  /** Geometric mean over the histories both answered of Porcupine's time over the checker's. */
+  ratio: number;
+  /** Geometric means of each side's time over those histories, in ms (their ratio is `ratio`). */
+  checkerMs: number;
+  porcupineMs: number;
+  /** Histories answered both ways with different verdicts. */
+  disagreements: string[];
+  /** Histories one side gave no answer for (unknown, or its process killed), with both answers. */
+  leftOut: string[];
+}
+
+const answered = (verdict: string) => verdict === 'valid' || verdict === 'invalid';
+
+/** One round's verdicts and times, history by history, compared. */
+export function compareRound(names: readonly string[], checker: Judged, porcupine: Judged): RoundComparison {
+  const both = names.flatMap((name, i) => {
+    const a = checker[i]!;
+    const b = porcupine[i]!;
+    return answered(a.verdict) && answered(b.verdict) ? [{ name, a, b }] : [];
+  });
+  const leftOut = names.flatMap((name, i) =>
+    answered(checker[i]!.verdict) && answered(porcupine[i]!.verdict)
+      ? []
+      : [`${name} (checker ${checker[i]!.verdict}, Porcupine ${porcupine[i]!.verdict})`],
+  );
+  const checkerMs = geometricMean(both.map(({ a }) => atLeast(a.ms)));
+  const porcupineMs = geometricMean(both.map(({ b }) => atLeast(b.ms)));
+  return {
+    ratio: porcupineMs / checkerMs,
+    checkerMs,
+    porcupineMs,
+    disagreements: both.filter(({ a, b }) => a.verdict !== b.verdict).map(({ name }) => name),
+    leftOut,
+  };
 }

@@ -38,13 +38,17 @@ class Reader {
     return this.at >= this.text.length;
   }
 
+  /** Whitespace, commas, `;` comments, and `#_ form` (a discarded form) are all blank. */
   skipBlank(): void {
     while (!this.done()) {
       const c = this.text[this.at]!;
       if (c === ';') {
         while (!this.done() && this.text[this.at] !== '\n') this.at++;
       } else if (c === ',' || /\s/.test(c)) this.at++;
-      else return;
+      else if (c === '#' && this.text[this.at + 1] === '_') {
+        this.at += 2;
+        this.value();
+      } else return;
     }
   }
 
@@ -61,12 +65,6 @@ class Reader {
       if (next === '{') {
         this.at++;
         return this.sequence('{', '}');
-      }
-      if (next === '_') {
-        // Discard the next value.
-        this.at += 2;
-        this.value();
-        return this.value();
       }
       // A tag: its name, then the value it tags.
       this.token();

@@ -30,6 +30,10 @@ describe('EDN', () => {
       big: 12,
     });
     expect(readEdn('#inst "2026-12-05T00:00:00Z"')).toBe('2026-12-05T00:00:00Z');
+    // A discarded form is blank, wherever it stands.
+    expect(readEdn('[1 #_2]')).toEqual([1]);
+    expect(readEdn('{:a 1 #_:b}')).toEqual({ a: 1 });
+    expect(readEdn('#_ {:skipped 1} [#_ 0 3]')).toEqual([3]);
     expect(readEdnAll('; a comment\n{:a 1}\n{:a 2} ; trailing\n')).toEqual([{ a: 1 }, { a: 2 }]);
     expect(() => readEdn('{:a 1')).toThrow(/unterminated \{/);
     expect(() => readEdn('{:a}')).toThrow(/odd number/);
@@ -140,6 +144,7 @@ describe('chaos check', () => {
         await main(['check', writeSkew, '--workload', 'list-append', '--consistency', 'snapshot-isolation']),
       ).toBe(0);
       expect(await main(['check', writeSkew, '--model', 'register', '--workload', 'list-append'])).toBe(2);
+      expect(await main(['check', writeSkew, '--workload', 'list-append', '--budget', '5s'])).toBe(2);
     } finally {
       spy.mockRestore();
     }

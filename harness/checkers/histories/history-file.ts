@@ -35,6 +35,9 @@ export class HistoryFileError extends Error {
   }
 }
 
+/** An operation of a readable history that does not fit what it is judged as (a model, a workload). */
+export class MisfitOperationError extends Error {}
+
 export function readHistoryFile(file: string): HistoryOperation[] {
   let text: string;
   try {

@@ -4,7 +4,7 @@
  * --model NAME` judges. Independent keys come as `[key value]` tuples, as
  * Jepsen's `independent` checker writes them.
  */
-import type { HistoryOperation } from '../histories/history-file.ts';
+import { type HistoryOperation, MisfitOperationError } from '../histories/history-file.ts';
 import type { LinearOperation, Model } from './model.ts';
 import { casRegister, counter, fifoQueue, keyValue, register, set, versionedRegister } from './models.ts';
 
@@ -127,7 +127,7 @@ export function historyForModel(
     const known = operation.type === 'ok';
     const read_ = read(operation);
     if (typeof read_ === 'string')
-      throw new Error(
+      throw new MisfitOperationError(
         `operation ${operation.id} (process ${operation.process}, :f ${operation.f}): ${read_}`,
       );
     history.push({

@@ -5,23 +5,25 @@
  * the same micro-operations. A committed transaction's reads are what it
  * completed with; others keep what they were invoked with.
  */
-import type { HistoryOperation } from '../histories/history-file.ts';
+import { type HistoryOperation, MisfitOperationError } from '../histories/history-file.ts';
 import type { MicroOp, Transaction } from './list-append.ts';
 
 function microOps(value: unknown, where: string): MicroOp[] {
   if (!Array.isArray(value))
-    throw new Error(`${where}: a transaction's value must be a list of [f key value]`);
+    throw new MisfitOperationError(`${where}: a transaction's value must be a list of [f key value]`);
   return value.map((op, i) => {
     if (!Array.isArray(op) || op.length !== 3)
-      throw new Error(`${where}: micro-operation ${i + 1} must be [f key value], got ${JSON.stringify(op)}`);
+      throw new MisfitOperationError(
+        `${where}: micro-operation ${i + 1} must be [f key value], got ${JSON.stringify(op)}`,
+      );
     const [f, key, element] = op as [unknown, unknown, unknown];
     if (typeof key !== 'string' && typeof key !== 'number')
-      throw new Error(`${where}: micro-operation ${i + 1} has key ${JSON.stringify(key)}`);
+      throw new MisfitOperationError(`${where}: micro-operation ${i + 1} has key ${JSON.stringify(key)}`);
     if (f === 'append' && (typeof element === 'string' || typeof element === 'number'))
       return ['append', key, element];
     if (f === 'r' && (element === null || Array.isArray(element)))
       return ['r', key, element as MicroOp[2] as never];
-    throw new Error(
+    throw new MisfitOperationError(
       `${where}: micro-operation ${i + 1} must be [:append k v] or [:r k list], got ${JSON.stringify(op)}`,
     );
   });

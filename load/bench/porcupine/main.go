@@ -53,9 +53,14 @@ type versioned struct {
 
 const null = -1 << 40
 
+// A value of the histories: a number, or absent/null. Anything else the models here do not take.
 func number(v any) (int, bool) {
 	if f, ok := v.(float64); ok {
 		return int(f), true
+	}
+	if v != nil {
+		fmt.Fprintf(os.Stderr, "only numbers and null are values here, got %v\n", v)
+		os.Exit(2)
 	}
 	return null, false
 }
@@ -128,7 +133,7 @@ var versionedRegister = porcupine.Model{
 		matches := i.expectedIsNull || st.version == i.expected
 		next := st
 		if matches {
-			next = versioned{version: st.version + 1, value: i.value}
+			next = versioned{version: st.version + 1, value: i.value, isNull: i.value == null}
 		}
 		return o.unknown || o.flag == matches, next
 	},
@@ -153,8 +158,12 @@ func main() {
 			fmt.Fprintln(os.Stderr, file, err)
 			os.Exit(2)
 		}
+		// After every call and every known return: an unknown outcome may take effect until then.
 		var end int64
 		for _, op := range h.Ops {
+			if op.Call > end {
+				end = op.Call
+			}
 			if op.Known && op.Return > end {
 				end = op.Return
 			}
