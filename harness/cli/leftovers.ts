@@ -23,8 +23,6 @@ export function leftoverLines(found: Leftovers): string[] {
   return lines;
 }
 
-export function reapAndReport(
-  write: (line: string) => void = (line) => process.stderr.write(`chaos: ${line}\n`),
-): void {
-  for (const line of leftoverLines(reapLeftovers())) write(line);
+export function reapAndReport(): void {
+  for (const line of leftoverLines(reapLeftovers())) process.stderr.write(`chaos: ${line}\n`);
 }

@@ -11,7 +11,16 @@
  * marker. A database on a foreign server is dropped only when a later run
  * uses that server; until then every run names it.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { writeJsonFile } from '../core/json-file.ts';
@@ -50,7 +59,7 @@ export interface Leftovers {
 }
 
 /** Where the ledger files live; CHAOS_LEDGER_DIR moves it (tests use their own). */
-export function ledgerDir(): string {
+function ledgerDir(): string {
   return (
     process.env.CHAOS_LEDGER_DIR ?? join(tmpdir(), `chaos-harness-ledger-${process.getuid?.() ?? 'user'}`)
   );
@@ -169,7 +178,8 @@ function isHarnessFolder(path: string): boolean {
 function folderBytes(path: string): number {
   let total = 0;
   try {
-    const stat = statSync(path);
+    // Not following links: a data folder's (pg_tblspc) would count, or walk, what is not its own.
+    const stat = lstatSync(path);
     if (!stat.isDirectory()) return stat.size;
     for (const entry of readdirSync(path)) total += folderBytes(join(path, entry));
   } catch {}

@@ -22,7 +22,8 @@ const DEFAULT_PORT: Record<DatabaseKind, number> = { mariadb: 3306, postgres: 54
 const ADMIN_DATABASE: Record<DatabaseKind, string> = { mariadb: 'mysql', postgres: 'postgres' };
 
 export function parseDatabaseUrl(kind: DatabaseKind, url: string): ConnectionInfo {
-  // A URL that is not one, or not one the harness may target, is bad input (exit 2), said before any work.
+  // A URL that is not one, or not one the harness may target, is bad input (exit 2), said before its
+  // server is used (URLs are read when a run first needs that kind of database).
   let parsed: URL;
   try {
     parsed = new URL(url);
