@@ -161,7 +161,10 @@ export const RunResultSchema = z.object({
 export const ProbeResultSchema = z.object({
   database: z.enum(['mariadb', 'postgres']),
   level: z.string(),
+  /** The anomaly probed. */
   probe: z.string(),
+  /** Which of the anomaly's probes (sub-cases), when it has several. */
+  subCase: z.string().optional(),
   verdict: z.enum(['prevented', 'allowed']),
   /** How it was prevented, or what showed the anomaly. */
   detail: z.string(),

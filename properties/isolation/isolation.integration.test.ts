@@ -7,12 +7,14 @@ import { afterAll, expect, it } from 'vitest';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
 import { describeWith, mariadbComponent, postgresComponent } from '../../harness/testing/components.ts';
 import { PROBES } from './probes.ts';
-import { runProbe } from './run-probes.ts';
+import { anomalyVerdict, formatIsolationTable, runProbe } from './run-probes.ts';
 
 const pool = new ServerPool({ preference: 'auto', urls: {} });
 afterAll(() => pool.stopAll());
 
-const probe = (name: string) => PROBES.find((p) => p.name === name)!;
+/** A probe by anomaly, and by sub-case when it has several (the first otherwise). */
+const probe = (name: string, subCase?: string) =>
+  PROBES.find((p) => p.name === name && (subCase === undefined || p.subCase === subCase))!;
 
 describeWith([await postgresComponent()], 'isolation probes on Postgres', () => {
   it('read committed lets a lost update and read skew through; repeatable read stops both', async () => {
@@ -42,6 +44,35 @@ describeWith([await postgresComponent()], 'isolation probes on Postgres', () => 
       expect((await runProbe('postgres', level, probe('OTV'), pool)).verdict, level).toBe('prevented');
   });
 
+  it("repeatable read stops read skew on write predicates too, and serializable stops Fekete's read-only anomaly, which snapshot isolation lets through", async () => {
+    for (const subCase of [
+      'write predicate, read first',
+      'write predicate, written first',
+      'predicate reads',
+    ]) {
+      expect(
+        (await runProbe('postgres', 'read committed', probe('G-single', subCase), pool)).verdict,
+        subCase,
+      ).toBe('allowed');
+      expect(
+        (await runProbe('postgres', 'repeatable read', probe('G-single', subCase), pool)).verdict,
+        subCase,
+      ).toBe('prevented');
+    }
+    expect(
+      (await runProbe('postgres', 'read committed', probe('PMP', 'write predicate'), pool)).verdict,
+    ).toBe('allowed');
+    expect(
+      (await runProbe('postgres', 'repeatable read', probe('PMP', 'write predicate'), pool)).verdict,
+    ).toBe('prevented');
+    expect(
+      (await runProbe('postgres', 'repeatable read', probe('G2', 'Fekete read-only'), pool)).verdict,
+    ).toBe('allowed');
+    const fekete = await runProbe('postgres', 'serializable', probe('G2', 'Fekete read-only'), pool);
+    expect(fekete).toMatchObject({ verdict: 'prevented', subCase: 'Fekete read-only' });
+    expect(fekete.detail).toMatch(/could not serialize/);
+  });
+
   it('no level reads uncommitted or aborted data', async () => {
     for (const name of ['G0', 'G1a', 'G1b', 'G1c'])
       expect((await runProbe('postgres', 'read committed', probe(name), pool)).verdict, name).toBe(
@@ -64,5 +95,22 @@ describeWith([await mariadbComponent()], 'isolation probes on MariaDB', () => {
     expect((await runProbe('mariadb', 'serializable', probe('G2-item'), pool)).verdict).toBe('prevented');
     expect((await runProbe('mariadb', 'serializable', probe('G2'), pool)).verdict).toBe('prevented');
     expect((await runProbe('mariadb', 'repeatable read', probe('G2-item'), pool)).verdict).toBe('allowed');
+  });
+
+  it('repeatable read prevents read skew for read-only transactions only: a write predicate sees past its snapshot', async () => {
+    const results = [];
+    for (const p of PROBES.filter((p) => p.name === 'G-single'))
+      results.push(await runProbe('mariadb', 'repeatable read', p, pool));
+    expect(results.find((r) => r.subCase === 'read-only')?.verdict).toBe('prevented');
+    expect(results.find((r) => r.subCase === 'write predicate, read first')?.verdict).toBe('allowed');
+    expect(anomalyVerdict(results, 'mariadb', 'repeatable read', 'G-single')).toBe('read-only only');
+    expect(formatIsolationTable(results)).toMatch(/G-single, any +read-only only/);
+    const serializable = await runProbe(
+      'mariadb',
+      'serializable',
+      probe('G-single', 'write predicate, read first'),
+      pool,
+    );
+    expect(serializable.verdict).toBe('prevented');
   });
 });

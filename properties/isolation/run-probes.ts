@@ -14,7 +14,14 @@ import {
 } from '../../harness/providers/db.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runScheduled } from '../scheduler/scheduled-run.ts';
-import { ISOLATION_LEVELS, type Observation, PROBES, type Probe, type StatementResult } from './probes.ts';
+import {
+  ISOLATION_LEVELS,
+  type Observation,
+  PROBES,
+  type Probe,
+  probeLabel,
+  type StatementResult,
+} from './probes.ts';
 
 type Kind = 'postgres' | 'mariadb';
 type Connection = PostgresClient | mysql.Connection;
@@ -122,6 +129,7 @@ export async function runProbe(
       database: kind,
       level,
       probe: probe.name,
+      ...(probe.subCase ? { subCase: probe.subCase } : {}),
       verdict: allowed ? 'allowed' : 'prevented',
       detail: allowed
         ? 'anomaly observed'
@@ -150,17 +158,70 @@ export async function runIsolationProbes(
   return results;
 }
 
-/** The table: a row per probe, a column per database and level. */
+/**
+ * What the probes say of one anomaly at one level, over its sub-cases:
+ * allowed when any sub-case showed it, and "read-only only" when the level
+ * prevented it for read-only transactions alone (MySQL's repeatable read and
+ * read skew on a write predicate).
+ */
+export function anomalyVerdict(
+  results: readonly ProbeResult[],
+  database: string,
+  level: string,
+  anomaly: string,
+): 'allowed' | 'prevented' | 'read-only only' | undefined {
+  const cases = results.filter((r) => r.database === database && r.level === level && r.probe === anomaly);
+  if (cases.length === 0) return undefined;
+  const allowed = cases.filter((r) => r.verdict === 'allowed');
+  if (allowed.length === 0) return 'prevented';
+  const readOnly = (r: ProbeResult) =>
+    PROBES.find((p) => p.name === r.probe && p.subCase === r.subCase)?.readOnly === true;
+  const readOnlyCases = cases.filter(readOnly);
+  if (readOnlyCases.length > 0 && readOnlyCases.every((r) => r.verdict === 'prevented'))
+    return 'read-only only';
+  return 'allowed';
+}
+
+/** A text table: a header, a rule, the rows, each column as wide as its widest cell. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The table: a row per probe (anomaly and sub-case), a column per database
+ * and level; an anomaly with sub-cases gets a summary row (`G-single, any`).
+ */
 export function formatIsolationTable(results: ProbeResult[]): string {
   const columns = [...new Set(results.map((r) => `${r.database} ${r.level}`))];
-  const header = ['anomaly', ...columns];
-  const rows = PROBES.filter((p) => results.some((r) => r.probe === p.name)).map((p) => [
-    p.name,
-    ...columns.map(
-      (c) => results.find((r) => r.probe === p.name && `${r.database} ${r.level}` === c)?.verdict ?? '',
-    ),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const probed = PROBES.filter((p) =>
+    results.some((r) => r.probe === p.name && (r.subCase ?? undefined) === p.subCase),
+  );
+  const rows: string[][] = [];
+  for (const [i, p] of probed.entries()) {
+    rows.push([
+      probeLabel(p),
+      ...columns.map(
+        (c) =>
+          results.find(
+            (r) => r.probe === p.name && r.subCase === p.subCase && `${r.database} ${r.level}` === c,
+          )?.verdict ?? '',
+      ),
+    ]);
+    const lastOfFamily = probed[i + 1]?.name !== p.name;
+    if (lastOfFamily && probed.filter((q) => q.name === p.name).length > 1)
+      rows.push([
+        `${p.name}, any`,
+        ...columns.map((c) => {
+          const [database, ...level] = c.split(' ');
+          return anomalyVerdict(results, database!, level.join(' '), p.name) ?? '';
+        }),
+      ]);
+  }
+  return textTable(['anomaly', ...columns], rows);
 }
