@@ -41,10 +41,15 @@ export {
   CONSISTENCY_MODELS,
   type ConsistencyModel,
   checkListAppend,
-  type ListAppendResult,
   type MicroOp,
   type Transaction,
+  type TransactionalResult,
 } from './checkers/transactional/list-append.ts';
+export {
+  checkRwRegister,
+  type RegisterOp,
+  type RegisterTransaction,
+} from './checkers/transactional/rw-register.ts';
 export { type EmployeeRow, uniqueAlternateKey } from './checkers/unique-alternate-key.ts';
 export {
   type IdentityFields,

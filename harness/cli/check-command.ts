@@ -1,7 +1,7 @@
 /**
  * `check FILE...`: judge recorded histories without running anything, one
  * verdict line per file (and, for an invalid one, why): linearizable against
- * `--model`, or, with `--workload list-append`, free of the anomalies
+ * `--model`, or, with `--workload list-append` or `rw-register`, free of the anomalies
  * `--consistency` prohibits. Exit 0 when every file holds, 1 when one does not
  * or is unknown, 2 when one cannot be read (named with its line) or does not
  * fit the model.
@@ -15,8 +15,7 @@ import {
 } from '../checkers/histories/history-file.ts';
 import { checkLinearizable, DEFAULT_BUDGET_MS } from '../checkers/linearizable/check.ts';
 import { historyForModel } from '../checkers/linearizable/history-models.ts';
-import { transactionsOf } from '../checkers/transactional/history-transactions.ts';
-import { checkListAppend } from '../checkers/transactional/list-append.ts';
+import { TRANSACTIONAL_WORKLOADS } from '../checkers/transactional/history-transactions.ts';
 import { ExitCode, UsageError } from '../core/errors.ts';
 import type { CheckOptions } from './options.ts';
 
@@ -35,7 +34,8 @@ function linearizabilityOf(file: string, operations: HistoryOperation[], options
 
 function anomaliesOf(file: string, operations: HistoryOperation[], options: CheckOptions): Verdict {
   const started = performance.now();
-  const result = checkListAppend(transactionsOf(operations), options.consistency ?? 'serializable');
+  const check = TRANSACTIONAL_WORKLOADS[options.workload!];
+  const result = check(operations, options.consistency ?? 'serializable');
   const size = `${result.transactions} transactions, ${Math.round(performance.now() - started)} ms`;
   const verdict = result.valid ? 'valid' : 'invalid';
   const weakest =
@@ -48,7 +48,7 @@ function anomaliesOf(file: string, operations: HistoryOperation[], options: Chec
 export function checkCommand(options: CheckOptions): number {
   if (!options.model === !options.workload)
     throw new UsageError(
-      'check: name one of --model M (linearizability) or --workload list-append (anomalies)',
+      'check: name one of --model M (linearizability) or --workload list-append|rw-register (anomalies)',
     );
   if (options.consistency && !options.workload)
     throw new UsageError('check: --consistency goes with --workload');

@@ -4,6 +4,7 @@
  * arguments mean. Which flags each takes is in flags.ts.
  */
 import type { GateTolerances } from '../../reports/gate.ts';
+import type { TransactionalWorkload } from '../checkers/transactional/history-transactions.ts';
 import type { ConsistencyModel } from '../checkers/transactional/list-append.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import type { LoadEngine } from '../core/load.ts';
@@ -39,8 +40,8 @@ export interface CliOptions {
   historyFiles?: string[];
   model?: string;
   budgetMs?: number;
-  /** `check --workload list-append`: transactions judged by their anomalies against `consistency`. */
-  workload?: 'list-append';
+  /** `check --workload list-append|rw-register`: transactions judged by their anomalies against `consistency`. */
+  workload?: TransactionalWorkload;
   consistency?: ConsistencyModel;
   /** `k6 run`: load scenarios run on k6. */
   engine?: LoadEngine;
@@ -186,11 +187,11 @@ export const COMMANDS = {
   },
   check: {
     runsAs: 'check',
-    synopsis: 'check FILE... --model M | --workload list-append',
+    synopsis: 'check FILE... --model M | --workload list-append|rw-register',
     help: [
       "judge history files without running anything: the harness's NDJSON or a Jepsen EDN",
       'history, linearizable against a model (register, cas-register, versioned-register,',
-      'counter, set, fifo-queue, kv-register, kv-cas-register), or list-append transactions',
+      'counter, set, fifo-queue, kv-register, kv-cas-register), or list-append or rw-register transactions',
       "by Elle's anomalies against --consistency (default serializable); a line per file",
     ],
     positionals: (options, args) => {

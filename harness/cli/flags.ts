@@ -7,6 +7,7 @@
  */
 import { parseReplay } from '../../properties/property-run.ts';
 import { HISTORY_MODEL_NAMES } from '../checkers/linearizable/history-models.ts';
+import { TRANSACTIONAL_WORKLOAD_NAMES } from '../checkers/transactional/history-transactions.ts';
 import { CONSISTENCY_MODELS } from '../checkers/transactional/list-append.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
@@ -336,11 +337,14 @@ export const FLAGS = {
   },
   workload: {
     value: 'W',
-    help: ['check: list-append (transactions of appends and whole-list reads, as Elle checks them)'],
+    help: [
+      'check: list-append (appends and whole-list reads) or rw-register (writes of unique values',
+      'and reads), transactions as Elle checks them',
+    ],
     commands: ['check'],
     sets: ['workload'],
     apply: (o, text) => {
-      o.workload = oneOf(text as string, '--workload', ['list-append'] as const);
+      o.workload = oneOf(text as string, '--workload', TRANSACTIONAL_WORKLOAD_NAMES);
     },
   },
   consistency: {

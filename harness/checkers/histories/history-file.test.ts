@@ -157,6 +157,39 @@ describe('chaos check', () => {
     expect(lines[1]).toMatch(/valid under snapshot-isolation/);
   });
 
+  it("--workload rw-register: Elle's register transactions, from an EDN history", async () => {
+    const readSkew = file(
+      'read-skew.edn',
+      [
+        '{:type :invoke, :f :txn, :value [[:w :x 1] [:w :y 1]], :process 0}',
+        '{:type :ok, :f :txn, :value [[:w :x 1] [:w :y 1]], :process 0}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:w :x 2] [:w :y 2]], :process 1}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]], :process 2}',
+        '{:type :ok, :f :txn, :value [[:r :x 1] [:r :y 1] [:w :x 2] [:w :y 2]], :process 1}',
+        '{:type :ok, :f :txn, :value [[:r :x 1] [:r :y 2]], :process 2}',
+      ].join('\n'),
+    );
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    try {
+      expect(await main(['check', readSkew, '--workload', 'rw-register'])).toBe(1);
+      expect(
+        await main(['check', readSkew, '--workload', 'rw-register', '--consistency', 'read-committed']),
+      ).toBe(0);
+      // A register history is no list-append history: the operation that does not fit is named.
+      expect(await main(['check', readSkew, '--workload', 'list-append'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines[0]).toMatch(
+      /read-skew\.edn: invalid under serializable \(3 transactions, \d+ ms\); violates repeatable-read and snapshot-isolation/,
+    );
+    expect(lines[0]).toContain('G-single:');
+    expect(lines[0]).toContain(`read of key "x" (it read 1) did not see`);
+    expect(lines[1]).toMatch(/valid under read-committed/);
+    expect(lines[2]).toMatch(/micro-operation 1 must be \[:append k v\] or \[:r k list\], got \["w","x",1\]/);
+  });
+
   it('refuses an unknown model and a history that does not fit the model, naming the operation', async () => {
     const errors: string[] = [];
     const logs: string[] = [];

@@ -18,8 +18,8 @@ export interface Edge {
   /** The key and the value the dependency is about (none for real time); put in words only for a cycle. */
   key?: string | number;
   element?: string | number;
-  /** ww only: the earlier append `element` came after. */
-  previous?: string | number;
+  /** ww: the earlier write `element` came after; rw (rw-register): the value the reader saw. */
+  previous?: string | number | null;
 }
 
 export class DependencyGraph {

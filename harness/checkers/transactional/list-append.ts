@@ -9,91 +9,37 @@
  * Each consistency model prohibits some of them: the history is allowed by a
  * model when none of those was found.
  */
-import { type CycleAnomaly, DependencyGraph, type Edge, stronglyConnected, weakestCycle } from './graph.ts';
+import {
+  type Anomaly,
+  type ConsistencyModel,
+  cycles,
+  type Element,
+  judged,
+  type Key,
+  lostUpdates,
+  realtime,
+  show,
+  T,
+  type TransactionalResult,
+  type TransactionOf,
+} from './anomalies.ts';
+import { DependencyGraph } from './graph.ts';
 
-export type Key = string | number;
-export type Element = string | number;
+export {
+  type Anomaly,
+  type AnomalyName,
+  CONSISTENCY_MODELS,
+  type ConsistencyModel,
+  type Element,
+  type Key,
+  PROHIBITED,
+  type TransactionalResult,
+} from './anomalies.ts';
+
 export type MicroOp = ['append', Key, Element] | ['r', Key, Element[] | null];
 
-export interface Transaction {
-  id: number;
-  process: number;
-  /** ok: committed; fail: surely aborted; info: unknown (it may have committed). */
-  type: 'ok' | 'fail' | 'info';
-  /** As completed for ok (reads hold what they read), as invoked otherwise. */
-  ops: MicroOp[];
-  call: number;
-  /** Infinity for info. */
-  return: number;
-}
-
-export type AnomalyName =
-  | CycleAnomaly
-  | 'G1a'
-  | 'G1b'
-  | 'lost-update'
-  | 'internal'
-  | 'garbage-read'
-  | 'duplicate-elements'
-  | 'incompatible-order'
-  | 'duplicate-appends';
-
-export interface Anomaly {
-  name: AnomalyName;
-  explanation: string;
-  transactions: number[];
-}
-
-export const CONSISTENCY_MODELS = [
-  'read-uncommitted',
-  'read-committed',
-  'repeatable-read',
-  'snapshot-isolation',
-  'serializable',
-  'strict-serializable',
-] as const;
-export type ConsistencyModel = (typeof CONSISTENCY_MODELS)[number];
-
-/** What no model allows: the history itself is impossible. */
-const IMPOSSIBLE: AnomalyName[] = [
-  'internal',
-  'garbage-read',
-  'duplicate-elements',
-  'incompatible-order',
-  'duplicate-appends',
-];
-const G1: AnomalyName[] = ['G1a', 'G1b', 'G1c'];
-const CYCLES_WITH_RW: AnomalyName[] = ['G-single', 'G-nonadjacent', 'G2-item'];
-const REALTIME: AnomalyName[] = [
-  'G0-realtime',
-  'G1c-realtime',
-  'G-single-realtime',
-  'G-nonadjacent-realtime',
-  'G2-item-realtime',
-];
-
-/** Which anomalies each model prohibits (Adya; Elle's table, for histories of single items). */
-export const PROHIBITED: Record<ConsistencyModel, AnomalyName[]> = {
-  'read-uncommitted': [...IMPOSSIBLE, 'G0'],
-  'read-committed': [...IMPOSSIBLE, 'G0', ...G1],
-  'repeatable-read': [...IMPOSSIBLE, 'G0', ...G1, ...CYCLES_WITH_RW, 'lost-update'],
-  // Snapshot isolation allows write skew: a cycle with two adjacent read-write edges (G2-item).
-  'snapshot-isolation': [...IMPOSSIBLE, 'G0', ...G1, 'G-single', 'G-nonadjacent', 'lost-update'],
-  serializable: [...IMPOSSIBLE, 'G0', ...G1, ...CYCLES_WITH_RW, 'lost-update'],
-  'strict-serializable': [...IMPOSSIBLE, 'G0', ...G1, ...CYCLES_WITH_RW, 'lost-update', ...REALTIME],
-};
-
-export interface ListAppendResult {
-  /** Allowed by `consistency`. */
-  valid: boolean;
-  consistency: ConsistencyModel;
-  anomalies: Anomaly[];
-  /** For each model, whether the history is allowed by it. */
-  models: Record<ConsistencyModel, boolean>;
-  /** The weakest models the history violates (repeatable read and snapshot isolation are incomparable). */
-  weakestViolated: ConsistencyModel[];
-  transactions: number;
-}
+/** A list-append transaction. */
+export type Transaction = TransactionOf<MicroOp>;
 
 /** Who appended each value to each key: maps within a map, no string built per lookup. */
 class AppendIndex {
@@ -119,8 +65,6 @@ class AppendIndex {
     return writers;
   }
 }
-const T = (id: number) => `T${id}`;
-const show = (value: unknown) => JSON.stringify(value);
 
 interface Appended {
   txn: Transaction;
@@ -131,7 +75,7 @@ interface Appended {
 export function checkListAppend(
   history: readonly Transaction[],
   consistency: ConsistencyModel = 'serializable',
-): ListAppendResult {
+): TransactionalResult {
   const anomalies: Anomaly[] = [];
   const appended = indexAppends(history, anomalies);
   const committed = history.filter((t) => t.type === 'ok');
@@ -144,23 +88,9 @@ export function checkListAppend(
   const graph = new DependencyGraph();
   dependencies(graph, orders, reads, appended);
   realtime(graph, committed);
-  lostUpdates(committed, anomalies);
-  for (const component of stronglyConnected(graph)) {
-    const cycle = weakestCycle(graph, component);
-    if (cycle) anomalies.push(explainCycle(cycle.anomaly, cycle.edges));
-  }
-  const found = new Set(anomalies.map((a) => a.name));
-  const models = Object.fromEntries(
-    CONSISTENCY_MODELS.map((model) => [model, !PROHIBITED[model].some((name) => found.has(name))]),
-  ) as Record<ConsistencyModel, boolean>;
-  return {
-    valid: models[consistency],
-    consistency,
-    anomalies,
-    models,
-    weakestViolated: weakest(models),
-    transactions: history.length,
-  };
+  lostUpdates(committed, 'append', anomalies);
+  cycles(graph, 'append', anomalies);
+  return judged(anomalies, consistency, history.length);
 }
 
 function indexAppends(history: readonly Transaction[], anomalies: Anomaly[]): AppendIndex {
@@ -327,91 +257,4 @@ function unobservedAppends(orders: Map<Key, Element[]>, appended: AppendIndex) {
     }
   }
   return unobserved;
-}
-
-/**
- * Real-time order, transitively reduced as Elle does: when a transaction
- * begins, every one that completed before and is not already followed by
- * another completed one precedes it.
- */
-function realtime(graph: DependencyGraph, committed: readonly Transaction[]): void {
-  type Event = { at: number; begins: boolean; txn: Transaction };
-  const events: Event[] = committed.flatMap((txn) => [
-    { at: txn.call, begins: true, txn },
-    { at: txn.return, begins: false, txn },
-  ]);
-  // At the same instant, completions before beginnings: one ended exactly as another began precedes it.
-  events.sort((a, b) => a.at - b.at || Number(a.begins) - Number(b.begins));
-  let frontier: Transaction[] = [];
-  const before = new Map<number, Set<number>>();
-  for (const { begins, txn } of events) {
-    if (begins) {
-      before.set(txn.id, new Set(frontier.map((t) => t.id)));
-      for (const earlier of frontier) graph.add({ from: earlier.id, to: txn.id, kind: 'rt' });
-    } else {
-      const superseded = before.get(txn.id) ?? new Set();
-      before.delete(txn.id); // needed no more: memory stays with the concurrency, not the history
-      frontier = [...frontier.filter((t) => !superseded.has(t.id)), txn];
-    }
-  }
-}
-
-/** Two committed transactions read the same version of a key and both appended to it. */
-function lostUpdates(committed: readonly Transaction[], anomalies: Anomaly[]): void {
-  const byVersion = new Map<string, { key: Key; txns: Transaction[] }>();
-  for (const txn of committed) {
-    const readFirst = new Map<Key, Element[]>();
-    for (const op of txn.ops) {
-      if (op[0] === 'r' && !readFirst.has(op[1])) readFirst.set(op[1], op[2] ?? []);
-      if (op[0] === 'append' && readFirst.has(op[1])) {
-        const version = `${show(op[1])} ${show(readFirst.get(op[1]))}`;
-        const group = byVersion.get(version) ?? { key: op[1], txns: [] };
-        if (!group.txns.includes(txn)) group.txns.push(txn);
-        byVersion.set(version, group);
-      }
-    }
-  }
-  for (const { key, txns } of byVersion.values()) {
-    if (txns.length < 2) continue;
-    anomalies.push({
-      name: 'lost-update',
-      explanation: `${txns.map((t) => T(t.id)).join(' and ')} each read key ${show(key)} at the same version and appended to it: one update is lost`,
-      transactions: txns.map((t) => t.id),
-    });
-  }
-}
-
-/** An edge in words, as Elle explains it. */
-function because(edge: Edge): string {
-  const { from, to, key, element } = edge;
-  if (edge.kind === 'rt') return `${T(from)} completed before ${T(to)} began`;
-  if (edge.kind === 'wr') return `${T(to)} read ${T(from)}'s append of ${show(element)} to key ${show(key)}`;
-  if (edge.kind === 'rw')
-    return `${T(from)}'s read of key ${show(key)} did not see ${T(to)}'s append of ${show(element)}`;
-  return `${T(to)} appended ${show(element)} after ${T(from)}'s append of ${show(edge.previous)} to key ${show(key)}`;
-}
-
-function explainCycle(name: CycleAnomaly, edges: Edge[]): Anomaly {
-  const steps = edges.map((edge) => `${T(edge.from)} < ${T(edge.to)} because ${because(edge)}`);
-  return {
-    name,
-    explanation: `${steps.join('; ')}: a cycle`,
-    transactions: edges.map((edge) => edge.from),
-  };
-}
-
-function weakest(models: Record<ConsistencyModel, boolean>): ConsistencyModel[] {
-  // Weakest first; repeatable read and snapshot isolation are incomparable, so both may be named.
-  const chain: ConsistencyModel[][] = [
-    ['read-uncommitted'],
-    ['read-committed'],
-    ['repeatable-read', 'snapshot-isolation'],
-    ['serializable'],
-    ['strict-serializable'],
-  ];
-  for (const level of chain) {
-    const violated = level.filter((model) => !models[model]);
-    if (violated.length > 0) return violated;
-  }
-  return [];
 }
