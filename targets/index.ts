@@ -19,6 +19,13 @@ import {
 } from './postgres-versioning/scenarios.ts';
 import { saga } from './saga/index.ts';
 import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad } from './saga/scenarios.ts';
+import { mariadbTxn, postgresTxn } from './txn/index.ts';
+import {
+  mariadbTxnAnomalies,
+  mariadbTxnAnomaliesFaults,
+  postgresTxnAnomalies,
+  postgresTxnAnomaliesFaults,
+} from './txn/scenarios.ts';
 
 export const builtinTargets: TargetDefinition[] = [
   mariadbUpsert,
@@ -29,6 +36,8 @@ export const builtinTargets: TargetDefinition[] = [
   bankTransfer,
   saga,
   crossService,
+  postgresTxn,
+  mariadbTxn,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -47,6 +56,10 @@ export const builtinScenarios: ScenarioDefinition[] = [
   crossServiceDelete,
   sagaOrdersLoad,
   sagaOrdersFaults,
+  postgresTxnAnomalies,
+  mariadbTxnAnomalies,
+  postgresTxnAnomaliesFaults,
+  mariadbTxnAnomaliesFaults,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

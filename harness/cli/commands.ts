@@ -179,8 +179,10 @@ export const COMMANDS = {
     runsAs: 'isolation',
     synopsis: 'isolation',
     help: [
-      'probe G0, G1a, G1b, G1c, OTV, PMP, P4, G-single, G2-item and G2 at every',
-      'isolation level of Postgres and MariaDB; prints the table, writes results.json',
+      'probe G0, G1a, G1b, G1c, OTV, PMP, P4, G-single, G2-item and G2 (and their',
+      'sub-cases) at every isolation level of Postgres and MariaDB, then run the txn',
+      "workload at each level and name the anomalies Elle's checkers find; prints both",
+      'tables, writes results.json; exit 1 when the workload finds one the probes call prevented',
     ],
     positionals: (_, args) => noMore(args, 0),
     sets: [],

@@ -159,8 +159,8 @@ export const FLAGS = {
   },
   duration: {
     value: 'D',
-    help: ['how long each scenario runs (500ms, 3s, 1m)'],
-    commands: [...RUNS, 'k6 export', 'sweep'],
+    help: ["how long each scenario runs (500ms, 3s, 1m); isolation: each level's txn workload"],
+    commands: [...RUNS, 'k6 export', 'sweep', 'isolation'],
     sets: ['durationMs'],
     apply: (o, text) => {
       o.durationMs = positiveDuration(text as string, '--duration');
@@ -169,7 +169,7 @@ export const FLAGS = {
   seed: {
     value: 'N',
     help: ['seed for the operation plan (printed on every run)'],
-    commands: [...RUNS, 'k6 export', 'sweep', 'property'],
+    commands: [...RUNS, 'k6 export', 'sweep', 'property', 'isolation'],
     sets: ['seed'],
     apply: (o, text) => {
       o.seed = positiveInteger(text as string, '--seed', 0);

@@ -65,6 +65,22 @@ describe('list-append: each anomaly on a minimal history', () => {
     expect(result.weakestViolated).toEqual(['read-committed']);
   });
 
+  it('a read of an aborted append that a later read no longer shows is G1a only, not an impossible order', () => {
+    nextId = 0;
+    const history = [
+      txn([['append', 'x', 1]]),
+      txn([['append', 'x', 2]], { type: 'fail' }),
+      txn([['r', 'x', [1, 2]]]),
+      txn([['append', 'x', 3]]),
+      txn([['r', 'x', [1, 3]]]),
+    ];
+    const result = checkListAppend(history, 'read-uncommitted');
+    // Without the aborted 2, [1] is a prefix of [1, 3]: one order of appends gives both.
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G1a']);
+    expect(result.valid).toBe(true);
+    expect(result.models['read-committed']).toBe(false);
+  });
+
   it('G1c: a cycle of reads and appends, explained edge by edge as Elle does', () => {
     nextId = 0;
     const history = [

@@ -126,6 +126,30 @@ describe('rw-register: each anomaly on a minimal history', () => {
     expect(result.models['repeatable-read']).toBe(false);
   });
 
+  it('a non-repeatable read: read committed allows it, repeatable read does not (a cycle, not an internal anomaly)', () => {
+    nextId = 0;
+    const result = checkRwRegister([
+      txn([['w', 'x', 1]], { ret: 1 }),
+      txn(
+        [
+          ['r', 'x', 1],
+          ['r', 'x', 2],
+        ],
+        { call: 2 },
+      ),
+      txn(
+        [
+          ['r', 'x', 1],
+          ['w', 'x', 2],
+        ],
+        { call: 2 },
+      ),
+    ]);
+    expect(result.anomalies.map((a) => a.name)).toEqual(['G-single']);
+    expect(result.models['read-committed']).toBe(true);
+    expect(result.models['repeatable-read']).toBe(false);
+  });
+
   it('what no model allows: internal inconsistency, garbage, duplicate writes', () => {
     nextId = 0;
     expect(

@@ -103,27 +103,28 @@ function indexWrites(history: readonly RegisterTransaction[], anomalies: Anomaly
 }
 
 /**
- * Each committed transaction's reads: a read after its own read or write of
- * the key must return what it read or wrote (else it is internally
- * inconsistent); the first read of a key is external, the database's answer.
+ * Each committed transaction's reads. A read after the transaction's own
+ * write of the key must return that write (else it is internally
+ * inconsistent); any other read is external, the database's answer. Two
+ * external reads of one key may differ: a non-repeatable read, which read
+ * committed allows and stronger models catch as a cycle.
  */
 function externalReads(committed: readonly RegisterTransaction[], anomalies: Anomaly[]): ExternalRead[] {
   const reads: ExternalRead[] = [];
   for (const txn of committed) {
-    const known = new Map<Key, Element | null>();
+    const ownWrite = new Map<Key, Element>();
     for (const [f, key, value] of txn.ops) {
       if (f === 'w') {
-        known.set(key, value);
+        ownWrite.set(key, value);
         continue;
       }
       const seen = value ?? null;
-      if (!known.has(key)) {
-        reads.push({ txn, key, value: seen });
-        known.set(key, seen);
-      } else if (known.get(key) !== seen)
+      const own = ownWrite.get(key);
+      if (own === undefined) reads.push({ txn, key, value: seen });
+      else if (own !== seen)
         anomalies.push({
           name: 'internal',
-          explanation: `${T(txn.id)} read key ${show(key)} as ${show(seen)} after it had read or written ${show(known.get(key))} there itself`,
+          explanation: `${T(txn.id)} read key ${show(key)} as ${show(seen)} after it had written ${show(own)} there itself`,
           transactions: [txn.id],
         });
     }
@@ -170,14 +171,15 @@ function versionOrder(
     for (const [value, { txn }] of values)
       if (inGraph(txn) && value !== null) successors.getOrSet(key, null, () => new Set()).add(value);
   for (const txn of committed) {
-    const firstRead = new Map<Key, Element | null>();
+    // The last value read before the first write of each key: the version the write came after.
+    const readBefore = new Map<Key, Element | null>();
     const lastWrite = new Map<Key, Element>();
     for (const [f, key, value] of txn.ops) {
-      if (f === 'r' && !firstRead.has(key) && !lastWrite.has(key)) firstRead.set(key, value ?? null);
+      if (f === 'r' && !lastWrite.has(key)) readBefore.set(key, value ?? null);
       if (f === 'w') lastWrite.set(key, value);
     }
     for (const [key, value] of lastWrite) {
-      const read = firstRead.get(key);
+      const read = readBefore.get(key);
       // The initial state precedes every write already.
       if (read !== undefined && read !== null && read !== value)
         successors.getOrSet(key, read, () => new Set()).add(value);
