@@ -1,12 +1,15 @@
 /**
  * `check FILE...`: judge recorded histories without running anything, one
  * verdict line per file (and, for an invalid one, why): linearizable against
- * `--model`, or, with `--workload list-append` or `rw-register`, free of the anomalies
- * `--consistency` prohibits. Exit 0 when every file holds, 1 when one does not
- * or is unknown, 2 when one cannot be read (named with its line) or does not
- * fit the model.
+ * `--model`, or, with `--workload list-append` or `rw-register`, free of the
+ * anomalies `--consistency` prohibits. Every verdict, with its anomalies and
+ * their explanations, goes to results.json and the HTML report. Exit 0 when
+ * every file holds, 1 when one does not or is unknown, 2 when one cannot be
+ * read (named with its line) or does not fit the model.
  */
 import { printable } from '../../reports/printable.ts';
+import { writeResults } from '../../reports/results-json.ts';
+import { chooseStyle } from '../../reports/terminal.ts';
 import {
   HistoryFileError,
   type HistoryOperation,
@@ -17,35 +20,101 @@ import { checkLinearizable, DEFAULT_BUDGET_MS } from '../checkers/linearizable/c
 import { historyForModel } from '../checkers/linearizable/history-models.ts';
 import { TRANSACTIONAL_WORKLOADS } from '../checkers/transactional/history-transactions.ts';
 import { ExitCode, UsageError } from '../core/errors.ts';
+import type { HistoryCheck, SuiteResults } from '../core/results.ts';
+import { newResults, outDirOf, writeReports } from './common.ts';
+import { chaosCommand } from './invocation.ts';
 import type { CheckOptions } from './options.ts';
 
-type Verdict = { holds: boolean; line: string };
+const elapsed = (started: number) => Math.round(performance.now() - started);
 
-function linearizabilityOf(file: string, operations: HistoryOperation[], options: CheckOptions): Verdict {
+/** A file's verdict for results.json, and as the terminal shows it: a line, then the why, indented. */
+type Judged = { check: HistoryCheck; line: string };
+
+function linearizabilityOf(file: string, operations: HistoryOperation[], options: CheckOptions): Judged {
   const started = performance.now();
   const { model, history } = historyForModel(options.model!, operations);
   const result = checkLinearizable(model, history, { budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS });
-  const size = `${result.operations} operations, ${result.partitions} partition(s), ${Math.round(performance.now() - started)} ms`;
-  if (result.verdict === 'valid') return { holds: true, line: `${file}: valid (${size})` };
-  if (result.verdict === 'unknown')
-    return { holds: false, line: `${file}: unknown (${size}): ${result.reason}` };
-  return { holds: false, line: `${file}: invalid (${size})\n${result.explanation.replace(/^/gm, '  ')}` };
+  const check: HistoryCheck = {
+    file,
+    judgedBy: `linearizable against ${options.model}`,
+    verdict: result.verdict,
+    size: result.operations,
+    durationMs: elapsed(started),
+  };
+  const size = `${result.operations} operations, ${result.partitions} partition(s), ${check.durationMs} ms`;
+  if (result.verdict === 'valid') return { check, line: `${file}: valid (${size})` };
+  if (result.verdict === 'unknown') {
+    check.explanation = result.reason;
+    return { check, line: `${file}: unknown (${size}): ${result.reason}` };
+  }
+  check.explanation = result.explanation;
+  return { check, line: `${file}: invalid (${size})\n${result.explanation.replace(/^/gm, '  ')}` };
 }
 
-function anomaliesOf(file: string, operations: HistoryOperation[], options: CheckOptions): Verdict {
+function anomaliesOf(file: string, operations: HistoryOperation[], options: CheckOptions): Judged {
   const started = performance.now();
-  const check = TRANSACTIONAL_WORKLOADS[options.workload!];
-  const result = check(operations, options.consistency ?? 'serializable');
-  const size = `${result.transactions} transactions, ${Math.round(performance.now() - started)} ms`;
-  const verdict = result.valid ? 'valid' : 'invalid';
+  const consistency = options.consistency ?? 'serializable';
+  const result = TRANSACTIONAL_WORKLOADS[options.workload!](operations, consistency);
+  const check: HistoryCheck = {
+    file,
+    judgedBy: `${options.workload} under ${consistency}`,
+    verdict: result.valid ? 'valid' : 'invalid',
+    size: result.transactions,
+    durationMs: elapsed(started),
+    anomalies: result.anomalies,
+    weakestViolated: result.weakestViolated,
+  };
   const weakest =
     result.weakestViolated.length > 0 ? `; violates ${result.weakestViolated.join(' and ')}` : '';
-  const lines = [`${file}: ${verdict} under ${result.consistency} (${size})${weakest}`];
-  for (const anomaly of result.anomalies) lines.push(`  ${anomaly.name}: ${anomaly.explanation}`);
-  return { holds: result.valid, line: lines.join('\n') };
+  const lines = [
+    `${file}: ${check.verdict} under ${consistency} (${result.transactions} transactions, ${check.durationMs} ms)${weakest}`,
+    ...result.anomalies.map((anomaly) => `  ${anomaly.name}: ${anomaly.explanation}`),
+  ];
+  return { check, line: lines.join('\n') };
 }
 
-export function checkCommand(options: CheckOptions): number {
+function judge(file: string, options: CheckOptions): Judged {
+  try {
+    const operations = readHistoryFile(file);
+    return options.model
+      ? linearizabilityOf(file, operations, options)
+      : anomaliesOf(file, operations, options);
+  } catch (error) {
+    // An unreadable file, or an operation that does not fit the model: named, and the next file is judged.
+    if (!(error instanceof HistoryFileError) && !(error instanceof MisfitOperationError)) throw error;
+    const line = error instanceof HistoryFileError ? error.message : `${file}: ${error.message}`;
+    const judgedBy = options.model
+      ? `linearizable against ${options.model}`
+      : `${options.workload} under ${options.consistency ?? 'serializable'}`;
+    return { check: { file, judgedBy, verdict: 'unreadable', explanation: line }, line };
+  }
+}
+
+/** The command that judges the same files the same way. */
+function replayOf(options: CheckOptions): string {
+  const judgedBy = options.model
+    ? [
+        '--model',
+        options.model,
+        ...(options.budgetMs !== undefined ? ['--budget', `${options.budgetMs}ms`] : []),
+      ]
+    : ['--workload', options.workload!, '--consistency', options.consistency ?? 'serializable'];
+  return [
+    chaosCommand(),
+    'check',
+    ...(options.historyFiles ?? []).map((f) => JSON.stringify(f)),
+    ...judgedBy,
+  ].join(' ');
+}
+
+const EXIT_OF: Record<HistoryCheck['verdict'], number> = {
+  valid: ExitCode.ok,
+  invalid: ExitCode.checksFailed,
+  unknown: ExitCode.checksFailed,
+  unreadable: ExitCode.usage,
+};
+
+export async function checkCommand(options: CheckOptions): Promise<number> {
   if (!options.model === !options.workload)
     throw new UsageError(
       'check: name one of --model M (linearizability) or --workload list-append|rw-register (anomalies)',
@@ -54,24 +123,24 @@ export function checkCommand(options: CheckOptions): number {
     throw new UsageError('check: --consistency goes with --workload');
   if (options.budgetMs !== undefined && !options.model)
     throw new UsageError('check: --budget goes with --model');
+  const outDir = outDirOf(options, 'check-', {});
+  const checks: HistoryCheck[] = [];
+  const results: SuiteResults = {
+    ...newResults(0, replayOf(options)),
+    historyChecks: checks,
+  };
   let exitCode: number = ExitCode.ok;
   for (const file of options.historyFiles ?? []) {
-    let line: string;
-    try {
-      const operations = readHistoryFile(file);
-      const verdict = options.model
-        ? linearizabilityOf(file, operations, options)
-        : anomaliesOf(file, operations, options);
-      line = verdict.line;
-      if (!verdict.holds) exitCode = Math.max(exitCode, ExitCode.checksFailed);
-    } catch (error) {
-      // An unreadable file, or an operation that does not fit the model: named, and the next file is judged.
-      if (!(error instanceof HistoryFileError) && !(error instanceof MisfitOperationError)) throw error;
-      line = error instanceof HistoryFileError ? error.message : `${file}: ${error.message}`;
-      exitCode = Math.max(exitCode, ExitCode.usage);
-    }
+    const { check, line } = judge(file, options);
+    checks.push(check);
+    exitCode = Math.max(exitCode, EXIT_OF[check.verdict]);
     // Values come from the file: shown escaped, a line each.
     console.log(line.split('\n').map(printable).join('\n'));
   }
+  results.finishedAt = new Date().toISOString();
+  results.passed = exitCode === ExitCode.ok;
+  results.exitCode = exitCode;
+  console.log(`results: ${writeResults(outDir, results)}`);
+  for (const line of (await writeReports(outDir, results, chooseStyle())).lines) console.log(line);
   return exitCode;
 }

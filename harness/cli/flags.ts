@@ -187,7 +187,7 @@ export const FLAGS = {
   out: {
     value: 'DIR',
     help: ['report folder (default chaos-report/<timestamp>)'],
-    commands: [...SERVED, 'k6 export', 'report'],
+    commands: [...SERVED, 'k6 export', 'report', 'check'],
     sets: ['out'],
     apply: (o, text) => {
       o.out = text as string;
@@ -196,7 +196,7 @@ export const FLAGS = {
   keep: {
     value: 'N',
     help: [`runs kept in chaos-report/, older ones deleted (default ${DEFAULT_KEEP}; 0 keeps all)`],
-    commands: SERVED,
+    commands: [...SERVED, 'check'],
     sets: ['keep'],
     apply: (o, text) => {
       o.keep = positiveInteger(text as string, '--keep', 0);
@@ -204,7 +204,7 @@ export const FLAGS = {
   },
   overwrite: {
     help: ['replace the run an --out folder already holds (else it is refused)'],
-    commands: SERVED,
+    commands: [...SERVED, 'check'],
     sets: ['overwrite'],
     apply: (o) => {
       o.overwrite = true;

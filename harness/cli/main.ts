@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.command === 'report') return await reportCommand(options);
     if (options.command === 'gate') return gateCommand(options);
     if (options.command === 'init') return initCommand(options);
-    if (options.command === 'check') return checkCommand(options);
+    if (options.command === 'check') return await checkCommand(options);
     const { config } = await loadConfig(options.config);
     const registry = buildRegistry(builtins, config);
     if (options.command === 'list') {

@@ -170,6 +170,25 @@ export const ProbeResultSchema = z.object({
   detail: z.string(),
 });
 
+/** One history file judged by `chaos check`. */
+export const HistoryCheckSchema = z.object({
+  file: z.string(),
+  /** What judged it: `linearizable against cas-register`, `list-append under serializable`. */
+  judgedBy: z.string(),
+  /** unreadable: the file could not be read, or an operation did not fit the model. */
+  verdict: z.enum(['valid', 'invalid', 'unknown', 'unreadable']),
+  /** Operations (linearizability) or transactions (anomalies) in the file. */
+  size: z.number().optional(),
+  durationMs: z.number().optional(),
+  /** The linearizability witness in words, why it is unknown, or why the file could not be read. */
+  explanation: z.string().optional(),
+  /** Transactional checks: every anomaly found, explained as Elle does. */
+  anomalies: z
+    .array(z.object({ name: z.string(), explanation: z.string(), transactions: z.array(z.number()) }))
+    .optional(),
+  weakestViolated: z.array(z.string()).optional(),
+});
+
 export const SuiteResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -186,6 +205,8 @@ export const SuiteResultsSchema = z.object({
   runs: z.array(RunResultSchema),
   /** `chaos isolation`: each anomaly probe at each isolation level, prevented or allowed. */
   isolation: z.array(ProbeResultSchema).optional(),
+  /** `chaos check`: each history file's verdict. */
+  historyChecks: z.array(HistoryCheckSchema).optional(),
   /** Why the suite stopped early, if it did. */
   error: z.string().optional(),
 });
@@ -206,6 +227,7 @@ export const SweepPointSchema = z.object({
 export type RunResult = z.infer<typeof RunResultSchema>;
 export type TimingPointResult = z.infer<typeof TimingPointResultSchema>;
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+export type HistoryCheck = z.infer<typeof HistoryCheckSchema>;
 export type SuiteResults = z.infer<typeof SuiteResultsSchema>;
 export type SweepPoint = z.infer<typeof SweepPointSchema>;
 

@@ -85,6 +85,33 @@ function summaryTable(data: ReportData): string {
   return `<table class="summary"><thead><tr>${['scenario', 'variant', 'kind', 'verdict', 'violations', 'ok', 'fail', 'info', 'result'].map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** `chaos check`: each history file's verdict, and for one that does not hold, why (escaped, as it came). */
+function historyChecksSection(data: ReportData): string {
+  const checks = data.suite.historyChecks ?? [];
+  if (checks.length === 0) return '';
+  const rows = checks.map((c) => {
+    const cells = [
+      escapeHtml(c.file),
+      escapeHtml(c.judgedBy),
+      `<span class="badge ${c.verdict === 'valid' ? 'good' : 'bad'}">${escapeHtml(c.verdict)}</span>`,
+      c.size === undefined ? '' : String(c.size),
+      escapeHtml((c.weakestViolated ?? []).join(', ')),
+    ];
+    return `<tr>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+  });
+  const details = checks
+    .filter((c) => c.verdict !== 'valid' || (c.anomalies ?? []).length > 0)
+    .map((c) => {
+      const anomalies = (c.anomalies ?? []).map(
+        (a) =>
+          `<div class="violation"><p><strong>${escapeHtml(a.name)}</strong>: ${escapeHtml(a.explanation)}</p></div>`,
+      );
+      const why = c.explanation ? `<pre>${escapeHtml(c.explanation)}</pre>` : '';
+      return `<section class="history-check"><h3>${escapeHtml(c.file)}: ${escapeHtml(c.verdict)}</h3>${why}${anomalies.join('')}</section>`;
+    });
+  return `<h2>History checks</h2><table class="history-checks"><thead><tr>${['file', 'judged by', 'verdict', 'operations', 'weakest model violated'].map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>${details.join('')}`;
+}
+
 export function renderHtml(data: ReportData): string {
   const correct = data.runs.filter((r) => !r.result.broken);
   const broken = data.runs.filter((r) => r.result.broken);
@@ -110,6 +137,7 @@ ${data.runs.length === 0 ? '' : `<p id="headline"><span class="badge ${suite.pas
 ${suite.error ? `<p class="error">${escapeHtml(suite.error)}</p>` : ''}
 <p class="meta">replay: <code>${escapeHtml(suite.replay)}</code></p>
 ${data.runs.length === 0 ? '' : summaryTable(data)}
+${historyChecksSection(data)}
 <div id="runs"></div>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>
 <script>${UPLOT_JS}</script>

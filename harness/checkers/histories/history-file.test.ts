@@ -40,6 +40,15 @@ describe('EDN', () => {
   });
 });
 
+/** `chaos check` with its report folder in a fresh temporary directory. */
+const check = (args: string[]) =>
+  main(['check', ...args, '--out', mkdtempSync(join(tmpdir(), 'check-out-'))]);
+
+/** Console lines, without the ones that say where results.json and the report went. */
+const collect = (into: string[]) => (text: string) => {
+  if (!/^(results|report|junit|summary): /.test(text)) into.push(text);
+};
+
 function file(name: string, text: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), 'history-file-')), name);
   writeFileSync(path, text);
@@ -110,11 +119,11 @@ describe('chaos check', () => {
     const stale = file('stale.edn', ednHistory(0));
     const broken = file('broken.edn', '{:type :invoke');
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    const spy = vi.spyOn(console, 'log').mockImplementation(collect(lines));
     try {
-      expect(await main(['check', good, '--model', 'cas-register'])).toBe(0);
-      expect(await main(['check', good, stale, '--model', 'cas-register'])).toBe(1);
-      expect(await main(['check', good, broken, stale, '--model', 'cas-register'])).toBe(2);
+      expect(await check([good, '--model', 'cas-register'])).toBe(0);
+      expect(await check([good, stale, '--model', 'cas-register'])).toBe(1);
+      expect(await check([good, broken, stale, '--model', 'cas-register'])).toBe(2);
     } finally {
       spy.mockRestore();
     }
@@ -137,14 +146,14 @@ describe('chaos check', () => {
       ].join('\n'),
     );
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    const spy = vi.spyOn(console, 'log').mockImplementation(collect(lines));
     try {
-      expect(await main(['check', writeSkew, '--workload', 'list-append'])).toBe(1);
+      expect(await check([writeSkew, '--workload', 'list-append'])).toBe(1);
       expect(
-        await main(['check', writeSkew, '--workload', 'list-append', '--consistency', 'snapshot-isolation']),
+        await check([writeSkew, '--workload', 'list-append', '--consistency', 'snapshot-isolation']),
       ).toBe(0);
-      expect(await main(['check', writeSkew, '--model', 'register', '--workload', 'list-append'])).toBe(2);
-      expect(await main(['check', writeSkew, '--workload', 'list-append', '--budget', '5s'])).toBe(2);
+      expect(await check([writeSkew, '--model', 'register', '--workload', 'list-append'])).toBe(2);
+      expect(await check([writeSkew, '--workload', 'list-append', '--budget', '5s'])).toBe(2);
     } finally {
       spy.mockRestore();
     }
@@ -170,14 +179,12 @@ describe('chaos check', () => {
       ].join('\n'),
     );
     const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((text: string) => lines.push(text));
+    const spy = vi.spyOn(console, 'log').mockImplementation(collect(lines));
     try {
-      expect(await main(['check', readSkew, '--workload', 'rw-register'])).toBe(1);
-      expect(
-        await main(['check', readSkew, '--workload', 'rw-register', '--consistency', 'read-committed']),
-      ).toBe(0);
+      expect(await check([readSkew, '--workload', 'rw-register'])).toBe(1);
+      expect(await check([readSkew, '--workload', 'rw-register', '--consistency', 'read-committed'])).toBe(0);
       // A register history is no list-append history: the operation that does not fit is named.
-      expect(await main(['check', readSkew, '--workload', 'list-append'])).toBe(2);
+      expect(await check([readSkew, '--workload', 'list-append'])).toBe(2);
     } finally {
       spy.mockRestore();
     }
@@ -190,14 +197,70 @@ describe('chaos check', () => {
     expect(lines[2]).toMatch(/micro-operation 1 must be \[:append k v\] or \[:r k list\], got \["w","x",1\]/);
   });
 
+  it('results.json and the HTML report hold each verdict, the anomalies and their explanation', async () => {
+    const readSkew = file(
+      'skew <b>.edn',
+      [
+        '{:type :invoke, :f :txn, :value [[:w :x 1] [:w :y 1]], :process 0}',
+        '{:type :ok, :f :txn, :value [[:w :x 1] [:w :y 1]], :process 0}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil] [:w :x 2] [:w :y 2]], :process 1}',
+        '{:type :invoke, :f :txn, :value [[:r :x nil] [:r :y nil]], :process 2}',
+        '{:type :ok, :f :txn, :value [[:r :x 1] [:r :y 1] [:w :x 2] [:w :y 2]], :process 1}',
+        '{:type :ok, :f :txn, :value [[:r :x 1] [:r :y 2]], :process 2}',
+      ].join('\n'),
+    );
+    const good = file('good.edn', ednHistory(1));
+    const out = mkdtempSync(join(tmpdir(), 'check-report-'));
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await main(['check', readSkew, '--workload', 'rw-register', '--out', out])).toBe(1);
+      expect(await main(['check', good, '--model', 'cas-register', '--out', out, '--overwrite'])).toBe(0);
+      const linearizable = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+      expect(linearizable.historyChecks).toEqual([
+        expect.objectContaining({
+          file: good,
+          judgedBy: 'linearizable against cas-register',
+          verdict: 'valid',
+          size: 3,
+        }),
+      ]);
+      expect(linearizable).toMatchObject({ passed: true, exitCode: 0 });
+      expect(await main(['check', readSkew, '--workload', 'rw-register', '--out', out, '--overwrite'])).toBe(
+        1,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results).toMatchObject({ passed: false, exitCode: 1 });
+    expect(results.replay).toMatch(
+      /check ".*skew <b>\.edn" --workload rw-register --consistency serializable$/,
+    );
+    const [judged] = results.historyChecks;
+    expect(judged).toMatchObject({
+      judgedBy: 'rw-register under serializable',
+      verdict: 'invalid',
+      size: 3,
+      weakestViolated: ['repeatable-read', 'snapshot-isolation'],
+    });
+    expect(judged.anomalies).toHaveLength(1);
+    expect(judged.anomalies[0]).toMatchObject({ name: 'G-single', transactions: expect.any(Array) });
+    expect(judged.anomalies[0].explanation).toContain("did not see T2's write of 2");
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>History checks</h2>');
+    expect(html).toContain('skew &lt;b&gt;.edn');
+    expect(html).not.toContain('skew <b>');
+    expect(html).toContain('<strong>G-single</strong>: T3 &lt; T2 because');
+  });
+
   it('refuses an unknown model and a history that does not fit the model, naming the operation', async () => {
     const errors: string[] = [];
     const logs: string[] = [];
     const error = vi.spyOn(console, 'error').mockImplementation((text: string) => errors.push(text));
-    const log = vi.spyOn(console, 'log').mockImplementation((text: string) => logs.push(text));
+    const log = vi.spyOn(console, 'log').mockImplementation(collect(logs));
     try {
-      expect(await main(['check', 'x.edn', '--model', 'bank'])).toBe(2);
-      expect(await main(['check', file('q.edn', ednHistory(1)), '--model', 'fifo-queue'])).toBe(2);
+      expect(await check(['x.edn', '--model', 'bank'])).toBe(2);
+      expect(await check([file('q.edn', ednHistory(1)), '--model', 'fifo-queue'])).toBe(2);
     } finally {
       error.mockRestore();
       log.mockRestore();
