@@ -138,13 +138,10 @@ describe('selection', () => {
       'mariadb-txn-anomalies/repeatable-read',
       'mariadb-txn-anomalies/serializable',
       'mariadb-txn-anomalies/reads-outside-transaction',
-      'postgres-txn-anomalies-faults/read-committed',
       'postgres-txn-anomalies-faults/repeatable-read',
       'postgres-txn-anomalies-faults/serializable',
       'postgres-txn-anomalies-faults/reads-outside-transaction',
-      'mariadb-txn-anomalies-faults/read-uncommitted',
       'mariadb-txn-anomalies-faults/read-committed',
-      'mariadb-txn-anomalies-faults/repeatable-read',
       'mariadb-txn-anomalies-faults/serializable',
       'mariadb-txn-anomalies-faults/reads-outside-transaction',
     ]);

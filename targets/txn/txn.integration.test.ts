@@ -33,7 +33,7 @@ describeWith(
       await observeTxnAnomalies(
         ['postgres', 'mariadb'],
         pool,
-        { seed: 7, outDir, durationMs: 1500 },
+        { seed: 7, outDir, durationMs: 1000 },
         (run, seen) => {
           expect(run.error, `${run.variant}: ${run.error}`).toBeUndefined();
           expect(run.verdict, `${seen.database} ${seen.level}: ${JSON.stringify(run.checks)}`).toBe('valid');

@@ -13,6 +13,7 @@ import {
   type Anomaly,
   type ConsistencyModel,
   cycles,
+  type EdgeDetail,
   type Element,
   judged,
   type Key,
@@ -23,7 +24,7 @@ import {
   type TransactionalResult,
   type TransactionOf,
 } from './anomalies.ts';
-import { DependencyGraph } from './graph.ts';
+import { DependencyGraph, type Edge } from './graph.ts';
 
 export {
   type Anomaly,
@@ -79,22 +80,68 @@ export function checkListAppend(
   const anomalies: Anomaly[] = [];
   const appended = indexAppends(history, anomalies);
   const committed = history.filter((t) => t.type === 'ok');
-  const read = committed.flatMap((txn) =>
+  const reads: Read[] = committed.flatMap((txn) =>
     txn.ops.flatMap((op) => (op[0] === 'r' ? [{ txn, key: op[1], list: op[2] ?? [] }] : [])),
   );
-  checkReads(read, appended, anomalies);
+  checkReads(reads, appended, anomalies);
   // Appends of aborted transactions (read uncommitted shows them) are no version of their key:
   // reading them is G1a, found above; the order of the rest is judged without them.
   const committedOnly = withoutAborted(appended);
-  const reads = read.map((r) => ({ ...r, list: committedOnly(r.key, r.list) }));
+  for (const r of reads) r.list = committedOnly(r.key, r.list);
   checkInternal(committed, committedOnly, anomalies);
   const orders = versionOrders(reads, anomalies);
   const graph = new DependencyGraph();
-  dependencies(graph, orders, reads, appended);
+  const unobserved = dependencies(graph, orders, reads, appended);
   realtime(graph, committed);
   lostUpdates(committed, 'append', anomalies);
-  cycles(graph, 'append', anomalies);
+  cycles(graph, 'append', anomalies, edgeDetails(history, orders, appended, unobserved, committedOnly));
   return judged(anomalies, consistency, history.length);
+}
+
+/**
+ * What a dependency edge is about, worked out again from the two
+ * transactions (the graph keeps only who and which kind): for the few edges
+ * of the cycles explained.
+ */
+function edgeDetails(
+  history: readonly Transaction[],
+  orders: Map<Key, Element[]>,
+  appended: AppendIndex,
+  unobserved: Map<Key, { txn: Transaction; element: Element }[]>,
+  committedOnly: (key: Key, list: Element[]) => Element[],
+) {
+  let byId: Map<number, Transaction> | undefined;
+  const txn = (id: number) => {
+    byId ??= new Map(history.map((t) => [t.id, t]));
+    return byId.get(id)!;
+  };
+  const writerId = (key: Key, element: Element | undefined) =>
+    element === undefined ? undefined : appended.get(key, element)?.txn.id;
+  const readsOf = (id: number) =>
+    txn(id).ops.flatMap((op) =>
+      op[0] === 'r' ? [{ key: op[1], list: committedOnly(op[1], op[2] ?? []) }] : [],
+    );
+  return ({ from, to, kind }: Edge): EdgeDetail | undefined => {
+    if (kind === 'wr')
+      for (const { key, list } of readsOf(to))
+        if (writerId(key, list.at(-1)) === from) return { key, element: list.at(-1)! };
+    if (kind === 'rw')
+      for (const { key, list } of readsOf(from)) {
+        const next = orders.get(key)?.[list.length];
+        if (next !== undefined && writerId(key, next) === to) return { key, element: next };
+        const missed = next === undefined && unobserved.get(key)?.find((u) => u.txn.id === to);
+        if (missed) return { key, element: missed.element };
+      }
+    if (kind === 'ww')
+      for (const op of txn(to).ops) {
+        if (op[0] !== 'append') continue;
+        const order = orders.get(op[1]) ?? [];
+        const previous = order[order.indexOf(op[2]) - 1];
+        if (previous !== undefined && writerId(op[1], previous) === from)
+          return { key: op[1], element: op[2], previous };
+      }
+    return undefined;
+  };
 }
 
 function indexAppends(history: readonly Transaction[], anomalies: Anomaly[]): AppendIndex {
@@ -229,33 +276,32 @@ function dependencies(
   orders: Map<Key, Element[]>,
   reads: Read[],
   appended: AppendIndex,
-): void {
+) {
   const writerOf = (key: Key, element: Element) => appended.get(key, element)?.txn;
   const unobserved = unobservedAppends(orders, appended);
   for (const [key, order] of orders) {
     for (let i = 0; i + 1 < order.length; i++) {
       const a = writerOf(key, order[i]!);
       const b = writerOf(key, order[i + 1]!);
-      if (a && b && inGraph(a) && inGraph(b))
-        graph.add({ from: a.id, to: b.id, kind: 'ww', key, element: order[i + 1]!, previous: order[i]! });
+      if (a && b && inGraph(a) && inGraph(b)) graph.add(a.id, b.id, 'ww');
     }
   }
   for (const { txn, key, list } of reads) {
     const last = list[list.length - 1];
     if (last !== undefined) {
       const writer = writerOf(key, last);
-      if (writer && inGraph(writer))
-        graph.add({ from: writer.id, to: txn.id, kind: 'wr', key, element: last });
+      if (writer && inGraph(writer)) graph.add(writer.id, txn.id, 'wr');
     }
     const order = orders.get(key) ?? [];
     const next = order[list.length];
-    const missed = (writer: Transaction | undefined, element: Element) => {
-      if (writer && inGraph(writer)) graph.add({ from: txn.id, to: writer.id, kind: 'rw', key, element });
+    const missed = (writer: Transaction | undefined) => {
+      if (writer && inGraph(writer)) graph.add(txn.id, writer.id, 'rw');
     };
-    if (next !== undefined) missed(writerOf(key, next), next);
+    if (next !== undefined) missed(writerOf(key, next));
     // A committed append no read saw is in the final version, after every version read: each read missed it.
-    else for (const { txn: writer, element } of unobserved.get(key) ?? []) missed(writer, element);
+    else for (const { txn: writer } of unobserved.get(key) ?? []) missed(writer);
   }
+  return unobserved;
 }
 
 /** Per key, the committed appends that no read observed. */

@@ -12,6 +12,7 @@ import {
   type Anomaly,
   type ConsistencyModel,
   cycles,
+  type EdgeDetail,
   type Element,
   judged,
   type Key,
@@ -22,7 +23,7 @@ import {
   type TransactionalResult,
   type TransactionOf,
 } from './anomalies.ts';
-import { DependencyGraph } from './graph.ts';
+import { DependencyGraph, type Edge } from './graph.ts';
 
 export type RegisterOp = ['w', Key, Element] | ['r', Key, Element | null];
 export type RegisterTransaction = TransactionOf<RegisterOp>;
@@ -79,8 +80,36 @@ export function checkRwRegister(
   dependencies(graph, reads, written, successors);
   realtime(graph, committed);
   lostUpdates(committed, 'write', anomalies);
-  cycles(graph, 'write', anomalies);
+  cycles(graph, 'write', anomalies, edgeDetails(reads, written, successors));
   return judged(anomalies, consistency, history.length);
+}
+
+/**
+ * What a dependency edge is about, worked out again from the reads and
+ * writes (the graph keeps only who and which kind): for the few edges of the
+ * cycles explained.
+ */
+function edgeDetails(reads: ExternalRead[], written: PerKey<Written>, successors: PerKey<Set<Element>>) {
+  const writerId = (key: Key, value: Element | null) =>
+    value === null ? undefined : written.get(key, value)?.txn.id;
+  return ({ from, to, kind }: Edge): EdgeDetail | undefined => {
+    if (kind === 'wr') {
+      const read = reads.find((r) => r.txn.id === to && writerId(r.key, r.value) === from);
+      return read ? { key: read.key, element: read.value! } : undefined;
+    }
+    if (kind === 'rw')
+      for (const read of reads) {
+        if (read.txn.id !== from) continue;
+        for (const next of successors.get(read.key, read.value) ?? [])
+          if (writerId(read.key, next) === to) return { key: read.key, element: next, previous: read.value };
+      }
+    if (kind === 'ww')
+      for (const [key, values] of successors.byKey)
+        for (const [previous, nexts] of values)
+          if (writerId(key, previous) === from)
+            for (const next of nexts) if (writerId(key, next) === to) return { key, element: next, previous };
+    return undefined;
+  };
 }
 
 function indexWrites(history: readonly RegisterTransaction[], anomalies: Anomaly[]): PerKey<Written> {
@@ -204,17 +233,17 @@ function dependencies(
       const from = writerOf(key, previous);
       for (const element of nexts) {
         const to = writerOf(key, element);
-        if (from && to) graph.add({ from: from.id, to: to.id, kind: 'ww', key, element, previous });
+        if (from && to) graph.add(from.id, to.id, 'ww');
       }
     }
   for (const { txn, key, value } of reads) {
     if (value !== null) {
       const writer = writerOf(key, value);
-      if (writer) graph.add({ from: writer.id, to: txn.id, kind: 'wr', key, element: value });
+      if (writer) graph.add(writer.id, txn.id, 'wr');
     }
     for (const element of successors.get(key, value) ?? []) {
       const writer = writerOf(key, element);
-      if (writer) graph.add({ from: txn.id, to: writer.id, kind: 'rw', key, element, previous: value });
+      if (writer) graph.add(txn.id, writer.id, 'rw');
     }
   }
 }
