@@ -9,6 +9,7 @@ describe('classifyError', () => {
     expect(classifyError({ code: '40001' })).toBe('fail');
     expect(classifyError({ code: '23503' })).toBe('fail');
     expect(classifyError({ code: '57014' })).toBe('fail'); // query cancelled
+    expect(classifyError({ code: '55P03' })).toBe('fail'); // lock_timeout: the statement did nothing
     expect(classifyError({ errno: 1317 })).toBe('fail'); // KILL QUERY
     expect(classifyError({ code: 'ECONNRESET', notSent: true })).toBe('fail'); // never left the client
   });

@@ -24,7 +24,8 @@ const MARIADB_DEFINITE = new Set([
 /** Postgres SQLSTATE classes that mean the statement (and its transaction) did not commit. */
 const POSTGRES_DEFINITE_CLASSES = ['22', '23', '40', '42'];
 /** Single SQLSTATEs outside those classes that are just as definite. */
-const POSTGRES_DEFINITE_CODES = new Set(['57014']); // query_canceled (pg_cancel_backend, statement_timeout)
+// query_canceled (pg_cancel_backend, statement_timeout); lock_not_available (lock_timeout, NOWAIT).
+const POSTGRES_DEFINITE_CODES = new Set(['57014', '55P03']);
 
 export function classifyError(error: unknown): Exclude<Outcome, 'ok'> {
   const e = error as { errno?: number; code?: string; sqlState?: string; fatal?: boolean; notSent?: boolean };

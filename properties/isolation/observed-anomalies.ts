@@ -6,7 +6,7 @@
  * the probes say "prevented" means a probe misses a way the level lets it
  * through (or the database broke its promise): a contradiction.
  */
-import type { AnomalyName } from '../../harness/checkers/transactional/anomalies.ts';
+import { type AnomalyName, IMPOSSIBLE } from '../../harness/checkers/transactional/anomalies.ts';
 import type { ProbeResult } from '../../harness/core/results.ts';
 import { anomalyVerdict, textTable } from './run-probes.ts';
 
@@ -32,14 +32,7 @@ export const PROBE_OF_ANOMALY: Partial<Record<AnomalyName, string>> = {
 };
 
 /** Anomalies no level allows: the history itself is impossible. */
-const IMPOSSIBLE = new Set<AnomalyName>([
-  'internal',
-  'garbage-read',
-  'duplicate-elements',
-  'incompatible-order',
-  'duplicate-appends',
-  'duplicate-writes',
-]);
+const NEVER_ALLOWED = new Set<AnomalyName>(IMPOSSIBLE);
 
 /** Every anomaly observed at a level where no probe shows it (real-time ones: the probes do not test real time). */
 export function contradictions(
@@ -50,7 +43,7 @@ export function contradictions(
   for (const { database, level, anomalies } of observed)
     for (const [name, count] of anomalies) {
       const at = `${database} ${level}`;
-      if (IMPOSSIBLE.has(name)) {
+      if (NEVER_ALLOWED.has(name)) {
         found.push(`${at}: ${name} (${count}x), which no isolation level allows`);
         continue;
       }

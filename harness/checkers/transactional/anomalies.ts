@@ -57,7 +57,7 @@ export const CONSISTENCY_MODELS = [
 export type ConsistencyModel = (typeof CONSISTENCY_MODELS)[number];
 
 /** What no model allows: the history itself is impossible. */
-const IMPOSSIBLE: AnomalyName[] = [
+export const IMPOSSIBLE: readonly AnomalyName[] = [
   'internal',
   'garbage-read',
   'duplicate-elements',
