@@ -78,6 +78,29 @@ export function toJUnit(results: SuiteResults): string {
   const byScenario = new Map<string, TestCase[]>();
   for (const run of results.runs)
     byScenario.set(run.scenario, [...(byScenario.get(run.scenario) ?? []), ...casesOf(run)]);
+  // `chaos check`: a case per history file, failed unless it holds.
+  if ((results.historyChecks ?? []).length > 0)
+    byScenario.set(
+      'chaos check',
+      results.historyChecks!.map((check) => ({
+        name: check.file,
+        className: check.judgedBy,
+        seconds: (check.durationMs ?? 0) / 1000,
+        ...(check.verdict === 'valid'
+          ? {}
+          : {
+              failure: {
+                message: check.verdict,
+                details: [
+                  check.explanation ?? '',
+                  ...(check.anomalies ?? []).map((a) => `${a.name}: ${a.explanation}`),
+                ]
+                  .filter(Boolean)
+                  .join('\n'),
+              },
+            }),
+      })),
+    );
   const suites = [...byScenario.entries()].map(([scenario, cases]) => {
     const failures = cases.filter((c) => c.failure).length;
     const time = cases.reduce((t, c) => t + c.seconds, 0);

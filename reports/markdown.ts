@@ -30,14 +30,16 @@ export function toMarkdown(results: SuiteResults): string {
     : failedThresholds.length > 0
       ? 'passed, thresholds crossed'
       : 'passed';
-  const lines = [
-    `## Chaos run: ${headline}`,
-    '',
-    `${held}/${correct.length} correct variants held, ${caught}/${broken.length} broken variants caught. Seed ${results.seed}, exit code ${results.exitCode ?? 'unknown'}.`,
-    '',
-    '| scenario | variant | verdict | ok | fail | info | violations | conflicts | p99 ms | result |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-  ];
+  const checked = results.historyChecks ?? [];
+  const lines = [`## Chaos run: ${headline}`, ''];
+  // `chaos check` judges files, not runs: no runs table for it.
+  if (results.runs.length > 0 || checked.length === 0)
+    lines.push(
+      `${held}/${correct.length} correct variants held, ${caught}/${broken.length} broken variants caught. Seed ${results.seed}, exit code ${results.exitCode ?? 'unknown'}.`,
+      '',
+      '| scenario | variant | verdict | ok | fail | info | violations | conflicts | p99 ms | result |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
   for (const r of results.runs) {
     const violations = violationCount(r);
     const status = statusOf(r);
@@ -74,6 +76,17 @@ export function toMarkdown(results: SuiteResults): string {
       );
     else if (r.error)
       lines.push('', `- ${markdownCell(`${r.scenario} / ${r.variant}`)}: run error ${markdownCell(r.error)}`);
+  }
+  if (checked.length > 0) {
+    if (lines.at(-1) !== '') lines.push('');
+    lines.push(
+      '| history file | judged by | verdict | size | weakest model violated |',
+      '|---|---|---|---|---|',
+    );
+    for (const c of checked)
+      lines.push(
+        `| ${[c.file, c.judgedBy, c.verdict === 'valid' ? 'valid' : `**${c.verdict}**`, c.size ?? '', (c.weakestViolated ?? []).join(', ')].map(markdownCell).join(' | ')} |`,
+      );
   }
   lines.push('', `Replay: \`${markdownCell(results.replay)}\``, '');
   return lines.join('\n');

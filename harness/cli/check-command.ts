@@ -123,7 +123,6 @@ export async function checkCommand(options: CheckOptions): Promise<number> {
     throw new UsageError('check: --consistency goes with --workload');
   if (options.budgetMs !== undefined && !options.model)
     throw new UsageError('check: --budget goes with --model');
-  const outDir = outDirOf(options, 'check-', {});
   const checks: HistoryCheck[] = [];
   const results: SuiteResults = {
     ...newResults(0, replayOf(options)),
@@ -137,6 +136,9 @@ export async function checkCommand(options: CheckOptions): Promise<number> {
     // Values come from the file: shown escaped, a line each.
     console.log(line.split('\n').map(printable).join('\n'));
   }
+  // The folder only now, and older runs left as they are: the files judged may be their histories,
+  // which pruning would compress or delete.
+  const outDir = outDirOf(options, 'check-', { retain: false });
   results.finishedAt = new Date().toISOString();
   results.passed = exitCode === ExitCode.ok;
   results.exitCode = exitCode;

@@ -102,7 +102,7 @@ export function seedOf(options: CliOptions, config: ChaosConfig): number {
 export function outDirOf(
   options: CliOptions,
   prefix: string,
-  configured?: { out?: string | undefined; keep?: number | undefined },
+  configured?: { out?: string | undefined; keep?: number | undefined; retain?: boolean },
 ): string {
   const explicit = options.out ?? configured?.out;
   if (explicit !== undefined) {
@@ -114,6 +114,7 @@ export function outDirOf(
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const name = `${prefix === '' ? '' : safeFileName(prefix)}${stamp}`;
   const dir = writableFolder(resolve('chaos-report', name));
+  if (configured?.retain === false) return dir;
   const { removed } = retainRuns(dirname(dir), name, options.keep ?? configured?.keep ?? DEFAULT_KEEP);
   if (removed.length > 0)
     process.stderr.write(

@@ -196,7 +196,7 @@ export const FLAGS = {
   keep: {
     value: 'N',
     help: [`runs kept in chaos-report/, older ones deleted (default ${DEFAULT_KEEP}; 0 keeps all)`],
-    commands: [...SERVED, 'check'],
+    commands: SERVED,
     sets: ['keep'],
     apply: (o, text) => {
       o.keep = positiveInteger(text as string, '--keep', 0);

@@ -51,11 +51,16 @@ export async function isolationCommand(options: IsolationOptions, config: ChaosC
         .filter((n, i, all) => all.indexOf(n) === i)
         .join(', ')}`,
     );
-    await runIsolationProbes(['postgres', 'mariadb'], pool, (r) => {
-      probed.push(r);
-      const subCase = r.subCase ? ` (${r.subCase})` : '';
-      process.stdout.write(`  ${r.database} ${r.level} ${r.probe}${subCase}: ${r.verdict} (${r.detail})\n`);
-    });
+    await runIsolationProbes(
+      ['postgres', 'mariadb'],
+      pool,
+      (r) => {
+        probed.push(r);
+        const subCase = r.subCase ? ` (${r.subCase})` : '';
+        process.stdout.write(`  ${r.database} ${r.level} ${r.probe}${subCase}: ${r.verdict} (${r.detail})\n`);
+      },
+      abort.signal,
+    );
     console.log(`\n${formatIsolationTable(probed)}`);
     const durationMs = options.durationMs ?? TXN_DURATION_MS;
     console.log(

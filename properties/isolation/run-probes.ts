@@ -146,11 +146,13 @@ export async function runIsolationProbes(
   kinds: Kind[],
   pool: ServerPool,
   onResult: (result: ProbeResult) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
   const results: ProbeResult[] = [];
   for (const kind of kinds)
     for (const level of ISOLATION_LEVELS[kind])
       for (const probe of PROBES) {
+        if (signal?.aborted) return results; // interrupted: what was probed is kept
         const result = await runProbe(kind, level, probe, pool);
         results.push(result);
         onResult(result);

@@ -128,8 +128,11 @@ async function transaction(
     return ok(completed);
   } catch (error) {
     if (classifyError(error) !== 'fail') throw error;
-    // MariaDB rolls back only the statement on a lock wait timeout: end the transaction whole.
-    await client.sql.rows('ROLLBACK').catch(() => {});
+    // MariaDB rolls back only the statement on a lock wait timeout: end the transaction whole. If
+    // that fails, its writes may still commit later: unknown (info), and the worker reconnects.
+    await client.sql.rows('ROLLBACK').catch((rollback) => {
+      throw new Error(`ROLLBACK after "${errorMessage(error)}" failed: ${errorMessage(rollback)}`);
+    });
     return fail(errorMessage(error));
   }
 }

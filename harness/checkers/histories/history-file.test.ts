@@ -246,6 +246,16 @@ describe('chaos check', () => {
     expect(judged.anomalies).toHaveLength(1);
     expect(judged.anomalies[0]).toMatchObject({ name: 'G-single', transactions: expect.any(Array) });
     expect(judged.anomalies[0].explanation).toContain("did not see T2's write of 2");
+    // CI reads junit.xml and summary.md: the invalid file is a failed case there too.
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuites name="chaos" tests="1" failures="1">/);
+    expect(junit).toContain('classname="rw-register under serializable"');
+    expect(junit).toContain('<failure message="invalid">G-single: T3 &lt; T2 because');
+    const summary = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(summary).not.toContain('correct variants held');
+    expect(summary).toMatch(
+      /\| .*skew &lt;b&gt;\.edn \| rw-register under serializable \| \*\*invalid\*\* \| 3 \| repeatable-read, snapshot-isolation \|/,
+    );
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<h2>History checks</h2>');
     expect(html).toContain('skew &lt;b&gt;.edn');

@@ -157,8 +157,11 @@ export function realtime(graph: DependencyGraph, committed: readonly Timed[]): v
   const at = (event: number) => (event & 1 ? committed[event >> 1]!.return : committed[event >> 1]!.call);
   const events = new Int32Array(2 * n);
   for (let e = 0; e < 2 * n; e++) events[e] = e;
-  // At the same instant, completions before beginnings: one ended exactly as another began precedes it.
-  events.sort((a, b) => at(a) - at(b) || (b & 1) - (a & 1));
+  // At one instant: completions, then beginnings (one that ended exactly as another began precedes
+  // it), then the completions of transactions that took no time (they began at that instant too).
+  const rank = (event: number) =>
+    event & 1 ? (committed[event >> 1]!.return > committed[event >> 1]!.call ? 0 : 2) : 1;
+  events.sort((a, b) => at(a) - at(b) || rank(a) - rank(b));
   let frontier: number[] = [];
   const before = new Map<number, Set<number>>();
   for (const event of events) {

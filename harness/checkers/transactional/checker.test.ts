@@ -75,6 +75,10 @@ describe('transactional(): Elle as a target checker', () => {
   it('unknown, never valid, when nothing committed or an operation is no transaction of the workload', () => {
     nextId = 0;
     const checker = transactional<null>({ workload: 'list-append', consistency: 'serializable' });
+    expect(checker.check({ operations: [], finalState: null })).toMatchObject({
+      verdict: 'unknown',
+      reason: 'no list-append transaction in the history: nothing to judge',
+    });
     const aborted = checker.check({
       operations: [op([['append', 'x', 1]], undefined, 'fail')],
       finalState: null,

@@ -68,12 +68,15 @@ export function transactional<State>(options: TransactionalOptions<State>): Chec
       };
       for (const anomaly of result.anomalies)
         metrics[`${ANOMALY_METRIC}${anomaly.name}`] = (metrics[`${ANOMALY_METRIC}${anomaly.name}`] ?? 0) + 1;
-      if (transactions.length > 0 && metrics.committed === 0)
+      if (metrics.committed === 0)
         return {
           checker: name,
           verdict: 'unknown',
           violations: [],
-          reason: `none of the ${transactions.length} transactions committed: nothing to judge`,
+          reason:
+            transactions.length === 0
+              ? `no ${options.workload} transaction in the history: nothing to judge`
+              : `none of the ${transactions.length} transactions committed: nothing to judge`,
           metrics,
         };
       // Anomalies the model allows are shown in the metrics, not as violations.

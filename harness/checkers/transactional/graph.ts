@@ -206,6 +206,46 @@ function shortestPath(
   return undefined;
 }
 
+/**
+ * The shortest path from `from` to `to` on which no two rw edges follow each
+ * other, having just come over an rw edge, and not ending with one: the rest
+ * of a cycle that starts with an rw edge and has no two rw edges adjacent.
+ */
+function shortestNonadjacentPath(
+  graph: DependencyGraph,
+  members: Set<number>,
+  from: number,
+  to: number,
+  usable: (kind: number) => boolean,
+): NodeEdge[] | undefined {
+  const { offsets, targets } = graph.out();
+  // A state is a node and whether the edge that reached it was rw: node * 2 + (1 if rw).
+  const start = from * 2 + 1;
+  const came = new Map<number, { state: number; edge: NodeEdge }>();
+  const seen = new Set([start]);
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head]!;
+    const node = state >> 1;
+    for (let e = offsets[node]!; e < offsets[node + 1]!; e++) {
+      const next = targets[e]! >> 2;
+      const kind = targets[e]! & 3;
+      if (!members.has(next) || !usable(kind) || (kind === RW && (state & 1) === 1)) continue;
+      const nextState = next * 2 + (kind === RW ? 1 : 0);
+      if (seen.has(nextState)) continue;
+      seen.add(nextState);
+      came.set(nextState, { state, edge: { from: node, to: next, kind } });
+      if (next === to && kind !== RW) {
+        const path: NodeEdge[] = [];
+        for (let at = nextState; at !== start; at = came.get(at)!.state) path.unshift(came.get(at)!.edge);
+        return path;
+      }
+      queue.push(nextState);
+    }
+  }
+  return undefined;
+}
+
 const WW = CODE.ww;
 const RW = CODE.rw;
 const RT = CODE.rt;
@@ -250,6 +290,13 @@ export function weakestCycle(graph: DependencyGraph, component: number[]): Cycle
     if (g1c) return asCycle(`G1c${suffix}`, g1c);
     const single = find((kind) => kind === RW, wwOrWr);
     if (single) return asCycle(`G-single${suffix}`, single);
+    let nonadjacent: NodeEdge[] | undefined;
+    for (const edge of edges) {
+      if (edge.kind !== RW || !usable(edge.kind)) continue;
+      const back = shortestNonadjacentPath(graph, members, edge.to, edge.from, usable);
+      if (back && (!nonadjacent || back.length + 1 < nonadjacent.length)) nonadjacent = [edge, ...back];
+    }
+    if (nonadjacent) return asCycle(`G-nonadjacent${suffix}`, nonadjacent);
     const any = find(
       () => true,
       () => true,

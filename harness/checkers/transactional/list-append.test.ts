@@ -215,6 +215,16 @@ describe('list-append: each anomaly on a minimal history', () => {
     expect(result.weakestViolated).toEqual(['read-uncommitted']);
   });
 
+  it('two transactions that took no time at one instant are concurrent, not each before the other', () => {
+    nextId = 0;
+    const history = [
+      txn([['append', 'x', 1]], { call: 5, ret: 5 }),
+      txn([['r', 'x', []]], { call: 5, ret: 5 }),
+      txn([['r', 'x', [1]]], { call: 6, ret: 7 }),
+    ];
+    expect(checkListAppend(history, 'strict-serializable').anomalies).toEqual([]);
+  });
+
   it('an unknown outcome counts once it is observed, and a failed one never', () => {
     nextId = 0;
     const history = [
