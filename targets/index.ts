@@ -7,15 +7,20 @@ import { crossService } from './cross-service/index.ts';
 import { crossServiceDelete } from './cross-service/scenarios.ts';
 import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
 import { mariadbDurabilityCrash, postgresDurabilityCrash } from './durable-writes/scenarios.ts';
+import { eventStore } from './event-store/index.ts';
+import { eventStoreCommands, eventStoreCommandsFaults } from './event-store/scenarios.ts';
 import { fkTimers } from './fk-timers/index.ts';
 import { fkMissingEmployee, fkMissingEmployeeFaults } from './fk-timers/scenarios.ts';
 import { mariadbUpsert } from './mariadb-upsert/index.ts';
 import { concurrentCreate, concurrentCreateFaults } from './mariadb-upsert/scenarios.ts';
 import { postgresVersioning } from './postgres-versioning/index.ts';
+import { postgresVersioningRetry } from './postgres-versioning/retry.ts';
 import {
   staleVersionMutation,
   staleVersionMutationFaults,
   timingGrid,
+  versionedRetry,
+  versionedRetryFaults,
 } from './postgres-versioning/scenarios.ts';
 import { saga } from './saga/index.ts';
 import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad } from './saga/scenarios.ts';
@@ -38,6 +43,8 @@ export const builtinTargets: TargetDefinition[] = [
   crossService,
   postgresTxn,
   mariadbTxn,
+  postgresVersioningRetry,
+  eventStore,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -60,6 +67,10 @@ export const builtinScenarios: ScenarioDefinition[] = [
   mariadbTxnAnomalies,
   postgresTxnAnomaliesFaults,
   mariadbTxnAnomaliesFaults,
+  versionedRetry,
+  versionedRetryFaults,
+  eventStoreCommands,
+  eventStoreCommandsFaults,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

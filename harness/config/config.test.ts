@@ -144,6 +144,16 @@ describe('selection', () => {
       'mariadb-txn-anomalies-faults/read-committed',
       'mariadb-txn-anomalies-faults/serializable',
       'mariadb-txn-anomalies-faults/reads-outside-transaction',
+      'versioned-retry/retry-with-backoff',
+      'versioned-retry/retry-stale-value',
+      'versioned-retry-faults/retry-with-backoff',
+      'versioned-retry-faults/retry-stale-value',
+      'event-store-commands/correct',
+      'event-store-commands/no-expected-version',
+      'event-store-commands/racy-snapshot',
+      'event-store-commands-faults/correct',
+      'event-store-commands-faults/no-expected-version',
+      'event-store-commands-faults/racy-snapshot',
     ]);
   });
 

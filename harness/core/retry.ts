@@ -42,12 +42,13 @@ export async function withRetry<T>(
   transaction: (attempt: number) => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   wait: (ms: number) => Promise<unknown> = sleep,
+  retryable: (error: unknown) => boolean = isRetryable,
 ): Promise<Retried<T>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return { value: await transaction(attempt), attempts: attempt };
     } catch (error) {
-      if (!isRetryable(error) || attempt >= policy.attempts) throw error;
+      if (!retryable(error) || attempt >= policy.attempts) throw error;
       await wait(backoffDelay(attempt - 1, policy));
     }
   }

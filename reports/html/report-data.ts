@@ -47,7 +47,14 @@ export interface ViolationView {
 
 export interface RunView {
   result: Omit<RunResult, 'checks' | 'historyFiles'>;
-  checks: { checker: string; verdict: string; violations: number; reason?: string }[];
+  /** Each check's verdict, and its figures (e.g. the retries a checker counted, the anomalies found). */
+  checks: {
+    checker: string;
+    verdict: string;
+    violations: number;
+    reason?: string;
+    metrics?: Record<string, number>;
+  }[];
   /** Columnar, to keep the file small: time (ms), latency (ms), outcome code (0 ok, 1 fail, 2 info). */
   points: { t: number[]; latency: number[]; outcome: number[] };
   /** Operations in the history, and how many the scatter shows. */
@@ -207,6 +214,7 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
         verdict: c.verdict,
         violations: violationTotal([c]),
         ...(c.reason ? { reason: c.reason } : {}),
+        ...(c.metrics ? { metrics: c.metrics } : {}),
       })),
       points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
       sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },

@@ -45,3 +45,23 @@ export const staleVersionMutationFaults: ScenarioDefinition = {
     { kind: 'crash', startMs: 2600, durationMs: 300 },
   ],
 };
+
+/** The document's advice on conflicts: retry with backoff, recomputing from a fresh read. */
+export const versionedRetry: ScenarioDefinition = {
+  name: 'versioned-retry',
+  description: 'workers add to rows they read, under optimistic locking; conflicts are retried with backoff',
+  target: 'postgres-versioning-retry',
+  workload: { workers: 8, keys: 3, durationMs: 3000 },
+};
+
+/** Retries while connections are killed and Postgres is paused: an unknown outcome is never retried. */
+export const versionedRetryFaults: ScenarioDefinition = {
+  name: 'versioned-retry-faults',
+  description: 'the same while connections are killed and Postgres is paused',
+  target: 'postgres-versioning-retry',
+  workload: { workers: 8, keys: 3, durationMs: 3000, timeoutMs: 300 },
+  faults: [
+    { kind: 'kill-connection', startMs: 400, durationMs: 100 },
+    { kind: 'pause', startMs: 1400, durationMs: 500 },
+  ],
+};

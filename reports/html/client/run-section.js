@@ -158,8 +158,16 @@ function runSection(run, index) {
   section.append(
     el('h3', {}, 'Checks'),
     table(
-      ['checker', 'verdict', 'violations', 'note'],
-      run.checks.map((c) => [c.checker, c.verdict, String(c.violations), c.reason || '']),
+      ['checker', 'verdict', 'violations', 'figures', 'note'],
+      run.checks.map((c) => [
+        c.checker,
+        c.verdict,
+        String(c.violations),
+        Object.entries(c.metrics || {})
+          .map(([name, value]) => `${name} ${value}`)
+          .join(', '),
+        c.reason || '',
+      ]),
     ),
   );
   if (run.violations.length > 0) {
