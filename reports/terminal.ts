@@ -3,10 +3,11 @@
  * the violations that prove a verdict, and a closing summary. Colour only on
  * a TTY, and never with NO_COLOR or CI set.
  */
-import { stripVTControlCharacters } from 'node:util';
+
 import { violationTotal } from '../harness/core/check.ts';
 import type { LoadResult } from '../harness/core/load.ts';
 import type { RunResult } from '../harness/core/results.ts';
+import { textTable } from '../harness/core/text-table.ts';
 import { printableDeep } from './printable.ts';
 
 export interface Style {
@@ -43,14 +44,6 @@ export function chooseStyle(
 
 /** Milliseconds as the tables show them: whole from 100 up, two decimals below. */
 export const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(2));
-
-function table(headers: string[], rows: string[][]): string {
-  // Width from the visible text, so colour codes do not skew the columns.
-  const visible = (s: string) => stripVTControlCharacters(s).length;
-  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - visible(c))).join('  ');
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 const MAX_VIOLATIONS_SHOWN = 3;
 const MAX_FAULT_WINDOWS_SHOWN = 6;
@@ -92,7 +85,7 @@ export function formatScenario(unsafe: RunResult[], style: Style): string {
     ];
   });
   out.push(
-    table(
+    textTable(
       [
         'variant',
         'kind',

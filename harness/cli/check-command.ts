@@ -27,6 +27,12 @@ import type { CheckOptions } from './options.ts';
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
 
+/** What judges the files, as results.json and the report name it. */
+const judgedByOf = (options: CheckOptions) =>
+  options.model
+    ? `linearizable against ${options.model}`
+    : `${options.workload} under ${options.consistency ?? 'serializable'}`;
+
 /** A file's verdict for results.json, and as the terminal shows it: a line, then the why, indented. */
 type Judged = { check: HistoryCheck; line: string };
 
@@ -36,7 +42,7 @@ function linearizabilityOf(file: string, operations: HistoryOperation[], options
   const result = checkLinearizable(model, history, { budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS });
   const check: HistoryCheck = {
     file,
-    judgedBy: `linearizable against ${options.model}`,
+    judgedBy: judgedByOf(options),
     verdict: result.verdict,
     size: result.operations,
     durationMs: elapsed(started),
@@ -57,7 +63,7 @@ function anomaliesOf(file: string, operations: HistoryOperation[], options: Chec
   const result = TRANSACTIONAL_WORKLOADS[options.workload!](operations, consistency);
   const check: HistoryCheck = {
     file,
-    judgedBy: `${options.workload} under ${consistency}`,
+    judgedBy: judgedByOf(options),
     verdict: result.valid ? 'valid' : 'invalid',
     size: result.transactions,
     durationMs: elapsed(started),
@@ -83,10 +89,7 @@ function judge(file: string, options: CheckOptions): Judged {
     // An unreadable file, or an operation that does not fit the model: named, and the next file is judged.
     if (!(error instanceof HistoryFileError) && !(error instanceof MisfitOperationError)) throw error;
     const line = error instanceof HistoryFileError ? error.message : `${file}: ${error.message}`;
-    const judgedBy = options.model
-      ? `linearizable against ${options.model}`
-      : `${options.workload} under ${options.consistency ?? 'serializable'}`;
-    return { check: { file, judgedBy, verdict: 'unreadable', explanation: line }, line };
+    return { check: { file, judgedBy: judgedByOf(options), verdict: 'unreadable', explanation: line }, line };
   }
 }
 

@@ -8,7 +8,8 @@
  */
 import { type AnomalyName, IMPOSSIBLE } from '../../harness/checkers/transactional/anomalies.ts';
 import type { ProbeResult } from '../../harness/core/results.ts';
-import { anomalyVerdict, textTable } from './run-probes.ts';
+import { textTable } from '../../harness/core/text-table.ts';
+import { anomalyVerdict } from './run-probes.ts';
 
 /** What the txn workload showed at one level of one database: each anomaly and how often. */
 export interface ObservedAnomalies {

@@ -6,6 +6,7 @@
 import type mysql from 'mysql2/promise';
 import type { ProbeResult } from '../../harness/core/results.ts';
 import { defineTarget, fail, ok } from '../../harness/core/target.ts';
+import { textTable } from '../../harness/core/text-table.ts';
 import {
   adminQuery,
   connectMariaDb,
@@ -182,17 +183,6 @@ export function anomalyVerdict(
   if (readOnlyCases.length > 0 && readOnlyCases.every((r) => r.verdict === 'prevented'))
     return 'read-only only';
   return 'allowed';
-}
-
-/** A text table: a header, a rule, the rows, each column as wide as its widest cell. */
-export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /**

@@ -37,31 +37,40 @@ interface TxnClient {
   reads: Sql;
 }
 
-async function connect(database: TxnDatabase, ctx: TargetContext): Promise<Sql> {
+/** A connection whose session runs every transaction at `level`, once set, as the isolation probes' do. */
+async function connect(database: TxnDatabase, ctx: TargetContext, level: string): Promise<Sql> {
+  let sql: Sql;
   if (database === 'postgres') {
     const client = await connectPostgres(ctx.database);
-    // Transactions that append to keys in different orders deadlock, and Postgres looks for
-    // deadlocks only after deadlock_timeout (1 s): give up on a lock sooner, as an abort.
-    await client.query(`SET lock_timeout = '${LOCK_TIMEOUT_MS}ms'`).catch(async (error) => {
-      await client.end().catch(() => {});
-      throw error;
-    });
-    return { rows: async (sql, params) => (await client.query(sql, params)).rows, end: () => client.end() };
+    sql = { rows: async (text, params) => (await client.query(text, params)).rows, end: () => client.end() };
+  } else {
+    const connection = await connectMariaDb(ctx.database);
+    sql = {
+      rows: async (text, params) => {
+        const [rows] = await connection.query(text, params);
+        return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+      },
+      end: () => connection.end(),
+    };
   }
-  const connection = await connectMariaDb(ctx.database);
-  return {
-    rows: async (sql, params) => {
-      const [rows] = await connection.query(sql, params);
-      return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-    },
-    end: () => connection.end(),
-  };
+  try {
+    for (const statement of STATEMENTS[database].session(level)) await sql.rows(statement);
+  } catch (error) {
+    await sql.end().catch(() => {});
+    throw error;
+  }
+  return sql;
 }
 
 /** The statements of each micro-operation, in each database's dialect. */
 const STATEMENTS = {
   postgres: {
-    begin: (level: string) => [`BEGIN ISOLATION LEVEL ${level}`],
+    session: (level: string) => [
+      `SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL ${level}`,
+      // Transactions that append to keys in different orders deadlock, and Postgres looks for
+      // deadlocks only after deadlock_timeout (1 s): give up on a lock sooner, as an abort.
+      `SET lock_timeout = '${LOCK_TIMEOUT_MS}ms'`,
+    ],
     append:
       "INSERT INTO lists (k, elements) VALUES ($1, $2::text) ON CONFLICT (k) DO UPDATE SET elements = lists.elements || ',' || $2::text",
     readList: 'SELECT elements FROM lists WHERE k = $1',
@@ -73,7 +82,7 @@ const STATEMENTS = {
     ],
   },
   mariadb: {
-    begin: (level: string) => [`SET TRANSACTION ISOLATION LEVEL ${level}`, 'START TRANSACTION'],
+    session: (level: string) => [`SET SESSION TRANSACTION ISOLATION LEVEL ${level}`],
     append:
       "INSERT INTO lists (k, elements) VALUES (?, ?) ON DUPLICATE KEY UPDATE elements = CONCAT(elements, ',', VALUES(elements))",
     readList: 'SELECT elements FROM lists WHERE k = ?',
@@ -108,19 +117,13 @@ async function microOp(
 }
 
 /**
- * One transaction: begin at the level, each micro-operation, commit. An
+ * One transaction: begin (at the session's level), each micro-operation, commit. An
  * error the database answered (serialization failure, deadlock) means it
  * rolled back: `fail`. Any other (a dropped connection, even during COMMIT)
  * leaves the outcome unknown: thrown, so it is recorded as `info`.
  */
-async function transaction(
-  database: TxnDatabase,
-  client: TxnClient,
-  level: string,
-  workload: Workload,
-  ops: AnyOp[],
-) {
-  for (const statement of STATEMENTS[database].begin(level)) await client.sql.rows(statement);
+async function transaction(database: TxnDatabase, client: TxnClient, workload: Workload, ops: AnyOp[]) {
+  await client.sql.rows('BEGIN');
   try {
     const completed: AnyOp[] = [];
     for (const op of ops) completed.push(await microOp(database, client, workload, op));
@@ -155,8 +158,8 @@ function txnTarget(database: TxnDatabase) {
       'SERIALIZABLE transactions whose reads go through another connection, outside the transaction',
     broken: true,
   };
-  const run = (workload: Workload) => (client: TxnClient, args: AnyOp[], ctx: TargetContext) =>
-    transaction(database, client, levelOf(database, ctx.variant).sql, workload, args);
+  const run = (workload: Workload) => (client: TxnClient, args: AnyOp[]) =>
+    transaction(database, client, workload, args);
   return defineTarget<TxnClient, TxnState>({
     name: `${database}-txn`,
     description: `${database === 'postgres' ? 'Postgres' : 'MariaDB'} list-append and read-write register transactions at each isolation level, judged by Elle's method`,
@@ -164,10 +167,11 @@ function txnTarget(database: TxnDatabase) {
     variants,
     setup: (ctx) => adminQuery(ctx.database, [...STATEMENTS[database].tables]),
     async connect(ctx) {
-      const sql = await connect(database, ctx);
+      const level = levelOf(database, ctx.variant).sql;
+      const sql = await connect(database, ctx, level);
       if (ctx.variant !== BROKEN) return { sql, reads: sql };
       try {
-        return { sql, reads: await connect(database, ctx) };
+        return { sql, reads: await connect(database, ctx, level) };
       } catch (error) {
         await sql.end().catch(() => {});
         throw error;

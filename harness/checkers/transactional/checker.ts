@@ -9,7 +9,12 @@ import type { Checker } from '../../core/check.ts';
 import type { Operation } from '../../core/history.ts';
 import { errorMessage } from '../../core/outcomes.ts';
 import type { HistoryOperation } from '../histories/history-file.ts';
-import { type AnomalyName, type ConsistencyModel, PROHIBITED } from './anomalies.ts';
+import {
+  type AnomalyName,
+  type ConsistencyModel,
+  PROHIBITED,
+  type TransactionalResult,
+} from './anomalies.ts';
 import { TRANSACTIONAL_WORKLOADS, type TransactionalWorkload } from './history-transactions.ts';
 
 export interface TransactionalOptions<State> {
@@ -55,7 +60,7 @@ export function transactional<State>(options: TransactionalOptions<State>): Chec
       const consistency =
         typeof options.consistency === 'function' ? options.consistency(finalState) : options.consistency;
       const transactions = operations.filter(isTransaction).map(asHistoryOperation);
-      let result: ReturnType<(typeof TRANSACTIONAL_WORKLOADS)[TransactionalWorkload]>;
+      let result: TransactionalResult;
       try {
         result = TRANSACTIONAL_WORKLOADS[options.workload](transactions, consistency);
       } catch (error) {

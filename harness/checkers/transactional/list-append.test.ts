@@ -1,23 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AnomalyName, checkListAppend, type MicroOp, type Transaction } from './list-append.ts';
+import { atomicHistories } from './testing/atomic-histories.ts';
+import { transactionMaker } from './testing/transactions.ts';
 
-let nextId = 0;
-/** A transaction; committed (ok) unless said, invoked at `call` and completed at `ret`. */
-function txn(
-  ops: MicroOp[],
-  options: { type?: Transaction['type']; call?: number; ret?: number } = {},
-): Transaction {
-  const id = ++nextId;
-  return {
-    id,
-    process: id,
-    type: options.type ?? 'ok',
-    ops,
-    call: options.call ?? 0,
-    return: options.ret ?? 100,
-  };
-}
+const { txn, restart } = transactionMaker<MicroOp>();
 
 function names(history: Transaction[]): AnomalyName[] {
   return checkListAppend(history).anomalies.map((a) => a.name);
@@ -25,7 +12,7 @@ function names(history: Transaction[]): AnomalyName[] {
 
 describe('list-append: each anomaly on a minimal history', () => {
   it('G0: a cycle of appends', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['append', 'x', 1],
@@ -49,9 +36,9 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('G1a: an aborted read; G1b: an intermediate read', () => {
-    nextId = 0;
+    restart();
     expect(names([txn([['append', 'x', 1]], { type: 'fail' }), txn([['r', 'x', [1]]])])).toEqual(['G1a']);
-    nextId = 0;
+    restart();
     const intermediate = [
       txn([
         ['append', 'x', 1],
@@ -66,7 +53,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('a read of an aborted append that a later read no longer shows is G1a only, not an impossible order', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([['append', 'x', 1]]),
       txn([['append', 'x', 2]], { type: 'fail' }),
@@ -82,7 +69,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('G1c: a cycle of reads and appends, explained edge by edge as Elle does', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['append', 'x', 1],
@@ -102,7 +89,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('G-single: read skew, allowed by read committed only', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['r', 'x', []],
@@ -126,7 +113,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('G2-item: write skew, allowed by snapshot isolation but not by serializability', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['r', 'x', []],
@@ -154,7 +141,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('lost update: two transactions read one version and both append', () => {
-    nextId = 0;
+    restart();
     // A key with a space in it: named whole in the explanation.
     const history = [
       txn([
@@ -176,7 +163,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('real time: serializable, yet a read that began after an append completed missed it', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([['append', 'x', 1]], { call: 0, ret: 10 }),
       txn([['r', 'x', []]], { call: 20, ret: 30 }),
@@ -190,7 +177,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('what no model allows: internal inconsistency, garbage, duplicates, orders that disagree', () => {
-    nextId = 0;
+    restart();
     expect(
       names([
         txn([
@@ -199,11 +186,11 @@ describe('list-append: each anomaly on a minimal history', () => {
         ]),
       ]),
     ).toContain('internal');
-    nextId = 0;
+    restart();
     expect(names([txn([['r', 'x', [9]]])])).toEqual(['garbage-read']);
-    nextId = 0;
+    restart();
     expect(names([txn([['append', 'x', 1]]), txn([['r', 'x', [1, 1]]])])).toContain('duplicate-elements');
-    nextId = 0;
+    restart();
     const disagree = [
       txn([['append', 'x', 1]]),
       txn([['append', 'x', 2]]),
@@ -216,7 +203,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('two transactions that took no time at one instant are concurrent, not each before the other', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([['append', 'x', 1]], { call: 5, ret: 5 }),
       txn([['r', 'x', []]], { call: 5, ret: 5 }),
@@ -226,7 +213,7 @@ describe('list-append: each anomaly on a minimal history', () => {
   });
 
   it('an unknown outcome counts once it is observed, and a failed one never', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([['append', 'x', 1]], { type: 'info', ret: Number.POSITIVE_INFINITY }),
       txn([['r', 'x', [1]]]),
@@ -240,44 +227,19 @@ describe('list-append: each anomaly on a minimal history', () => {
  * instant inside its interval and reading and appending against the true
  * state then. Strict serializable by construction.
  */
-const concurrentHistory = fc
-  .array(
-    fc.record({
-      start: fc.integer({ min: 0, max: 500 }),
-      length: fc.integer({ min: 1, max: 60 }),
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
-      ops: fc.array(
-        fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 3 })).map(([append, key]) => ({ append, key })),
-        { minLength: 1, maxLength: 4 },
-      ),
-    }),
-    { minLength: 1, maxLength: 25 },
-  )
-  .map((plans) => {
-    const state = new Map<number, number[]>();
-    let value = 0;
-    const effects = plans.map((plan, i) => ({ plan, i, effect: plan.start + plan.at * plan.length }));
-    const history: Transaction[] = new Array(plans.length);
-    for (const { plan, i } of effects.sort((a, b) => a.effect - b.effect || a.i - b.i)) {
-      const ops: MicroOp[] = plan.ops.map(({ append, key }) => {
-        if (append) {
-          value++;
-          state.set(key, [...(state.get(key) ?? []), value]);
-          return ['append', key, value];
-        }
-        return ['r', key, [...(state.get(key) ?? [])]];
-      });
-      history[i] = {
-        id: i + 1,
-        process: i,
-        type: 'ok',
-        ops,
-        call: plan.start,
-        return: plan.start + plan.length,
-      };
-    }
-    return history;
-  });
+const concurrentHistory = atomicHistories<MicroOp>(() => {
+  const state = new Map<number, number[]>();
+  let value = 0;
+  return (planned) =>
+    planned.map(({ write, key }): MicroOp => {
+      if (write) {
+        value++;
+        state.set(key, [...(state.get(key) ?? []), value]);
+        return ['append', key, value];
+      }
+      return ['r', key, [...(state.get(key) ?? [])]];
+    });
+});
 
 describe('list-append: generated histories', () => {
   it('an atomic execution is strict serializable; a read that misses an append completed before it is not', () => {

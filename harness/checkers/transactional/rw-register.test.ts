@@ -2,32 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnomalyName } from './anomalies.ts';
 import { checkRwRegister, type RegisterOp, type RegisterTransaction } from './rw-register.ts';
+import { atomicHistories } from './testing/atomic-histories.ts';
+import { transactionMaker } from './testing/transactions.ts';
 
-let nextId = 0;
-/** A transaction; committed (ok) unless said, invoked at `call` and completed at `ret`. */
-function txn(
-  ops: RegisterOp[],
-  options: { type?: RegisterTransaction['type']; call?: number; ret?: number } = {},
-): RegisterTransaction {
-  const id = ++nextId;
-  return {
-    id,
-    process: id,
-    type: options.type ?? 'ok',
-    ops,
-    call: options.call ?? 0,
-    return: options.ret ?? 100,
-  };
-}
+const { txn, restart } = transactionMaker<RegisterOp>();
 
 const names = (history: RegisterTransaction[]): AnomalyName[] =>
   checkRwRegister(history).anomalies.map((a) => a.name);
 
 describe('rw-register: each anomaly on a minimal history', () => {
   it('G1a: an aborted read; G1b: an intermediate read', () => {
-    nextId = 0;
+    restart();
     expect(names([txn([['w', 'x', 1]], { type: 'fail' }), txn([['r', 'x', 1]])])).toEqual(['G1a']);
-    nextId = 0;
+    restart();
     const intermediate = [
       txn([
         ['w', 'x', 1],
@@ -41,7 +28,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('G1c: each reads the other one write, explained edge by edge', () => {
-    nextId = 0;
+    restart();
     const result = checkRwRegister([
       txn([
         ['w', 'x', 1],
@@ -59,7 +46,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('G-single: read skew, found through what a writer read before it wrote', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['w', 'x', 1],
@@ -86,7 +73,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('G2-item: write skew, allowed by snapshot isolation but not by serializability', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([
         ['w', 'x', 0],
@@ -110,7 +97,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('lost update: both read the initial state and both wrote', () => {
-    nextId = 0;
+    restart();
     const result = checkRwRegister([
       txn([
         ['r', 'x', null],
@@ -127,7 +114,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('a non-repeatable read: read committed allows it, repeatable read does not (a cycle, not an internal anomaly)', () => {
-    nextId = 0;
+    restart();
     const result = checkRwRegister([
       txn([['w', 'x', 1]], { ret: 1 }),
       txn(
@@ -151,7 +138,7 @@ describe('rw-register: each anomaly on a minimal history', () => {
   });
 
   it('what no model allows: internal inconsistency, garbage, duplicate writes', () => {
-    nextId = 0;
+    restart();
     expect(
       names([
         txn([
@@ -161,16 +148,16 @@ describe('rw-register: each anomaly on a minimal history', () => {
         txn([['w', 'x', 2]]),
       ]),
     ).toContain('internal');
-    nextId = 0;
+    restart();
     expect(names([txn([['r', 'x', 9]])])).toEqual(['garbage-read']);
-    nextId = 0;
+    restart();
     const duplicate = checkRwRegister([txn([['w', 'x', 1]]), txn([['w', 'x', 1]])]);
     expect(duplicate.anomalies.map((a) => a.name)).toEqual(['duplicate-writes']);
     expect(duplicate.weakestViolated).toEqual(['read-uncommitted']);
   });
 
   it('an unknown outcome counts once it is observed, and a failed one never', () => {
-    nextId = 0;
+    restart();
     const history = [
       txn([['w', 'x', 1]], { type: 'info', ret: Number.POSITIVE_INFINITY }),
       txn([['r', 'x', 1]]),
@@ -185,49 +172,25 @@ describe('rw-register: each anomaly on a minimal history', () => {
  * instant inside its interval. Every write reads the key first, so each
  * key's version order is known. Strict serializable by construction.
  */
-const concurrentHistory = fc
-  .array(
-    fc.record({
-      start: fc.integer({ min: 0, max: 500 }),
-      length: fc.integer({ min: 1, max: 60 }),
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
-      ops: fc.array(
-        fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 3 })).map(([write, key]) => ({ write, key })),
-        { minLength: 1, maxLength: 4 },
-      ),
-    }),
-    { minLength: 1, maxLength: 25 },
-  )
-  .map((plans) => {
-    const versions = new Map<number, number[]>();
-    let value = 0;
-    const effects = plans.map((plan, i) => ({ plan, i, effect: plan.start + plan.at * plan.length }));
-    const history: RegisterTransaction[] = new Array(plans.length);
-    for (const { plan, i } of effects.sort((a, b) => a.effect - b.effect || a.i - b.i)) {
-      const ops: RegisterOp[] = plan.ops.flatMap(({ write, key }): RegisterOp[] => {
-        const list = versions.get(key) ?? [];
-        const read: RegisterOp = ['r', key, list.at(-1) ?? null];
-        if (!write) return [read];
-        versions.set(key, [...list, ++value]);
-        return [read, ['w', key, value]];
-      });
-      history[i] = {
-        id: i + 1,
-        process: i,
-        type: 'ok',
-        ops,
-        call: plan.start,
-        return: plan.start + plan.length,
-      };
-    }
-    return { history, versions };
-  });
+/** Every write reads the key first, so each key's version order is known. */
+const concurrentHistory = atomicHistories<RegisterOp>(() => {
+  const versions = new Map<number, number[]>();
+  let value = 0;
+  return (planned) =>
+    planned.flatMap(({ write, key }): RegisterOp[] => {
+      const list = versions.get(key) ?? [];
+      const read: RegisterOp = ['r', key, list.at(-1) ?? null];
+      if (!write) return [read];
+      versions.set(key, [...list, ++value]);
+      return [read, ['w', key, value]];
+    });
+});
 
 describe('rw-register: generated histories', () => {
   it('an atomic execution is strict serializable; a read of the version before one completed earlier is not', () => {
     let mutatedCases = 0;
     fc.assert(
-      fc.property(concurrentHistory, fc.nat(), ({ history, versions }, pick) => {
+      fc.property(concurrentHistory, fc.nat(), (history, pick) => {
         expect(checkRwRegister(history, 'strict-serializable').anomalies).toEqual([]);
         const writerOf = (key: unknown, value: unknown) =>
           history.find((t) => t.ops.some((op) => op[0] === 'w' && op[1] === key && op[2] === value));
@@ -247,7 +210,11 @@ describe('rw-register: generated histories', () => {
                 ...t,
                 ops: t.ops.map((op, j): RegisterOp => {
                   if (j !== oi || op[0] !== 'r') return op;
-                  const list = versions.get(op[1] as number)!;
+                  // Values grow in the order transactions take effect: a key's versions, in order.
+                  const list = history
+                    .flatMap((x) => x.ops)
+                    .flatMap((w) => (w[0] === 'w' && w[1] === op[1] ? [w[2] as number] : []))
+                    .sort((a, b) => a - b);
                   return ['r', op[1], list[list.indexOf(op[2] as number) - 1] ?? null];
                 }),
               },
