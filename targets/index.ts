@@ -3,6 +3,8 @@ import type { ScenarioDefinition } from '../harness/core/scenario.ts';
 import type { TargetDefinition } from '../harness/core/target.ts';
 import { bankTransfer } from './bank-transfer/index.ts';
 import { transferDeadlockRetry } from './bank-transfer/scenarios.ts';
+import { cqrs } from './cqrs/index.ts';
+import { cqrsReadModel, cqrsReadModelFaults } from './cqrs/scenarios.ts';
 import { crossService } from './cross-service/index.ts';
 import { crossServiceDelete } from './cross-service/scenarios.ts';
 import { mariadbDurableWrites, postgresDurableWrites } from './durable-writes/index.ts';
@@ -45,6 +47,7 @@ export const builtinTargets: TargetDefinition[] = [
   mariadbTxn,
   postgresVersioningRetry,
   eventStore,
+  cqrs,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -71,6 +74,8 @@ export const builtinScenarios: ScenarioDefinition[] = [
   versionedRetryFaults,
   eventStoreCommands,
   eventStoreCommandsFaults,
+  cqrsReadModel,
+  cqrsReadModelFaults,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

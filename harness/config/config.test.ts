@@ -154,6 +154,13 @@ describe('selection', () => {
       'event-store-commands-faults/correct',
       'event-store-commands-faults/no-expected-version',
       'event-store-commands-faults/racy-snapshot',
+      'cqrs-read-model/correct',
+      'cqrs-read-model/double-apply',
+      'cqrs-read-model/unordered',
+      'cqrs-read-model/ignores-min-version',
+      'cqrs-read-model-faults/correct',
+      'cqrs-read-model-faults/double-apply',
+      'cqrs-read-model-faults/ignores-min-version',
     ]);
   });
 

@@ -18,6 +18,12 @@ export const ViolationSchema = z.object({
   operations: z.array(z.number()),
 });
 
+export const CheckSeriesSchema = z.object({
+  name: z.string(),
+  unit: z.string(),
+  points: z.array(z.tuple([z.number(), z.number()])),
+});
+
 export const CheckResultSchema = z.object({
   checker: z.string(),
   verdict,
@@ -27,6 +33,8 @@ export const CheckResultSchema = z.object({
   vacuous: z.boolean().optional(),
   omitted: z.number().optional(),
   metrics: z.record(z.number()).optional(),
+  /** Figures over the run's time (ms into the run, value), drawn by the report with the fault windows shaded. */
+  series: z.array(CheckSeriesSchema).optional(),
 });
 
 const latencySummary = z.object({

@@ -54,6 +54,8 @@ export interface RunView {
     violations: number;
     reason?: string;
     metrics?: Record<string, number>;
+    /** Figures over the run's time (e.g. a projection's lag), drawn with the fault windows shaded. */
+    series?: { name: string; unit: string; points: [number, number][] }[];
   }[];
   /** Columnar, to keep the file small: time (ms), latency (ms), outcome code (0 ok, 1 fail, 2 info). */
   points: { t: number[]; latency: number[]; outcome: number[] };
@@ -215,6 +217,7 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
         violations: violationTotal([c]),
         ...(c.reason ? { reason: c.reason } : {}),
         ...(c.metrics ? { metrics: c.metrics } : {}),
+        ...(c.series?.length ? { series: c.series } : {}),
       })),
       points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
       sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },

@@ -217,6 +217,31 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
             },
             // A config threshold the run crossed: shown beside the load engine's.
             thresholds: [{ metric: 'conflict_rate', expression: 'rate<0.01', value: 0.25, passed: false }],
+            // A checker's figures over time (the CQRS projection lag), drawn with the fault window shaded.
+            checks: [
+              {
+                checker: 'projection-lag',
+                verdict: 'valid',
+                violations: [],
+                series: ['a', 'b'].map((replica, r) => ({
+                  name: `lag, replica ${replica}`,
+                  unit: 'ms',
+                  points: Array.from({ length: 40 }, (_, i): [number, number] => [
+                    i * 7 + r,
+                    5 + ((i * 13) % 40) * (r + 1),
+                  ]),
+                })),
+              },
+            ],
+            faultWindows: [
+              {
+                fault: 'pause',
+                startedAt: 50,
+                stoppedAt: 120,
+                counts: { ok: 1, fail: 0, info: 0 },
+                violations: 0,
+              },
+            ],
           },
         ],
       },
@@ -257,22 +282,29 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       await page.waitForSelector('body[data-rendered="true"]');
       await page.waitForSelector('.load-percentiles canvas');
       expect(problems).toEqual([]);
-      const drawn = await page.$$eval('.chart.sweep canvas, .load-percentiles canvas', (canvases) =>
-        canvases.map((canvas) => {
-          const pixels = (canvas as HTMLCanvasElement)
-            .getContext('2d')!
-            .getImageData(
-              0,
-              0,
-              (canvas as HTMLCanvasElement).width,
-              (canvas as HTMLCanvasElement).height,
-            ).data;
-          let painted = 0;
-          for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
-          return painted;
-        }),
+      const drawn = await page.$$eval(
+        '.chart.sweep canvas, .load-percentiles canvas, .check-series canvas',
+        (canvases) =>
+          canvases.map((canvas) => {
+            const pixels = (canvas as HTMLCanvasElement)
+              .getContext('2d')!
+              .getImageData(
+                0,
+                0,
+                (canvas as HTMLCanvasElement).width,
+                (canvas as HTMLCanvasElement).height,
+              ).data;
+            let painted = 0;
+            for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+            return painted;
+          }),
       );
-      expect(drawn).toHaveLength(4); // conflict rate, throughput, p99; the load percentiles
+      expect(drawn).toHaveLength(5); // conflict rate, throughput, p99; the load percentiles; the lag
+      // The lag chart has a line per replica, named in its legend.
+      const legend = await page.$$eval('.check-series .u-legend .u-label', (labels) =>
+        labels.map((l) => l.textContent),
+      );
+      expect(legend).toEqual(expect.arrayContaining(['lag, replica a', 'lag, replica b']));
       for (const painted of drawn) expect(painted).toBeGreaterThan(300);
       const thresholds = await page.$$eval('table.thresholds tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),

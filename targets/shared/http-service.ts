@@ -39,6 +39,11 @@ export function requestHash(body: unknown): string {
     .digest('hex');
 }
 
+/** Fault hooks answer only callers on this machine. */
+export function fromLoopback(request: FastifyRequest): boolean {
+  return ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+}
+
 export function createService(name: string): { app: FastifyInstance; hooks: FaultHooks } {
   const app = Fastify({ logger: false });
   const hooks: FaultHooks = { failNext: 0, delayMs: 0, crashAfterCommit: 0, crashAfterCommitOf: '' };
@@ -58,8 +63,7 @@ export function createService(name: string): { app: FastifyInstance; hooks: Faul
 
   // Fault hooks: only for callers on this machine.
   app.post('/_chaos', async (request, reply) => {
-    const ip = request.socket.remoteAddress ?? '';
-    if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip))
+    if (!fromLoopback(request))
       return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
     const body = (request.body ?? {}) as Partial<FaultHooks>;
     for (const key of ['failNext', 'delayMs', 'crashAfterCommit'] as const) {
@@ -76,6 +80,15 @@ export function createService(name: string): { app: FastifyInstance; hooks: Faul
       hooks.crashAfterCommitOf = target;
     }
     return hooks;
+  });
+
+  // A crash on request: the process dies at once, as if killed, mid-request if one is running.
+  app.post('/_chaos/crash', async (request, reply) => {
+    if (!fromLoopback(request))
+      return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
+    const inMs = Number((request.body as { inMs?: number } | undefined)?.inMs ?? 0);
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), Math.max(0, Math.min(inMs, 10_000)));
+    return { crashingInMs: inMs };
   });
 
   app.addHook('onRequest', async (request) => {

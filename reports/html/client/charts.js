@@ -57,6 +57,20 @@ function throughputChart(container, run) {
   return timeChart(container, run, 200, 'operations/s', series, [t, ok, fail, info]);
 }
 
+/** A checker's series (points of [ms, value]) as lines over the run's time, one per series. */
+const SERIES_COLORS = ['#1565c0', '#6a1b9a', '#00838f', '#ad1457'];
+function checkSeriesChart(container, run, seriesList) {
+  const columns = uPlot.join(seriesList.map((s) => [s.points.map((p) => p[0]), s.points.map((p) => p[1])]));
+  const series = seriesList.map((s, i) => ({
+    label: s.name,
+    stroke: SERIES_COLORS[i % SERIES_COLORS.length],
+    width: 1.5,
+    spanGaps: true,
+    points: { show: true, size: 3 },
+  }));
+  return timeChart(container, run, 220, seriesList[0].unit, series, columns);
+}
+
 /** Per-worker timeline of the operations that prove a violation: one lane per worker. */
 function timeline(operations) {
   const ns = 'http://www.w3.org/2000/svg';

@@ -170,6 +170,15 @@ function runSection(run, index) {
       ]),
     ),
   );
+  for (const check of run.checks.filter((c) => c.series)) {
+    const chart = el('div', { class: 'chart check-series', 'data-checker': check.checker });
+    section.append(
+      el('h3', {}, `${check.checker} over the run`),
+      el('p', { class: 'note' }, 'Each point at the operation it belongs to. Shaded: fault windows.'),
+      chart,
+    );
+    requestAnimationFrame(() => checkSeriesChart(chart, run, check.series));
+  }
   if (run.violations.length > 0) {
     section.append(el('h3', {}, `Violations (${run.violationsTotal})`));
     for (const v of run.violations) {

@@ -20,16 +20,6 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 16 }
 pool.on('error', () => {});
 
 const { app, hooks } = createService(name);
-// A crash on request: the process dies at once, as if killed, mid-saga if one is running.
-app.post('/_chaos/crash', async (request, reply) => {
-  const ip = request.socket.remoteAddress ?? '';
-  if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(ip))
-    return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
-  const inMs = Number((request.body as { inMs?: number } | undefined)?.inMs ?? 0);
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), Math.max(0, Math.min(inMs, 10_000)));
-  return { crashingInMs: inMs };
-});
-
 let recover: (() => Promise<number>) | undefined;
 switch (name) {
   case 'orders':
