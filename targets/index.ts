@@ -25,7 +25,8 @@ import {
   versionedRetryFaults,
 } from './postgres-versioning/scenarios.ts';
 import { saga } from './saga/index.ts';
-import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad } from './saga/scenarios.ts';
+import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad, sagaTimeouts } from './saga/scenarios.ts';
+import { sagaTimeouts as sagaTimeoutsTarget } from './saga/timeouts.ts';
 import { mariadbTxn, postgresTxn } from './txn/index.ts';
 import {
   mariadbTxnAnomalies,
@@ -48,6 +49,7 @@ export const builtinTargets: TargetDefinition[] = [
   postgresVersioningRetry,
   eventStore,
   cqrs,
+  sagaTimeoutsTarget,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -76,6 +78,7 @@ export const builtinScenarios: ScenarioDefinition[] = [
   eventStoreCommandsFaults,
   cqrsReadModel,
   cqrsReadModelFaults,
+  sagaTimeouts,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

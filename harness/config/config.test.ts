@@ -161,6 +161,8 @@ describe('selection', () => {
       'cqrs-read-model-faults/correct',
       'cqrs-read-model-faults/double-apply',
       'cqrs-read-model-faults/ignores-min-version',
+      'saga-timeouts/correct',
+      'saga-timeouts/no-timeout',
     ]);
   });
 

@@ -15,7 +15,8 @@ export interface SagaState {
   stock: { sku: string; available: number; reserved: number }[];
   charges: { orderId: string; key: string | null; amount: number; status: string }[];
   accounts: { customer: string; balance: number }[];
-  sagas: { id: string; status: string }[];
+  /** startedAtMs, decidedAtMs: the orchestrator's clock when the saga began and decided (absent: never decided). */
+  sagas: { id: string; status: string; startedAtMs?: number; decidedAtMs?: number }[];
   steps: { sagaId: string; step: string; action: string; state: string }[];
 }
 

@@ -15,6 +15,7 @@ import { Random } from '../../harness/core/rng.ts';
 import {
   defineTarget,
   fail,
+  type OperationContext,
   type OperationReturn,
   ok,
   type TargetContext,
@@ -95,7 +96,7 @@ export function orderOf(seed: number, worker: number, n: number): PlaceOrder {
   };
 }
 
-const STEP_SERVICES = ['orders', 'inventory', 'payments'] as const;
+export const STEP_SERVICES = ['orders', 'inventory', 'payments'] as const;
 
 /** The orchestrator's request for an order: the same for the workers, autocannon and k6. */
 function placeOrderRequest(args: PlaceOrder) {
@@ -179,7 +180,7 @@ async function readState(services: RunningServices): Promise<SagaState> {
     read('inventory', 'SELECT sku, available, reserved FROM stock'),
     read('payments', 'SELECT order_id AS "orderId", idempotency_key AS key, amount, status FROM charges'),
     read('payments', 'SELECT customer, balance FROM accounts'),
-    read('orchestrator', 'SELECT id, status FROM sagas'),
+    read('orchestrator', 'SELECT id, status, started_at_ms, decided_at_ms FROM sagas'),
     read('orchestrator', 'SELECT saga_id AS "sagaId", step, action, state FROM saga_steps ORDER BY seq'),
   ]);
   return {
@@ -188,9 +189,26 @@ async function readState(services: RunningServices): Promise<SagaState> {
     stock,
     charges: charges.map((c) => ({ ...c, amount: Number(c.amount) })),
     accounts: accounts.map((a) => ({ customer: a.customer, balance: Number(a.balance) })),
-    sagas,
+    sagas: sagas.map((s) => ({
+      id: s.id,
+      status: s.status,
+      startedAtMs: Number(s.started_at_ms),
+      ...(s.decided_at_ms === null ? {} : { decidedAtMs: Number(s.decided_at_ms) }),
+    })),
     steps,
   };
+}
+
+/** Place an order through the orchestrator, as a worker does. */
+export async function placeOrder(services: RunningServices, args: PlaceOrder, ctx: OperationContext) {
+  const request = placeOrderRequest(args);
+  const response = await postJson(`${services.urls.orchestrator}${request.path}`, request.body, {
+    headers: request.headers,
+    signal: ctx.signal,
+  });
+  const outcome = orderOutcome(response.status, response.body);
+  if (outcome.outcome === 'info') throw new Error(outcome.error);
+  return outcome;
 }
 
 /** Worker 0 crashes the orchestrator at every this many of its operations. */
@@ -239,16 +257,7 @@ export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
   connect: async (ctx) => ctx.env,
   disconnect: async () => {},
   operations: {
-    async placeOrder(services, args: PlaceOrder, ctx) {
-      const request = placeOrderRequest(args);
-      const response = await postJson(`${services.urls.orchestrator}${request.path}`, request.body, {
-        headers: request.headers,
-        signal: ctx.signal,
-      });
-      const outcome = orderOutcome(response.status, response.body);
-      if (outcome.outcome === 'info') throw new Error(outcome.error);
-      return outcome;
-    },
+    placeOrder,
     async injectFault(
       services,
       args: { service: (typeof STEP_SERVICES)[number]; hook: 'failNext' | 'crashAfterCommit'; count: number },

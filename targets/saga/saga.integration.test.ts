@@ -1,6 +1,7 @@
 /**
  * The saga services over real HTTP and Postgres: bad input gets a 4xx JSON
- * error and changes nothing; a repeated Idempotency-Key replays the answer.
+ * error and changes nothing; a repeated Idempotency-Key replays the answer; a
+ * step arriving after its compensation is fenced out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunContext } from '../../harness/core/target.ts';
@@ -104,7 +105,8 @@ describeWith([await postgresComponent()], 'saga services', () => {
     expect(result).toMatchObject({ status: 409, body: { error: 'saga_compensated', status: 'COMPENSATED' } });
     expect(String(result.body.reason)).toMatch(/^charge failed: payments 503/);
     expect((await send(`${urls.orders}/orders/order-b`, {}, {}, 'GET')).body.status).toBe('CANCELLED');
-    expect(await chargesOf('order-b')).toEqual([]);
+    // Nothing charged: the refund found nothing and left its tombstone, which fences out a late charge.
+    expect(await chargesOf('order-b')).toEqual([{ amount: '0', status: 'REFUNDED' }]);
     const state = await saga.finalState(ctx);
     const checks = saga.checkers.map((c) => c.check({ operations: [], finalState: state }));
     expect(checks.every((c) => c.verdict === 'valid')).toBe(true);
@@ -140,6 +142,26 @@ describeWith([await postgresComponent()], 'saga services', () => {
     ).rows;
     await client.end();
     expect(stored).toEqual([{ orderId: 'order-ttl-2' }]);
+  });
+
+  it('fences out a step that arrives after its compensation: the late request is refused and changes nothing', async () => {
+    const late = { orderId: 'order-late', customer: 'customer-1', sku: 'sku-1', qty: 1, amount: 7 };
+    // The saga gave up on each step and compensated it before the step's own request arrived.
+    expect((await send(`${urls.payments}/charges/order-late/refund`, {})).status).toBe(200);
+    expect((await send(`${urls.inventory}/reservations/order-late/release`, {})).status).toBe(200);
+    expect((await send(`${urls.orders}/orders/order-late/cancel`, {})).body).toMatchObject({
+      status: 'CANCELLED',
+    });
+    const charge = await send(`${urls.payments}/charges`, late, { 'idempotency-key': 'late:charge' });
+    expect(charge).toMatchObject({ status: 409, body: { error: 'order_refunded' } });
+    const reserve = await send(`${urls.inventory}/reservations`, late, { 'idempotency-key': 'late:reserve' });
+    expect(reserve).toMatchObject({ status: 409, body: { error: 'already_reserved' } });
+    const create = await send(`${urls.orders}/orders`, late, { 'idempotency-key': 'late:create' });
+    expect(create).toMatchObject({ status: 409, body: { error: 'order_exists' } });
+    // Nothing was charged: only the tombstone of the refund.
+    expect(await chargesOf('order-late')).toEqual([{ amount: '0', status: 'REFUNDED' }]);
+    const order = await send(`${urls.orders}/orders/order-late`, {}, {}, 'GET');
+    expect(order.body).toMatchObject({ status: 'CANCELLED' });
   });
 
   it('refuses the fault hooks to bad values', async () => {

@@ -36,3 +36,11 @@ export const sagaOrdersFaults: ScenarioDefinition = {
     { kind: 'crash', startMs: 3200, durationMs: 300 },
   ],
 };
+
+/** The fault is the workload's: a step service paused past the sagas' deadline, every few orders. */
+export const sagaTimeouts: ScenarioDefinition = {
+  name: 'saga-timeouts',
+  description: 'orders through the saga while a step service is paused (SIGSTOP) past the sagas’ deadline',
+  target: 'saga-timeouts',
+  workload: { workers: 8, durationMs: 3000, timeoutMs: 10_000 },
+};

@@ -64,7 +64,11 @@ export const SCHEMAS: Record<ServiceName, string[]> = {
       request_hash TEXT NOT NULL,
       request JSONB NOT NULL,
       status TEXT NOT NULL CHECK (status IN ('RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED')),
-      reason TEXT
+      reason TEXT,
+      -- The orchestrator's clock (ms since the epoch): when the saga began, and when it decided to
+      -- complete or to compensate (its timeout bounds the difference).
+      started_at_ms BIGINT NOT NULL,
+      decided_at_ms BIGINT
     )`,
     `CREATE TABLE saga_steps (
       seq BIGSERIAL PRIMARY KEY,

@@ -1,4 +1,9 @@
-/** Inventory: reserve stock for an order, release it as the compensation. */
+/**
+ * Inventory: reserve stock for an order, release it as the compensation. A
+ * release that finds no reservation leaves a tombstone (RELEASED, quantity 0)
+ * in its place, so a reservation arriving after it (a late request the saga
+ * gave up on) conflicts and is refused.
+ */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import {
@@ -51,17 +56,28 @@ export function inventoryRoutes(app: FastifyInstance, hooks: FaultHooks, pool: p
   // Compensation: idempotent by state (releasing twice releases once).
   app.post<{ Params: { orderId: string } }>('/reservations/:orderId/release', async (request) =>
     inTransaction(pool, async (db) => {
-      const released = await db.query(
-        `UPDATE reservations SET status = 'RELEASED' WHERE order_id = $1 AND status = 'RESERVED' RETURNING sku, qty`,
-        [request.params.orderId],
-      );
+      const orderId = request.params.orderId;
+      const release = () =>
+        db.query(
+          `UPDATE reservations SET status = 'RELEASED' WHERE order_id = $1 AND status = 'RESERVED' RETURNING sku, qty`,
+          [orderId],
+        );
+      let released = await release();
+      if (released.rowCount === 0) {
+        // The tombstone; if a reservation committed meanwhile (the insert waited for it), release that.
+        const tombstone = await db.query(
+          `INSERT INTO reservations (order_id, sku, qty, status) VALUES ($1, '', 0, 'RELEASED') ON CONFLICT (order_id) DO NOTHING`,
+          [orderId],
+        );
+        if (tombstone.rowCount === 0) released = await release();
+      }
       for (const { sku, qty } of released.rows) {
         await db.query(
           'UPDATE stock SET available = available + $2, reserved = reserved - $2 WHERE sku = $1',
           [sku, qty],
         );
       }
-      return { orderId: request.params.orderId, released: released.rowCount === 1 };
+      return { orderId, released: released.rowCount === 1 };
     }),
   );
 }

@@ -6,8 +6,16 @@
  * orchestrator resumes every saga a crash left running (or finishes its
  * compensation). Confirm is the pivot: once it happened, the saga completes.
  *
+ * A saga has a deadline (SAGA_TIMEOUT_MS from its start): a step that does
+ * not answer in time is abandoned (its request aborted, so a late answer is
+ * never read) and the saga compensates; the services fence out the step's
+ * late effect (a compensation that finds nothing to undo leaves a tombstone
+ * that refuses it). A saga resumed after a crash past its deadline
+ * compensates at once.
+ *
  * Variants: `no-compensation` marks a failed saga compensated without
- * compensating; `no-saga-log` keeps the log in memory.
+ * compensating; `no-saga-log` keeps the log in memory; `no-timeout` waits
+ * for every step as long as it takes.
  */
 import type { FastifyInstance } from 'fastify';
 import { cappedBackoff } from '../../../harness/core/retry.ts';
@@ -82,8 +90,18 @@ export function compensationOrder(started: string[]): string[] {
 const CALL_TIMEOUT_MS = 2000;
 export const STEP_ATTEMPTS = 3;
 const COMPENSATION_ATTEMPTS = 30;
+/** A saga decides (completes, or starts compensating) within this long of its start. */
+export const SAGA_TIMEOUT_MS = 1000;
 
 type CallResult = { ok: true; body: unknown } | { ok: false; reason: string };
+
+interface CallLimits {
+  attempts: number;
+  /** Give up when this moment (ms since the epoch) passes: the saga's deadline. */
+  deadline?: number;
+  /** No timeout at all (the `no-timeout` bug): wait for an answer as long as it takes. */
+  unbounded?: boolean;
+}
 
 export function orchestratorRoutes(
   app: FastifyInstance,
@@ -98,17 +116,20 @@ export function orchestratorRoutes(
     path: string,
     body: unknown,
     key: string,
-    attempts: number,
+    limits: CallLimits,
   ): Promise<CallResult> {
     let reason = '';
-    for (let attempt = 0; attempt < attempts; attempt++) {
+    for (let attempt = 0; attempt < limits.attempts; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, cappedBackoff(attempt, 10, 200)));
+      const left = Math.min(CALL_TIMEOUT_MS, (limits.deadline ?? Number.POSITIVE_INFINITY) - Date.now());
+      if (left <= 0) return { ok: false, reason: `${reason ? `${reason}; ` : ''}the saga timed out` };
       try {
         const response = await fetch(`${urls[service]}${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': key },
           body: JSON.stringify(body ?? {}),
-          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+          // Aborted at the deadline: an answer arriving later is never read.
+          ...(limits.unbounded ? {} : { signal: AbortSignal.timeout(left) }),
         });
         const text = await response.text();
         if (response.ok) return { ok: true, body: text ? JSON.parse(text) : null };
@@ -139,13 +160,9 @@ export function orchestratorRoutes(
       const step = STEPS.find((s) => s.name === name)!;
       await log.step(saga.id, step.name, 'compensate', 'started');
       const { path } = step.compensate!(order);
-      const result = await call(
-        step.service,
-        path,
-        {},
-        `${saga.id}:${step.name}:compensate`,
-        COMPENSATION_ATTEMPTS,
-      );
+      const result = await call(step.service, path, {}, `${saga.id}:${step.name}:compensate`, {
+        attempts: COMPENSATION_ATTEMPTS,
+      });
       if (!result.ok && step.name === 'create-order' && (await orderStatus(order.orderId)) === 'CONFIRMED') {
         await log.step(saga.id, step.name, 'compensate', 'failed');
         await log.setStatus(saga.id, 'COMPLETED');
@@ -166,39 +183,51 @@ export function orchestratorRoutes(
   ): Promise<{ status: 'COMPLETED' | 'COMPENSATED'; reason?: string }> {
     const order = saga.request as OrderRequest;
     const started = [...previouslyStarted];
+    const deadline = variant === 'no-timeout' ? undefined : saga.startedAtMs + SAGA_TIMEOUT_MS;
+    const limits: CallLimits =
+      deadline === undefined
+        ? { attempts: STEP_ATTEMPTS, unbounded: true }
+        : { attempts: STEP_ATTEMPTS, deadline };
+
+    const giveUp = async (reason: string) => {
+      await log.setStatus(saga.id, 'COMPENSATING', reason, Date.now());
+      if (variant === 'no-compensation') {
+        await log.setStatus(saga.id, 'COMPENSATED', reason); // the bug: nothing is undone
+        return { status: 'COMPENSATED' as const, reason };
+      }
+      const status = await compensate(saga, started);
+      return status === 'COMPLETED' ? { status } : { status, reason };
+    };
+
     for (const step of STEPS) {
+      if (deadline !== undefined && Date.now() >= deadline) return giveUp(`timed out before ${step.name}`);
       await log.step(saga.id, step.name, 'execute', 'started');
       if (!started.includes(step.name)) started.push(step.name); // a failed call may still have taken effect: it is undone too
       const { path, body } = step.execute(order);
-      const result = await call(step.service, path, body, `${saga.id}:${step.name}`, STEP_ATTEMPTS);
+      const result = await call(step.service, path, body, `${saga.id}:${step.name}`, limits);
       if (result.ok) {
         await log.step(saga.id, step.name, 'execute', 'done');
         continue;
       }
       // Confirm is the pivot: if it did take effect (a lost answer), the saga has completed and must not be undone.
-      if (step.name === 'confirm' && (await orderStatus(order.orderId)) === 'CONFIRMED') {
+      // Asked within what is left of the deadline: an order that cannot say is cancelled first, which settles it.
+      const asking = deadline === undefined ? CALL_TIMEOUT_MS : Math.max(50, deadline - Date.now());
+      if (step.name === 'confirm' && (await orderStatus(order.orderId, asking)) === 'CONFIRMED') {
         await log.step(saga.id, step.name, 'execute', 'done');
         break;
       }
       await log.step(saga.id, step.name, 'execute', 'failed');
-      const reason = `${step.name} failed: ${result.reason}`;
-      await log.setStatus(saga.id, 'COMPENSATING', reason);
-      if (variant === 'no-compensation') {
-        await log.setStatus(saga.id, 'COMPENSATED', reason); // the bug: nothing is undone
-        return { status: 'COMPENSATED', reason };
-      }
-      const status = await compensate(saga, started);
-      return status === 'COMPLETED' ? { status } : { status, reason };
+      return giveUp(`${step.name} failed: ${result.reason}`);
     }
-    await log.setStatus(saga.id, 'COMPLETED');
+    await log.setStatus(saga.id, 'COMPLETED', undefined, Date.now());
     return { status: 'COMPLETED' };
   }
 
   /** The order's status as the orders service sees it, or undefined if it cannot say. */
-  async function orderStatus(orderId: string): Promise<string | undefined> {
+  async function orderStatus(orderId: string, timeoutMs = CALL_TIMEOUT_MS): Promise<string | undefined> {
     try {
       const response = await fetch(`${urls.orders}/orders/${encodeURIComponent(orderId)}`, {
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       return response.ok ? ((await response.json()) as { status: string }).status : undefined;
     } catch {
@@ -246,7 +275,7 @@ export function orchestratorRoutes(
       }
       throw new HttpError(409, 'saga_in_progress', `order ${existing.id} is still ${existing.status}`);
     }
-    const record = { id: order.orderId, key, hash, request: order };
+    const record = { id: order.orderId, key, hash, request: order, startedAtMs: Date.now() };
     // Marked before the saga exists in the log, so the recovery sweep never resumes it while this request runs it.
     const owned = !inFlight.has(order.orderId);
     if (owned) inFlight.add(order.orderId);

@@ -1,4 +1,9 @@
-/** Orders: create an order as PENDING, confirm it, or cancel it as the compensation. */
+/**
+ * Orders: create an order as PENDING, confirm it, or cancel it as the
+ * compensation. Cancelling an order that does not exist leaves it CANCELLED
+ * (a tombstone), so a create arriving after it (a late request the saga gave
+ * up on) finds the order taken.
+ */
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import {
@@ -19,7 +24,11 @@ interface CreateOrder extends Record<string, unknown> {
 }
 
 /** Move a PENDING order to `to`; repeating a move that already happened is fine, anything else is a 409. */
-async function transition(pool: pg.Pool, orderId: string, to: 'CONFIRMED' | 'CANCELLED') {
+async function transition(
+  pool: pg.Pool,
+  orderId: string,
+  to: 'CONFIRMED' | 'CANCELLED',
+): Promise<{ orderId: string; status: string }> {
   const moved = await pool.query(
     `UPDATE orders SET status = $2 WHERE id = $1 AND status = 'PENDING' RETURNING status`,
     [orderId, to],
@@ -27,7 +36,14 @@ async function transition(pool: pg.Pool, orderId: string, to: 'CONFIRMED' | 'CAN
   if (moved.rowCount === 1) return { orderId, status: to };
   const current = (await pool.query('SELECT status FROM orders WHERE id = $1', [orderId])).rows[0]?.status;
   if (current === to) return { orderId, status: to };
-  if (current === undefined && to === 'CANCELLED') return { orderId, status: 'NONE' }; // nothing to cancel
+  if (current === undefined && to === 'CANCELLED') {
+    const tombstone = await pool.query(
+      `INSERT INTO orders (id, customer, sku, qty, amount, status) VALUES ($1, '', '', 0, 0, 'CANCELLED') ON CONFLICT (id) DO NOTHING`,
+      [orderId],
+    );
+    // A create committed meanwhile: cancel that order instead.
+    return tombstone.rowCount === 1 ? { orderId, status: 'CANCELLED' } : transition(pool, orderId, to);
+  }
   if (current === undefined) throw new HttpError(404, 'unknown_order', `no order ${orderId}`);
   throw new HttpError(409, 'invalid_transition', `order ${orderId} is ${current}, cannot become ${to}`);
 }

@@ -1,5 +1,8 @@
 /**
  * Payments: charge a customer for an order, refund as the compensation.
+ * A refund that finds nothing charged leaves a tombstone (a REFUNDED charge
+ * of 0), so a charge arriving after it (a late request the saga gave up on)
+ * is refused; both lock the order first, so one of them sees the other.
  * The `non-idempotent` variant ignores the Idempotency-Key, so a retried
  * charge whose first attempt committed charges twice.
  */
@@ -22,11 +25,21 @@ interface Charge extends Record<string, unknown> {
   amount: number;
 }
 
+/** A charge and a refund of the same order take turns. */
+const lockOrder = (db: pg.PoolClient, orderId: string) =>
+  db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [orderId]);
+
 async function charge(
   db: pg.PoolClient,
   { orderId, customer, amount }: Charge,
   key: string,
 ): Promise<Stored> {
+  await lockOrder(db, orderId);
+  const refunded = await db.query(`SELECT 1 FROM charges WHERE order_id = $1 AND status = 'REFUNDED'`, [
+    orderId,
+  ]);
+  if (refunded.rowCount)
+    throw new HttpError(409, 'order_refunded', `order ${orderId} was refunded: its saga gave up on it`);
   const debited = await db.query(
     'UPDATE accounts SET balance = balance - $2 WHERE customer = $1 AND balance >= $2',
     [customer, amount],
@@ -71,6 +84,7 @@ export function paymentsRoutes(
   // Compensation: refund whatever is still charged for the order; idempotent by state.
   app.post<{ Params: { orderId: string } }>('/charges/:orderId/refund', async (request) =>
     inTransaction(pool, async (db) => {
+      await lockOrder(db, request.params.orderId);
       const refunded = await db.query(
         `UPDATE charges SET status = 'REFUNDED' WHERE order_id = $1 AND status = 'CHARGED' RETURNING customer, amount`,
         [request.params.orderId],
@@ -78,6 +92,12 @@ export function paymentsRoutes(
       for (const { customer, amount } of refunded.rows) {
         await db.query('UPDATE accounts SET balance = balance + $2 WHERE customer = $1', [customer, amount]);
       }
+      if (refunded.rowCount === 0)
+        await db.query(
+          `INSERT INTO charges (order_id, customer, amount, status)
+           SELECT $1, '', 0, 'REFUNDED' WHERE NOT EXISTS (SELECT 1 FROM charges WHERE order_id = $1)`,
+          [request.params.orderId],
+        );
       return { orderId: request.params.orderId, refunded: refunded.rowCount };
     }),
   );

@@ -15,6 +15,8 @@ export interface SagaRecord {
   request: Record<string, unknown>;
   status: SagaStatus;
   reason?: string;
+  /** When the saga began (ms since the epoch, the orchestrator's clock): its timeout counts from here. */
+  startedAtMs: number;
 }
 
 export interface SagaLog {
@@ -27,7 +29,8 @@ export interface SagaLog {
     action: 'execute' | 'compensate',
     state: 'started' | 'done' | 'failed',
   ): Promise<void>;
-  setStatus(sagaId: string, status: SagaStatus, reason?: string): Promise<void>;
+  /** `decidedAtMs`: when the saga decided to complete or compensate (kept from the first decision). */
+  setStatus(sagaId: string, status: SagaStatus, reason?: string, decidedAtMs?: number): Promise<void>;
   /** Sagas not finished (RUNNING or COMPENSATING). */
   unfinished(): Promise<SagaRecord[]>;
   /** The steps a saga started (in order) and those already compensated. */
@@ -42,6 +45,7 @@ interface SagaRow {
   request: Record<string, unknown>;
   status: SagaStatus;
   reason: string | null;
+  started_at_ms: string;
 }
 
 const recordOf = (row: SagaRow): SagaRecord => ({
@@ -51,6 +55,7 @@ const recordOf = (row: SagaRow): SagaRecord => ({
   request: row.request,
   status: row.status,
   reason: row.reason ?? undefined,
+  startedAtMs: Number(row.started_at_ms),
 });
 
 export class DatabaseSagaLog implements SagaLog {
@@ -59,7 +64,7 @@ export class DatabaseSagaLog implements SagaLog {
   async find(key: string): Promise<SagaRecord | undefined> {
     const row = (
       await this.pool.query(
-        'SELECT id, idempotency_key, request_hash, request, status, reason FROM sagas WHERE idempotency_key = $1',
+        'SELECT id, idempotency_key, request_hash, request, status, reason, started_at_ms FROM sagas WHERE idempotency_key = $1',
         [key],
       )
     ).rows[0];
@@ -68,8 +73,9 @@ export class DatabaseSagaLog implements SagaLog {
 
   async create(record: Omit<SagaRecord, 'status'>): Promise<boolean> {
     const inserted = await this.pool.query(
-      `INSERT INTO sagas (id, idempotency_key, request_hash, request, status) VALUES ($1, $2, $3, $4, 'RUNNING') ON CONFLICT DO NOTHING`,
-      [record.id, record.key, record.hash, JSON.stringify(record.request)],
+      `INSERT INTO sagas (id, idempotency_key, request_hash, request, status, started_at_ms)
+       VALUES ($1, $2, $3, $4, 'RUNNING', $5) ON CONFLICT DO NOTHING`,
+      [record.id, record.key, record.hash, JSON.stringify(record.request), record.startedAtMs],
     );
     return inserted.rowCount === 1;
   }
@@ -88,18 +94,18 @@ export class DatabaseSagaLog implements SagaLog {
     ]);
   }
 
-  async setStatus(sagaId: string, status: SagaStatus, reason?: string): Promise<void> {
-    await this.pool.query('UPDATE sagas SET status = $2, reason = COALESCE($3, reason) WHERE id = $1', [
-      sagaId,
-      status,
-      reason ?? null,
-    ]);
+  async setStatus(sagaId: string, status: SagaStatus, reason?: string, decidedAtMs?: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE sagas SET status = $2, reason = COALESCE($3, reason), decided_at_ms = COALESCE(decided_at_ms, $4)
+       WHERE id = $1`,
+      [sagaId, status, reason ?? null, decidedAtMs ?? null],
+    );
   }
 
   async unfinished(): Promise<SagaRecord[]> {
     const rows = (
       await this.pool.query(
-        `SELECT id, idempotency_key, request_hash, request, status, reason FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')`,
+        `SELECT id, idempotency_key, request_hash, request, status, reason, started_at_ms FROM sagas WHERE status IN ('RUNNING', 'COMPENSATING')`,
       )
     ).rows;
     return rows.map(recordOf);
