@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Tests marked concurrent (targets.integration.test.ts) run two at a time: one per core.
+    maxConcurrency: 2,
     // One temp directory per run, removed at its end (see the file).
     globalSetup: ['./harness/testing/temp-dir.global-setup.ts'],
     reporters: ['default', 'json'],

@@ -3,6 +3,8 @@ import type { ScenarioDefinition } from '../harness/core/scenario.ts';
 import type { TargetDefinition } from '../harness/core/target.ts';
 import { bankTransfer } from './bank-transfer/index.ts';
 import { transferDeadlockRetry } from './bank-transfer/scenarios.ts';
+import { choreography } from './choreography/index.ts';
+import { choreographedSaga, choreographedSagaFaults } from './choreography/scenarios.ts';
 import { cqrs } from './cqrs/index.ts';
 import { cqrsReadModel, cqrsReadModelFaults } from './cqrs/scenarios.ts';
 import { crossService } from './cross-service/index.ts';
@@ -50,6 +52,7 @@ export const builtinTargets: TargetDefinition[] = [
   eventStore,
   cqrs,
   sagaTimeoutsTarget,
+  choreography,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -79,6 +82,8 @@ export const builtinScenarios: ScenarioDefinition[] = [
   cqrsReadModel,
   cqrsReadModelFaults,
   sagaTimeouts,
+  choreographedSaga,
+  choreographedSagaFaults,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

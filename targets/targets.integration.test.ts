@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, type ExpectStatic, expect, it } from 'vitest';
 import { runEnvironment } from '../harness/cli/environment.ts';
 import { buildRegistry, selectRuns } from '../harness/config/registry.ts';
 import { planFaultWindows } from '../harness/core/fault-plan.ts';
@@ -30,7 +30,18 @@ describeWith(components, 'article scenarios on real databases', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'targets-it-'));
   afterAll(() => pool.stopAll());
 
+  interface Case {
+    name: string;
+    scenario: (typeof runs)[number]['scenario'];
+    target: (typeof runs)[number]['target'];
+    variant: string;
+    seed: number;
+    broken: boolean;
+    withFaults: boolean;
+    durationMs?: number;
+  }
   const runs = selectRuns(buildRegistry(builtins, {}), {});
+  const cases: Case[] = [];
   for (const seed of SEEDS) {
     for (const { scenario, target, variant } of runs) {
       const broken = target.variants[variant]!.broken;
@@ -41,46 +52,69 @@ describeWith(components, 'article scenarios on real databases', () => {
       const long = (scenario.workload.durationMs ?? 0) > LONG_SCENARIO_MS;
       if ((withFaults || long || scenario.passes) && seed !== SEEDS[0]) continue;
       const durationMs = withFaults ? undefined : long ? LONG_SCENARIO_MS : 800;
-      it(`seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`, async () => {
-        const result = await runScenario(scenario, target, variant, runEnvironment(pool), {
-          seed,
-          outDir,
-          timeScale: 0.05,
-          ...(durationMs ? { durationMs } : {}),
-        });
-        expect(result.error).toBeUndefined();
-        expect(result.summary.operations).toBeGreaterThan(0);
-        // On a wrong verdict, say what the checkers found (or why they could not judge).
-        const findings = result.checks
-          .map(
-            (c) =>
-              `${c.checker} ${c.verdict}: ${c.violations.map((v) => v.message).join('; ') || c.reason || ''}`,
-          )
-          .join('\n');
-        expect(result.verdict, findings).toBe(broken ? 'invalid' : 'valid');
-        expect(result.passed).toBe(true);
-        if (broken) {
-          const violations = result.checks
-            .flatMap((c) => c.violations)
-            .filter((v) => v.invariant !== 'article-timing');
-          expect(violations.length).toBeGreaterThan(0);
-          expect(violations[0]!.operations.length).toBeGreaterThan(0);
-        }
-        if (withFaults) {
-          // Every scheduled window happened and was healed.
-          const planned = planFaultWindows(scenario.faults!, scenario.workload.durationMs!, seed);
-          expect(result.faultWindows.map((w) => w.fault)).toEqual(planned.map((w) => w.label));
-          for (const w of result.faultWindows) expect(w.stoppedAt).toBeGreaterThan(w.startedAt);
-        }
-        if (result.timingGrid && !broken) {
-          // The article: rate 2s / offset 1s never collides; rate 1s / offset 1s does.
-          const [apart, together] = result.timingGrid;
-          expect(apart!.failuresByWorker.reduce((a, b) => a + b, 0)).toBe(0);
-          expect(together!.failuresByWorker.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-        }
+      cases.push({
+        name: `seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`,
+        scenario,
+        target,
+        variant,
+        seed,
+        broken,
+        withFaults,
+        ...(durationMs ? { durationMs } : {}),
       });
     }
   }
+
+  async function check(
+    { scenario, target, variant, seed, broken, withFaults, durationMs }: Case,
+    expect: ExpectStatic,
+  ) {
+    const result = await runScenario(scenario, target, variant, runEnvironment(pool), {
+      seed,
+      outDir,
+      timeScale: 0.05,
+      ...(durationMs ? { durationMs } : {}),
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.summary.operations).toBeGreaterThan(0);
+    // On a wrong verdict, say what the checkers found (or why they could not judge).
+    const findings = result.checks
+      .map(
+        (c) =>
+          `${c.checker} ${c.verdict}: ${c.violations.map((v) => v.message).join('; ') || c.reason || ''}`,
+      )
+      .join('\n');
+    expect(result.verdict, findings).toBe(broken ? 'invalid' : 'valid');
+    expect(result.passed).toBe(true);
+    if (broken) {
+      const violations = result.checks
+        .flatMap((c) => c.violations)
+        .filter((v) => v.invariant !== 'article-timing');
+      expect(violations.length).toBeGreaterThan(0);
+      expect(violations[0]!.operations.length).toBeGreaterThan(0);
+    }
+    if (withFaults) {
+      // Every scheduled window happened and was healed.
+      const planned = planFaultWindows(scenario.faults!, scenario.workload.durationMs!, seed);
+      expect(result.faultWindows.map((w) => w.fault)).toEqual(planned.map((w) => w.label));
+      for (const w of result.faultWindows) expect(w.stoppedAt).toBeGreaterThan(w.startedAt);
+    }
+    if (result.timingGrid && !broken) {
+      // The article: rate 2s / offset 1s never collides; rate 1s / offset 1s does.
+      const [apart, together] = result.timingGrid;
+      expect(apart!.failuresByWorker.reduce((a, b) => a + b, 0)).toBe(0);
+      expect(together!.failuresByWorker.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    }
+  }
+
+  // Runs that fault the shared servers, time them (the timing grid) or measure load run alone.
+  const alone = (c: Case) => c.withFaults || c.scenario.passes !== undefined || c.scenario.load !== undefined;
+  for (const c of cases.filter(alone)) it(c.name, () => check(c, expect));
+  // The rest share the machine two at a time (vitest.config.ts: maxConcurrency): much of a run is
+  // waiting (for servers, services, the workload's clock), and each target has its own databases.
+  describe.concurrent('two at a time', () => {
+    for (const c of cases.filter((c) => !alone(c))) it(c.name, ({ expect }) => check(c, expect));
+  });
 
   it('a run interrupted before its first operation tested nothing: unknown, never valid', async () => {
     const registry = buildRegistry(builtins, {});

@@ -163,6 +163,12 @@ describe('selection', () => {
       'cqrs-read-model-faults/ignores-min-version',
       'saga-timeouts/correct',
       'saga-timeouts/no-timeout',
+      'choreographed-saga/correct',
+      'choreographed-saga/no-compensation-handler',
+      'choreographed-saga/consumer-no-dedup',
+      'choreographed-saga/publish-outside-tx',
+      'choreographed-saga-faults/correct',
+      'choreographed-saga-faults/publish-outside-tx',
     ]);
   });
 

@@ -24,6 +24,13 @@ export const CheckSeriesSchema = z.object({
   points: z.array(z.tuple([z.number(), z.number()])),
 });
 
+/** One saga (or request) followed across services: its events in time order, from its first. */
+export const CheckTraceSchema = z.object({
+  id: z.string(),
+  outcome: z.string(),
+  steps: z.array(z.object({ atMs: z.number(), service: z.string(), event: z.string() })),
+});
+
 export const CheckResultSchema = z.object({
   checker: z.string(),
   verdict,
@@ -35,6 +42,8 @@ export const CheckResultSchema = z.object({
   metrics: z.record(z.number()).optional(),
   /** Figures over the run's time (ms into the run, value), drawn by the report with the fault windows shaded. */
   series: z.array(CheckSeriesSchema).optional(),
+  /** Traces the checker reconstructed (a choreographed saga's events), shown by the report. */
+  traces: z.array(CheckTraceSchema).optional(),
 });
 
 const latencySummary = z.object({

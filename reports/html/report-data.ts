@@ -56,6 +56,8 @@ export interface RunView {
     metrics?: Record<string, number>;
     /** Figures over the run's time (e.g. a projection's lag), drawn with the fault windows shaded. */
     series?: { name: string; unit: string; points: [number, number][] }[];
+    /** Sagas followed across services (a choreographed saga's events), as the checker reconstructed them. */
+    traces?: { id: string; outcome: string; steps: { atMs: number; service: string; event: string }[] }[];
   }[];
   /** Columnar, to keep the file small: time (ms), latency (ms), outcome code (0 ok, 1 fail, 2 info). */
   points: { t: number[]; latency: number[]; outcome: number[] };
@@ -218,6 +220,7 @@ export async function buildReportData(results: SuiteResults, title = 'Chaos repo
         ...(c.reason ? { reason: c.reason } : {}),
         ...(c.metrics ? { metrics: c.metrics } : {}),
         ...(c.series?.length ? { series: c.series } : {}),
+        ...(c.traces?.length ? { traces: c.traces } : {}),
       })),
       points: { t: read.points.t, latency: read.points.latency, outcome: read.points.outcome },
       sampled: { shown: read.points.t.length, total: read.total, everyNth: read.points.everyNth },

@@ -223,6 +223,17 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
                 checker: 'projection-lag',
                 verdict: 'valid',
                 violations: [],
+                traces: [
+                  {
+                    id: 'order-1',
+                    outcome: 'CANCELLED',
+                    steps: [
+                      { atMs: 0, service: 'orders', event: 'OrderPlaced' },
+                      { atMs: 4.2, service: 'inventory', event: 'StockReserved' },
+                      { atMs: 9, service: 'payments', event: 'PaymentFailed' },
+                    ],
+                  },
+                ],
                 series: ['a', 'b'].map((replica, r) => ({
                   name: `lag, replica ${replica}`,
                   unit: 'ms',
@@ -305,6 +316,17 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
         labels.map((l) => l.textContent),
       );
       expect(legend).toEqual(expect.arrayContaining(['lag, replica a', 'lag, replica b']));
+      // A checker's traces: a row per saga, its events in order across the services.
+      const traces = await page.$$eval('table.traces tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(traces).toEqual([
+        [
+          'order-1',
+          'CANCELLED',
+          '+0.00 orders OrderPlaced → +4.20 inventory StockReserved → +9.00 payments PaymentFailed',
+        ],
+      ]);
       for (const painted of drawn) expect(painted).toBeGreaterThan(300);
       const thresholds = await page.$$eval('table.thresholds tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),

@@ -34,9 +34,15 @@ export interface CqrsServices {
   processes: Record<ProcessName, ServerProcess>;
   writeDb: ConnectionInfo;
   readDb: ConnectionInfo;
+  /**
+   * Per worker: the newest version of each account it wrote or read. Kept here, not in the
+   * worker's client, because the runner replaces a client after an unknown outcome and the user
+   * it stands for still remembers what they wrote.
+   */
+  known: Map<number, Map<string, number>>;
 }
 
-/** Each worker's session: the newest version of each account it wrote or read, sent with its reads. */
+/** A worker's session: its services, and the versions it knows (sent with its reads). */
 interface Session {
   services: CqrsServices;
   known: Map<string, number>;
@@ -155,7 +161,7 @@ export const cqrs = defineTarget<Session, CqrsState, CqrsServices>({
     const { urls, processes } = await startOnFreePorts(PROCESSES.length, (ports) =>
       startServicesOn(ctx, readDb, ports),
     );
-    return { urls, processes, writeDb: ctx.database, readDb };
+    return { urls, processes, writeDb: ctx.database, readDb, known: new Map() };
   },
   async teardown(ctx) {
     await Promise.all(PROCESSES.map((p) => ctx.env.processes[p].stop()));
@@ -163,7 +169,10 @@ export const cqrs = defineTarget<Session, CqrsState, CqrsServices>({
       () => {},
     );
   },
-  connect: async (ctx) => ({ services: ctx.env, known: new Map() }),
+  connect: async (ctx, worker) => {
+    if (!ctx.env.known.has(worker)) ctx.env.known.set(worker, new Map());
+    return { services: ctx.env, known: ctx.env.known.get(worker)! };
+  },
   disconnect: async () => {},
   operations: {
     async deposit(session, args: { account: string; amount: number }, ctx) {

@@ -179,6 +179,25 @@ function runSection(run, index) {
     );
     requestAnimationFrame(() => checkSeriesChart(chart, run, check.series));
   }
+  for (const check of run.checks.filter((c) => c.traces)) {
+    section.append(
+      el('h3', {}, `Traces (${check.checker})`),
+      el(
+        'p',
+        { class: 'note' },
+        'Each saga as the services published it, ms from its first event: wrong or stuck sagas first, then a few of each outcome.',
+      ),
+      table(
+        ['saga', 'outcome', 'events'],
+        check.traces.map((t) => [
+          t.id,
+          t.outcome,
+          t.steps.map((s) => `+${ms(s.atMs)} ${s.service} ${s.event}`).join(' → '),
+        ]),
+        'traces',
+      ),
+    );
+  }
   if (run.violations.length > 0) {
     section.append(el('h3', {}, `Violations (${run.violationsTotal})`));
     for (const v of run.violations) {

@@ -1,0 +1,208 @@
+/**
+ * Invariants of the choreographed saga, judged after quiescence on the three
+ * services' state and their outboxes. There is no orchestrator and no saga
+ * log: each saga is reconstructed from the events the services published
+ * (its trace), which must follow one of the saga's paths, each event once.
+ */
+import { type Checker, type CheckResult, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { groupBy } from '../../harness/core/collections.ts';
+import type { Operation } from '../../harness/core/history.ts';
+
+import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from './schema.ts';
+
+export interface ChoreographyState {
+  orders: { id: string; status: string }[];
+  reservations: { orderId: string; sku: string; qty: number; status: string }[];
+  stock: { sku: string; available: number; reserved: number }[];
+  charges: { orderId: string; amount: number }[];
+  accounts: { customer: string; balance: number }[];
+  /** Every event any service published (or has yet to), with the service's clock (ms since the epoch). */
+  events: { service: string; type: string; orderId: string; atMs: number }[];
+}
+
+/** The saga's paths: completed, rejected for stock, or compensated after a failed payment. */
+export const SAGA_PATHS: Record<string, string[]> = {
+  completed: ['OrderPlaced', 'StockReserved', 'PaymentCharged', 'OrderConfirmed'],
+  rejected: ['OrderPlaced', 'StockRejected', 'OrderCancelled'],
+  compensated: ['OrderPlaced', 'StockReserved', 'PaymentFailed', 'StockReleased', 'OrderCancelled'],
+};
+
+const LISTED = 20;
+/** Traces the report shows besides those of violations: this many of each outcome. */
+const SAMPLE_TRACES = 5;
+
+type Trace = NonNullable<CheckResult['traces']>[number];
+
+function opsFor(operations: Operation[], orderId: string): number[] {
+  return operations
+    .filter((o) => o.op === 'placeOrder' && (o.args as { orderId: string }).orderId === orderId)
+    .map((o) => o.id);
+}
+
+function summarize(invariant: string, problems: { message: string; ops: number[] }[]): Violation[] {
+  if (problems.length === 0) return [];
+  return [
+    {
+      invariant,
+      message: `${problems.length} ${problems.length === 1 ? 'case' : 'cases'}; first: ${problems
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')}`,
+      operations: [...new Set(problems.slice(0, LISTED).flatMap((p) => p.ops))],
+    },
+  ];
+}
+
+/** Each saga's events in time order, times from its first event. */
+export function tracesOf(state: ChoreographyState): Map<string, Trace> {
+  const status = new Map(state.orders.map((o) => [o.id, o.status]));
+  const traces = new Map<string, Trace>();
+  for (const [orderId, events] of groupBy(state.events, (e) => e.orderId)) {
+    const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+    const start = sorted[0]!.atMs;
+    traces.set(orderId, {
+      id: orderId,
+      outcome: status.get(orderId) ?? 'NONE',
+      steps: sorted.map((e) => ({
+        atMs: Math.round((e.atMs - start) * 10) / 10,
+        service: e.service,
+        event: e.type,
+      })),
+    });
+  }
+  return traces;
+}
+
+const describeTrace = (trace: Trace | undefined) =>
+  trace ? trace.steps.map((s) => `${s.service} ${s.event}`).join(' -> ') : 'no events';
+
+/** Every order ends CONFIRMED or CANCELLED: none left PENDING by a lost or unhandled event. */
+export const sagasFinish: Checker<ChoreographyState> = {
+  name: 'sagas-finish',
+  description: 'after quiescence no order is pending',
+  check({ operations, finalState }) {
+    const traces = tracesOf(finalState);
+    const stuck = finalState.orders.filter((o) => o.status === 'PENDING');
+    return verdictOf(
+      'sagas-finish',
+      summarize(
+        'no-stuck-saga',
+        stuck.map((o) => ({
+          message: `order ${o.id} is PENDING after ${describeTrace(traces.get(o.id))}`,
+          ops: opsFor(operations, o.id),
+        })),
+      ),
+    );
+  },
+};
+
+/** A confirmed order has its stock reserved and one charge; a cancelled one neither. */
+export const servicesAgree: Checker<ChoreographyState> = {
+  name: 'services-agree',
+  description: 'orders, inventory and payments agree on every order',
+  check({ operations, finalState }) {
+    const reserved = new Set(
+      finalState.reservations.filter((r) => r.status === 'RESERVED').map((r) => r.orderId),
+    );
+    const charges = groupBy(finalState.charges, (c) => c.orderId);
+    const problems: { message: string; ops: number[] }[] = [];
+    const doubles: { message: string; ops: number[] }[] = [];
+    for (const order of finalState.orders) {
+      const charged = charges.get(order.id)?.length ?? 0;
+      if (charged > 1)
+        doubles.push({
+          message: `order ${order.id} is charged ${charged} times`,
+          ops: opsFor(operations, order.id),
+        });
+      const agree =
+        order.status === 'CONFIRMED'
+          ? reserved.has(order.id) && charged >= 1
+          : order.status === 'CANCELLED'
+            ? !reserved.has(order.id) && charged === 0
+            : true; // a pending order is sagas-finish's to report
+      if (!agree)
+        problems.push({
+          message: `order ${order.id} is ${order.status} but stock is ${reserved.has(order.id) ? 'reserved' : 'not reserved'} and it is charged ${charged} times`,
+          ops: opsFor(operations, order.id),
+        });
+    }
+    return verdictOf('services-agree', [
+      ...summarize('order-consistent-across-services', problems),
+      ...summarize('one-charge-per-order', doubles),
+    ]);
+  },
+};
+
+/** Stock and money are conserved: available + reserved = initial; balances + charges = initial. */
+export const conserved: Checker<ChoreographyState> = {
+  name: 'conserved',
+  description: 'no stock or money appears or vanishes',
+  check({ finalState }) {
+    const violations: Violation[] = [];
+    const held = groupBy(
+      finalState.reservations.filter((r) => r.status === 'RESERVED'),
+      (r) => r.sku,
+    );
+    for (const row of finalState.stock) {
+      const reserved = (held.get(row.sku) ?? []).reduce((n, r) => n + r.qty, 0);
+      if (row.available + row.reserved !== INITIAL_STOCK || row.reserved !== reserved)
+        violations.push({
+          invariant: 'stock-conserved',
+          message: `${row.sku}: available ${row.available} + reserved ${row.reserved} should be ${INITIAL_STOCK}, with ${reserved} held by reservations`,
+          operations: [],
+        });
+    }
+    if (finalState.stock.length !== SKUS.length)
+      violations.push({ invariant: 'stock-conserved', message: 'a stock row vanished', operations: [] });
+    const balances = finalState.accounts.reduce((n, a) => n + a.balance, 0);
+    const charged = finalState.charges.reduce((n, c) => n + c.amount, 0);
+    if (balances + charged !== CUSTOMERS.length * INITIAL_BALANCE)
+      violations.push({
+        invariant: 'money-conserved',
+        message: `balances ${balances} + charges ${charged} = ${balances + charged}, expected ${CUSTOMERS.length * INITIAL_BALANCE}`,
+        operations: [],
+      });
+    return verdictOf('conserved', violations);
+  },
+};
+
+/**
+ * Each saga's trace is one of its paths, each event once, in order: a
+ * compensated saga released its stock exactly once, after its payment failed
+ * and before its order was cancelled. The traces go into the report.
+ */
+export const traceIsASagaPath: Checker<ChoreographyState> = {
+  name: 'trace-is-a-saga-path',
+  description: "each saga's events follow one of its paths, once each, compensation in reverse",
+  check({ operations, finalState }) {
+    const traces = tracesOf(finalState);
+    const problems: { message: string; ops: number[]; id: string }[] = [];
+    for (const trace of traces.values()) {
+      const events = trace.steps.map((s) => s.event).join(',');
+      const ended = trace.outcome === 'CONFIRMED' || trace.outcome === 'CANCELLED';
+      // A saga still pending is reported by sagas-finish; here only those that ended, or went wrong on the way.
+      const onAPath = Object.values(SAGA_PATHS).some((path) =>
+        ended ? path.join(',') === events : path.join(',').startsWith(events),
+      );
+      if (!onAPath)
+        problems.push({
+          id: trace.id,
+          message: `saga ${trace.id} (${trace.outcome}) went ${describeTrace(trace)}`,
+          ops: opsFor(operations, trace.id),
+        });
+    }
+    const result = verdictOf('trace-is-a-saga-path', summarize('trace-is-a-saga-path', problems));
+    // The traces to show: those of wrong sagas and of stuck ones, then a few of each outcome.
+    const stuck = finalState.orders.filter((o) => o.status === 'PENDING').map((o) => o.id);
+    const shown = new Set([...problems.map((p) => p.id), ...stuck].slice(0, LISTED));
+    for (const outcome of ['CONFIRMED', 'CANCELLED'])
+      for (const t of [...traces.values()].filter((t) => t.outcome === outcome).slice(0, SAMPLE_TRACES))
+        shown.add(t.id);
+    return {
+      ...result,
+      traces: [...shown].map((id) => traces.get(id)).filter((t): t is Trace => t !== undefined),
+    };
+  },
+};
+
+export const choreographyCheckers = [sagasFinish, servicesAgree, conserved, traceIsASagaPath];
