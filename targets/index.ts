@@ -28,7 +28,7 @@ import {
 } from './postgres-versioning/scenarios.ts';
 import { saga } from './saga/index.ts';
 import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad, sagaTimeouts } from './saga/scenarios.ts';
-import { sagaTimeouts as sagaTimeoutsTarget } from './saga/timeouts.ts';
+import { sagaTimeoutsTarget } from './saga/timeouts.ts';
 import { mariadbTxn, postgresTxn } from './txn/index.ts';
 import {
   mariadbTxnAnomalies,

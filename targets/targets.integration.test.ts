@@ -107,8 +107,13 @@ describeWith(components, 'article scenarios on real databases', () => {
     }
   }
 
-  // Runs that fault the shared servers, time them (the timing grid) or measure load run alone.
-  const alone = (c: Case) => c.withFaults || c.scenario.passes !== undefined || c.scenario.load !== undefined;
+  // Runs that fault the shared servers, time them (the timing grid, the saga's deadline under a paused
+  // service) or measure load run alone.
+  const alone = (c: Case) =>
+    c.withFaults ||
+    c.scenario.passes !== undefined ||
+    c.scenario.load !== undefined ||
+    c.scenario.target === 'saga-timeouts';
   for (const c of cases.filter(alone)) it(c.name, () => check(c, expect));
   // The rest share the machine two at a time (vitest.config.ts: maxConcurrency): much of a run is
   // waiting (for servers, services, the workload's clock), and each target has its own databases.

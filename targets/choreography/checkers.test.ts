@@ -1,15 +1,8 @@
 /** The choreographed saga's invariants on hand-written end states: consistent ones pass, each kind of damage is named. */
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../harness/core/history.ts';
-import {
-  type ChoreographyState,
-  conserved,
-  SAGA_PATHS,
-  sagasFinish,
-  servicesAgree,
-  traceIsASagaPath,
-  tracesOf,
-} from './checkers.ts';
+import { conserved, servicesAgree } from '../saga/checkers.ts';
+import { type ChoreographyState, SAGA_PATHS, sagasFinish, traceIsASagaPath, tracesOf } from './checkers.ts';
 import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from './schema.ts';
 
 const SERVICE_OF: Record<string, string> = {
@@ -52,7 +45,7 @@ function consistent(): { operations: Operation[]; finalState: ChoreographyState 
         available: sku === 'sku-0' ? INITIAL_STOCK - 2 : INITIAL_STOCK,
         reserved: sku === 'sku-0' ? 2 : 0,
       })),
-      charges: [{ orderId: 'o1', amount: 30 }],
+      charges: [{ orderId: 'o1', key: null, amount: 30, status: 'CHARGED' }],
       accounts: CUSTOMERS.map((customer, i) => ({ customer, balance: INITIAL_BALANCE - (i === 0 ? 30 : 0) })),
       events: [
         ...eventsOf('o1', SAGA_PATHS.completed!),
@@ -92,7 +85,7 @@ describe('choreographed saga invariants', () => {
 
   it('a charge applied twice is two charges, money charged twice, and a trace off every path', () => {
     const input = consistent();
-    input.finalState.charges.push({ orderId: 'o1', amount: 30 });
+    input.finalState.charges.push({ orderId: 'o1', key: null, amount: 30, status: 'CHARGED' });
     input.finalState.accounts[0]!.balance -= 30;
     input.finalState.events.push({ service: 'payments', type: 'PaymentCharged', orderId: 'o1', atMs: 1012 });
     expect(servicesAgree.check(input).violations.map((v) => v.invariant)).toEqual(['one-charge-per-order']);

@@ -8,14 +8,10 @@ import { type Checker, type CheckResult, type Violation, verdictOf } from '../..
 import { groupBy } from '../../harness/core/collections.ts';
 import type { Operation } from '../../harness/core/history.ts';
 
-import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from './schema.ts';
+import { conserved, type OrderFlowState, servicesAgree } from '../saga/checkers.ts';
 
-export interface ChoreographyState {
-  orders: { id: string; status: string }[];
-  reservations: { orderId: string; sku: string; qty: number; status: string }[];
-  stock: { sku: string; available: number; reserved: number }[];
-  charges: { orderId: string; amount: number }[];
-  accounts: { customer: string; balance: number }[];
+/** The orchestrated saga's services' state (so its services-agree and conserved checkers serve), and the events. */
+export interface ChoreographyState extends OrderFlowState {
   /** Every event any service published (or has yet to), with the service's clock (ms since the epoch). */
   events: { service: string; type: string; orderId: string; atMs: number }[];
 }
@@ -96,76 +92,6 @@ export const sagasFinish: Checker<ChoreographyState> = {
   },
 };
 
-/** A confirmed order has its stock reserved and one charge; a cancelled one neither. */
-export const servicesAgree: Checker<ChoreographyState> = {
-  name: 'services-agree',
-  description: 'orders, inventory and payments agree on every order',
-  check({ operations, finalState }) {
-    const reserved = new Set(
-      finalState.reservations.filter((r) => r.status === 'RESERVED').map((r) => r.orderId),
-    );
-    const charges = groupBy(finalState.charges, (c) => c.orderId);
-    const problems: { message: string; ops: number[] }[] = [];
-    const doubles: { message: string; ops: number[] }[] = [];
-    for (const order of finalState.orders) {
-      const charged = charges.get(order.id)?.length ?? 0;
-      if (charged > 1)
-        doubles.push({
-          message: `order ${order.id} is charged ${charged} times`,
-          ops: opsFor(operations, order.id),
-        });
-      const agree =
-        order.status === 'CONFIRMED'
-          ? reserved.has(order.id) && charged >= 1
-          : order.status === 'CANCELLED'
-            ? !reserved.has(order.id) && charged === 0
-            : true; // a pending order is sagas-finish's to report
-      if (!agree)
-        problems.push({
-          message: `order ${order.id} is ${order.status} but stock is ${reserved.has(order.id) ? 'reserved' : 'not reserved'} and it is charged ${charged} times`,
-          ops: opsFor(operations, order.id),
-        });
-    }
-    return verdictOf('services-agree', [
-      ...summarize('order-consistent-across-services', problems),
-      ...summarize('one-charge-per-order', doubles),
-    ]);
-  },
-};
-
-/** Stock and money are conserved: available + reserved = initial; balances + charges = initial. */
-export const conserved: Checker<ChoreographyState> = {
-  name: 'conserved',
-  description: 'no stock or money appears or vanishes',
-  check({ finalState }) {
-    const violations: Violation[] = [];
-    const held = groupBy(
-      finalState.reservations.filter((r) => r.status === 'RESERVED'),
-      (r) => r.sku,
-    );
-    for (const row of finalState.stock) {
-      const reserved = (held.get(row.sku) ?? []).reduce((n, r) => n + r.qty, 0);
-      if (row.available + row.reserved !== INITIAL_STOCK || row.reserved !== reserved)
-        violations.push({
-          invariant: 'stock-conserved',
-          message: `${row.sku}: available ${row.available} + reserved ${row.reserved} should be ${INITIAL_STOCK}, with ${reserved} held by reservations`,
-          operations: [],
-        });
-    }
-    if (finalState.stock.length !== SKUS.length)
-      violations.push({ invariant: 'stock-conserved', message: 'a stock row vanished', operations: [] });
-    const balances = finalState.accounts.reduce((n, a) => n + a.balance, 0);
-    const charged = finalState.charges.reduce((n, c) => n + c.amount, 0);
-    if (balances + charged !== CUSTOMERS.length * INITIAL_BALANCE)
-      violations.push({
-        invariant: 'money-conserved',
-        message: `balances ${balances} + charges ${charged} = ${balances + charged}, expected ${CUSTOMERS.length * INITIAL_BALANCE}`,
-        operations: [],
-      });
-    return verdictOf('conserved', violations);
-  },
-};
-
 /**
  * Each saga's trace is one of its paths, each event once, in order: a
  * compensated saga released its stock exactly once, after its payment failed
@@ -205,4 +131,5 @@ export const traceIsASagaPath: Checker<ChoreographyState> = {
   },
 };
 
+/** services-agree and conserved are the orchestrated saga's, on the same kind of state. */
 export const choreographyCheckers = [sagasFinish, servicesAgree, conserved, traceIsASagaPath];

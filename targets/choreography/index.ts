@@ -119,7 +119,13 @@ async function readState(services: ChoreographyServices): Promise<ChoreographySt
   return {
     orders: rows.orders as ChoreographyState['orders'],
     reservations: rows.inventory as ChoreographyState['reservations'],
-    charges: rows.payments.map((c) => ({ orderId: String(c.orderId), amount: Number(c.amount) })),
+    // A charge here is never refunded: compensation comes before any charge.
+    charges: rows.payments.map((c) => ({
+      orderId: String(c.orderId),
+      key: null,
+      amount: Number(c.amount),
+      status: 'CHARGED',
+    })),
     stock: more.inventory as ChoreographyState['stock'],
     accounts: more.payments.map((a) => ({ customer: String(a.customer), balance: Number(a.balance) })),
     events: SERVICES.flatMap((service) =>
@@ -200,8 +206,10 @@ export const choreography = defineTarget<ChoreographyServices, ChoreographyState
       services,
       args: { service: ServiceName; hook: 'failNext' | 'crashAfterCommit'; count: number },
     ) {
-      await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
-      return ok();
+      const response = await postJson(`${services.urls[args.service]}/_chaos`, { [args.hook]: args.count });
+      return response.status === 200
+        ? ok()
+        : fail(`${args.service} ${response.status}: ${String(response.body.error)}`);
     },
   },
   plan: ({ rng, worker, index, seed }) => {

@@ -4,16 +4,16 @@
  * publishes, written in the transaction that changed the state) and an inbox
  * (events it consumed, by id, so a redelivery is applied once).
  */
+import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from '../saga/schema.ts';
+
+/** The same customers, skus and starting balances and stock as the orchestrated saga's, so its checkers serve. */
+export { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS };
 
 export const SERVICES = ['orders', 'inventory', 'payments'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-export const INITIAL_STOCK = 1_000_000;
-export const INITIAL_BALANCE = 1_000_000;
-export const SKUS = ['sku-0', 'sku-1', 'sku-2'];
 /** A sku nobody stocks: its orders are rejected by inventory, the saga's first way to fail. */
 export const UNSTOCKED_SKU = 'sku-unstocked';
-export const CUSTOMERS = ['customer-0', 'customer-1', 'customer-2'];
 
 /** Who consumes each event type; the rest (the orders' final events) end a saga and go to nobody. */
 export const SUBSCRIBERS: Record<string, ServiceName[]> = {

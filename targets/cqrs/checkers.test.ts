@@ -68,6 +68,15 @@ describe('read-model-converges', () => {
     expect(result.violations[0]!.operations).toEqual([input.operations[0]!.id]);
   });
 
+  it('finds a replica whose projector never applied anything', () => {
+    const input = consistent();
+    input.finalState.views = input.finalState.views.filter((v) => v.replica === 'a');
+    const result = readModelConverges.check(input);
+    expect(result.violations.map((v) => v.message)).toEqual([
+      expect.stringContaining('replica b, account x'),
+    ]);
+  });
+
   it('finds an account missing from a replica', () => {
     const input = consistent();
     input.finalState.views = input.finalState.views.filter((v) => v.replica === 'b');
@@ -102,8 +111,19 @@ describe('session-guarantees', () => {
 
   it('ignores another worker’s writes and reads that did not succeed', () => {
     const input = consistent();
-    input.operations.push(op(1, 'read', 'x', 1, 40), { ...op(0, 'read', 'x', 0, 45), outcome: 'fail' });
-    expect(sessionGuarantees.check(input).verdict).toBe('valid');
+    input.operations.push(op(1, 'read', 'x', 1, 40), op(1, 'read', 'x', 1, 42), {
+      ...op(0, 'read', 'x', 0, 45),
+      outcome: 'fail',
+    });
+    const result = sessionGuarantees.check(input);
+    expect(result.verdict).toBe('valid');
+    expect(result.metrics).toEqual({ 'reads judged': 1 }); // worker 1's second read
+  });
+
+  it('cannot judge a run in which no read came after its worker knew a version', () => {
+    const input = consistent();
+    input.operations.push(op(1, 'read', 'x', 1, 40));
+    expect(sessionGuarantees.check(input)).toMatchObject({ verdict: 'unknown', vacuous: true });
   });
 });
 

@@ -202,16 +202,23 @@ export const cqrs = defineTarget<Session, CqrsState, CqrsServices>({
       return ok({ ...seen, minVersion });
     },
     async crashProjector(session, args: { replica: Replica; inMs: number }) {
-      await postJson(`${session.services.urls[`projector-${args.replica}`]}/_chaos/crash`, {
+      const response = await postJson(`${session.services.urls[`projector-${args.replica}`]}/_chaos/crash`, {
         inMs: args.inMs,
       });
-      return ok();
+      return response.status === 200
+        ? ok()
+        : fail(`projector ${response.status}: ${String(response.body.error)}`);
     },
     async redeliver(session, args: { replica: Replica; count: number }) {
-      await postJson(`${session.services.urls[`projector-${args.replica}`]}/_chaos/redeliver`, {
-        count: args.count,
-      });
-      return ok();
+      const response = await postJson(
+        `${session.services.urls[`projector-${args.replica}`]}/_chaos/redeliver`,
+        {
+          count: args.count,
+        },
+      );
+      return response.status === 200
+        ? ok()
+        : fail(`projector ${response.status}: ${String(response.body.error)}`);
     },
   },
   plan: ({ rng, worker, index, chooseKey }) => {

@@ -12,7 +12,8 @@ export const POLL_MS: Record<Replica, number> = { a: 10, b: 120 };
 
 export const WRITE_SCHEMA = [
   'CREATE TABLE accounts (id TEXT PRIMARY KEY, balance BIGINT NOT NULL, version INT NOT NULL)',
-  // committed_at is taken from the same server clock as projected_at, so their difference is the lag.
+  // committed_at: clock_timestamp() when the event is inserted, just before its commit. The read
+  // model's applied_at is taken on the same server (both databases are on it), so the difference is the lag.
   `CREATE TABLE events (
     seq BIGSERIAL PRIMARY KEY,
     account TEXT NOT NULL,

@@ -20,6 +20,9 @@ export interface SagaState {
   steps: { sagaId: string; step: string; action: string; state: string }[];
 }
 
+/** What any saga of the order flow leaves in its services, orchestrated or choreographed. */
+export type OrderFlowState = Pick<SagaState, 'orders' | 'reservations' | 'stock' | 'charges' | 'accounts'>;
+
 const LISTED = 20;
 
 /** The placeOrder operations that concern an order, to name in a violation. */
@@ -67,7 +70,7 @@ export const sagasFinish: Checker<SagaState> = {
 };
 
 /** A confirmed order has its stock reserved and exactly one charge; anything else holds neither. */
-export const servicesAgree: Checker<SagaState> = {
+export const servicesAgree: Checker<OrderFlowState> = {
   name: 'services-agree',
   description: 'orders, inventory and payments agree on every order',
   check({ operations, finalState }) {
@@ -104,7 +107,7 @@ export const servicesAgree: Checker<SagaState> = {
 };
 
 /** Stock and money are conserved: reserved + available = initial; balances + charges = initial. */
-export const conserved: Checker<SagaState> = {
+export const conserved: Checker<OrderFlowState> = {
   name: 'conserved',
   description: 'no stock or money appears or vanishes',
   check({ finalState }) {

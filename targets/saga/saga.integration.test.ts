@@ -169,5 +169,11 @@ describeWith([await postgresComponent()], 'saga services', () => {
       status: 400,
       body: { error: 'bad_request' },
     });
+    // A crash delay that is not a whole number of ms is refused, and nothing crashes.
+    expect(await send(`${urls.inventory}/_chaos/crash`, { inMs: 'soon' })).toMatchObject({
+      status: 400,
+      body: { error: 'bad_request' },
+    });
+    expect((await send(`${urls.inventory}/health`, {}, {}, 'GET')).status).toBe(200);
   });
 });

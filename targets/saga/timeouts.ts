@@ -55,7 +55,7 @@ export const decidesWithinBound: Checker<SagaState> = {
   },
 };
 
-export const sagaTimeouts = defineTarget<RunningServices, SagaState, RunningServices>({
+export const sagaTimeoutsTarget = defineTarget<RunningServices, SagaState, RunningServices>({
   name: 'saga-timeouts',
   description: 'the saga services with step services paused past the deadline of the sagas calling them',
   database: 'postgres',
@@ -80,7 +80,7 @@ export const sagaTimeouts = defineTarget<RunningServices, SagaState, RunningServ
       // Teardown resumes (and stops) a service still paused; the timer then leaves it alone.
       setTimeout(() => {
         if (paused.isPaused) paused.resume();
-      }, args.ms);
+      }, args.ms).unref();
       return ok();
     },
   },

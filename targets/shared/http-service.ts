@@ -86,8 +86,10 @@ export function createService(name: string): { app: FastifyInstance; hooks: Faul
   app.post('/_chaos/crash', async (request, reply) => {
     if (!fromLoopback(request))
       return reply.status(403).send({ error: 'forbidden', message: 'loopback only' });
-    const inMs = Number((request.body as { inMs?: number } | undefined)?.inMs ?? 0);
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), Math.max(0, Math.min(inMs, 10_000)));
+    const inMs = (request.body as { inMs?: unknown } | undefined)?.inMs ?? 0;
+    if (!Number.isInteger(inMs) || (inMs as number) < 0 || (inMs as number) > 10_000)
+      throw new HttpError(400, 'bad_request', 'inMs must be an integer from 0 to 10000');
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), inMs as number);
     return { crashingInMs: inMs };
   });
 

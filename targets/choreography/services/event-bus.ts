@@ -84,7 +84,8 @@ export function consumeRoute(
       if (!options.emitAfterCommit) await writeOutbox(db, emitted);
       return 'applied';
     });
-    if (crashDueAfterCommit(hooks, event.orderId)) crashNow();
+    // A crash after a delivery that changed nothing would lose nothing: the hook waits for one that did.
+    if (outcome === 'applied' && crashDueAfterCommit(hooks, event.orderId)) crashNow();
     // The bug of `emitAfterCommit`: a crash above has lost these events for good.
     if (options.emitAfterCommit && emitted.length > 0)
       await inTransaction(pool, (db) => writeOutbox(db, emitted));
