@@ -1,7 +1,7 @@
 /**
- * Every built-in scenario on real MariaDB and Postgres servers, for three
- * seeds: each correct variant must hold and each broken variant must be
- * caught, with violations that name operations.
+ * Every built-in scenario on real MariaDB and Postgres servers (short ones
+ * for three seeds): each correct variant must hold and each broken variant
+ * must be caught, with violations that name operations.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
