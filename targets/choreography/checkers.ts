@@ -4,11 +4,10 @@
  * log: each saga is reconstructed from the events the services published
  * (its trace), which must follow one of the saga's paths, each event once.
  */
-import { type Checker, type CheckResult, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { type Checker, type CheckResult, verdictOf } from '../../harness/core/check.ts';
 import { groupBy } from '../../harness/core/collections.ts';
-import type { Operation } from '../../harness/core/history.ts';
 
-import { conserved, type OrderFlowState, servicesAgree } from '../saga/checkers.ts';
+import { conserved, type OrderFlowState, opsFor, servicesAgree, summarize } from '../saga/checkers.ts';
 
 /** The orchestrated saga's services' state (so its services-agree and conserved checkers serve), and the events. */
 export interface ChoreographyState extends OrderFlowState {
@@ -28,26 +27,6 @@ const LISTED = 20;
 const SAMPLE_TRACES = 5;
 
 type Trace = NonNullable<CheckResult['traces']>[number];
-
-function opsFor(operations: Operation[], orderId: string): number[] {
-  return operations
-    .filter((o) => o.op === 'placeOrder' && (o.args as { orderId: string }).orderId === orderId)
-    .map((o) => o.id);
-}
-
-function summarize(invariant: string, problems: { message: string; ops: number[] }[]): Violation[] {
-  if (problems.length === 0) return [];
-  return [
-    {
-      invariant,
-      message: `${problems.length} ${problems.length === 1 ? 'case' : 'cases'}; first: ${problems
-        .slice(0, 3)
-        .map((p) => p.message)
-        .join('; ')}`,
-      operations: [...new Set(problems.slice(0, LISTED).flatMap((p) => p.ops))],
-    },
-  ];
-}
 
 /** Each saga's events in time order, times from its first event. */
 export function tracesOf(state: ChoreographyState): Map<string, Trace> {

@@ -16,9 +16,14 @@
 import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
 import { Random } from '../../harness/core/rng.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/core/target.ts';
-import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/providers/db.ts';
+import { connectPostgres } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
+import {
+  createServiceDatabases,
+  dropServiceDatabases,
+  serviceDatabase,
+} from '../shared/service-databases.ts';
 import { postJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
 import { type ChoreographyState, choreographyCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS, UNSTOCKED_SKU } from './schema.ts';
@@ -35,17 +40,12 @@ export interface ChoreographyServices {
   databases: Record<ServiceName, ConnectionInfo>;
 }
 
-const databaseOf = (ctx: TargetContext, service: ServiceName): ConnectionInfo => ({
-  ...ctx.database,
-  database: safeIdentifier(`${ctx.database.database}_${service}`),
-});
-
 async function startServicesOn(ctx: TargetContext, ports: number[]): Promise<ChoreographyServices> {
   const urls = Object.fromEntries(SERVICES.map((s, i) => [s, `http://127.0.0.1:${ports[i]}`])) as Record<
     ServiceName,
     string
   >;
-  const databases = Object.fromEntries(SERVICES.map((s) => [s, databaseOf(ctx, s)])) as Record<
+  const databases = Object.fromEntries(SERVICES.map((s) => [s, serviceDatabase(ctx, s)])) as Record<
     ServiceName,
     ConnectionInfo
   >;
@@ -178,19 +178,12 @@ export const choreography = defineTarget<ChoreographyServices, ChoreographyState
     },
   },
   async setup(ctx) {
-    for (const service of SERVICES) {
-      const info = databaseOf(ctx, service);
-      await adminQuery(ctx.database, [`CREATE DATABASE ${info.database}`]);
-      await adminQuery(info, SCHEMAS[service]);
-    }
+    await createServiceDatabases(ctx, SCHEMAS);
     return startOnFreePorts(SERVICES.length, (ports) => startServicesOn(ctx, ports));
   },
   async teardown(ctx) {
     await Promise.all(SERVICES.map((s) => ctx.env.processes[s].stop()));
-    for (const service of SERVICES)
-      await adminQuery(ctx.database, [
-        `DROP DATABASE IF EXISTS ${databaseOf(ctx, service).database} WITH (FORCE)`,
-      ]).catch(() => {});
+    await dropServiceDatabases(ctx, SERVICES);
   },
   connect: async (ctx) => ctx.env,
   disconnect: async () => {},

@@ -14,9 +14,14 @@
  */
 import { type ConnectionInfo, connectionUrl } from '../../harness/core/database.ts';
 import { defineTarget, fail, ok, type TargetContext } from '../../harness/core/target.ts';
-import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/providers/db.ts';
+import { adminQuery, connectPostgres } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
+import {
+  createServiceDatabases,
+  dropServiceDatabases,
+  serviceDatabase,
+} from '../shared/service-databases.ts';
 import { postJson, sendJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
 import { type CqrsState, cqrsCheckers } from './checkers.ts';
 import { READ_SCHEMA, REPLICAS, type Replica, WRITE_SCHEMA } from './schema.ts';
@@ -47,11 +52,6 @@ interface Session {
   services: CqrsServices;
   known: Map<string, number>;
 }
-
-const readDatabaseOf = (ctx: TargetContext): ConnectionInfo => ({
-  ...ctx.database,
-  database: safeIdentifier(`${ctx.database.database}_read`),
-});
 
 async function startServicesOn(ctx: TargetContext, readDb: ConnectionInfo, ports: number[]) {
   const urls = Object.fromEntries(PROCESSES.map((p, i) => [p, `http://127.0.0.1:${ports[i]}`])) as Record<
@@ -154,10 +154,9 @@ export const cqrs = defineTarget<Session, CqrsState, CqrsServices>({
     },
   },
   async setup(ctx) {
-    const readDb = readDatabaseOf(ctx);
+    const readDb = serviceDatabase(ctx, 'read');
     await adminQuery(ctx.database, WRITE_SCHEMA);
-    await adminQuery(ctx.database, [`CREATE DATABASE ${readDb.database}`]);
-    await adminQuery(readDb, READ_SCHEMA);
+    await createServiceDatabases(ctx, { read: READ_SCHEMA });
     const { urls, processes } = await startOnFreePorts(PROCESSES.length, (ports) =>
       startServicesOn(ctx, readDb, ports),
     );
@@ -165,9 +164,7 @@ export const cqrs = defineTarget<Session, CqrsState, CqrsServices>({
   },
   async teardown(ctx) {
     await Promise.all(PROCESSES.map((p) => ctx.env.processes[p].stop()));
-    await adminQuery(ctx.database, [`DROP DATABASE IF EXISTS ${ctx.env.readDb.database} WITH (FORCE)`]).catch(
-      () => {},
-    );
+    await dropServiceDatabases(ctx, ['read']);
   },
   connect: async (ctx, worker) => {
     if (!ctx.env.known.has(worker)) ctx.env.known.set(worker, new Map());

@@ -26,13 +26,14 @@ export type OrderFlowState = Pick<SagaState, 'orders' | 'reservations' | 'stock'
 const LISTED = 20;
 
 /** The placeOrder operations that concern an order, to name in a violation. */
-function opsFor(operations: Operation[], orderId: string): number[] {
+export function opsFor(operations: Operation[], orderId: string): number[] {
   return operations
     .filter((o) => o.op === 'placeOrder' && (o.args as { orderId: string }).orderId === orderId)
     .map((o) => o.id);
 }
 
-function summarize(invariant: string, problems: { message: string; ops: number[] }[]): Violation[] {
+/** One violation for many cases of an invariant: the count, the first few, and their operations. */
+export function summarize(invariant: string, problems: { message: string; ops: number[] }[]): Violation[] {
   if (problems.length === 0) return [];
   return [
     {

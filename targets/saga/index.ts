@@ -20,9 +20,14 @@ import {
   ok,
   type TargetContext,
 } from '../../harness/core/target.ts';
-import { adminQuery, connectPostgres, safeIdentifier } from '../../harness/providers/db.ts';
+import { connectPostgres } from '../../harness/providers/db.ts';
 import { startOnFreePorts } from '../../harness/providers/ports.ts';
 import { type ServerProcess, startAll } from '../../harness/providers/server-process.ts';
+import {
+  createServiceDatabases,
+  dropServiceDatabases,
+  serviceDatabase,
+} from '../shared/service-databases.ts';
 import { postJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
 import { type SagaState, sagaCheckers } from './checkers.ts';
 import { CUSTOMERS, SCHEMAS, SERVICES, type ServiceName, SKUS } from './schema.ts';
@@ -37,11 +42,6 @@ export interface RunningServices {
   databases: Record<ServiceName, ConnectionInfo>;
 }
 
-const databaseOf = (ctx: TargetContext, service: ServiceName): ConnectionInfo => ({
-  ...ctx.database,
-  database: safeIdentifier(`${ctx.database.database}_${service}`),
-});
-
 /** The services on free ports (all on new ones if a port was taken before a service bound it). */
 const startServices = (ctx: TargetContext) =>
   startOnFreePorts(SERVICES.length, (ports) => startServicesOn(ctx, ports));
@@ -52,7 +52,7 @@ async function startServicesOn(ctx: TargetContext, portList: number[]): Promise<
     ServiceName,
     string
   >;
-  const databases = Object.fromEntries(SERVICES.map((s) => [s, databaseOf(ctx, s)])) as Record<
+  const databases = Object.fromEntries(SERVICES.map((s) => [s, serviceDatabase(ctx, s)])) as Record<
     ServiceName,
     ConnectionInfo
   >;
@@ -238,20 +238,12 @@ export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
     },
   },
   async setup(ctx) {
-    for (const service of SERVICES) {
-      const info = databaseOf(ctx, service);
-      await adminQuery(ctx.database, [`CREATE DATABASE ${info.database}`]);
-      await adminQuery(info, SCHEMAS[service]);
-    }
+    await createServiceDatabases(ctx, SCHEMAS);
     return startServices(ctx);
   },
   async teardown(ctx) {
     await Promise.all(SERVICES.map((s) => ctx.env.processes[s].stop()));
-    for (const service of SERVICES) {
-      await adminQuery(ctx.database, [
-        `DROP DATABASE IF EXISTS ${databaseOf(ctx, service).database} WITH (FORCE)`,
-      ]).catch(() => {});
-    }
+    await dropServiceDatabases(ctx, SERVICES);
   },
   // Each worker talks HTTP; the services themselves are shared.
   connect: async (ctx) => ctx.env,

@@ -9,7 +9,7 @@
  */
 import { type Checker, verdictOf } from '../../harness/core/check.ts';
 import { defineTarget, fail, ok } from '../../harness/core/target.ts';
-import { type SagaState, sagaCheckers } from './checkers.ts';
+import { opsFor, type SagaState, sagaCheckers, summarize } from './checkers.ts';
 import { orderOf, placeOrder, type RunningServices, STEP_SERVICES, saga } from './index.ts';
 import { SAGA_TIMEOUT_MS } from './services/orchestrator.ts';
 
@@ -19,7 +19,6 @@ export const PAUSE_MS = 2000;
 const PAUSE_EVERY = 8;
 /** What a saga may take beyond its timeout to decide: the log writes and the call's abort. */
 export const DECISION_SLACK_MS = 500;
-const LISTED = 20;
 
 /** Every saga decides (completes, or starts compensating) within its timeout and a little slack. */
 export const decidesWithinBound: Checker<SagaState> = {
@@ -31,26 +30,15 @@ export const decidesWithinBound: Checker<SagaState> = {
       (s) =>
         s.startedAtMs !== undefined && s.decidedAtMs !== undefined && s.decidedAtMs - s.startedAtMs > bound,
     );
-    const opsOf = new Map<string, number[]>();
-    for (const o of operations)
-      if (o.op === 'placeOrder') {
-        const id = (o.args as { orderId: string }).orderId;
-        opsOf.set(id, [...(opsOf.get(id) ?? []), o.id]);
-      }
     return verdictOf(
       'decides-within-bound',
-      late.length === 0
-        ? []
-        : [
-            {
-              invariant: 'saga-decides-within-bound',
-              message: `${late.length} saga(s) took longer than ${bound} ms to decide; first: ${late
-                .slice(0, 3)
-                .map((s) => `${s.id} after ${s.decidedAtMs! - s.startedAtMs!} ms`)
-                .join(', ')}`,
-              operations: [...new Set(late.slice(0, LISTED).flatMap((s) => opsOf.get(s.id) ?? []))],
-            },
-          ],
+      summarize(
+        'saga-decides-within-bound',
+        late.map((s) => ({
+          message: `saga ${s.id} decided after ${s.decidedAtMs! - s.startedAtMs!} ms (bound ${bound} ms)`,
+          ops: opsFor(operations, s.id),
+        })),
+      ),
     );
   },
 };
