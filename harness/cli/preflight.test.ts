@@ -60,6 +60,8 @@ describe("which faults a target's service (or its lack of one) can take, known b
     );
     expect(serviceProblem('pause', atUrl)).toMatch(/needs a service the harness starts/);
     expect(serviceProblem('network', atUrl)).toBeUndefined(); // Toxiproxy in front of its port
+    // libfaketime must be preloaded when the process starts: the harness has to start it.
+    expect(serviceProblem('clock-skew', atUrl)).toMatch(/clock-skew fault needs a service the harness starts/);
     expect(serviceProblem('kill-connection', atUrl)).toMatch(
       /has no database \(name its service's own in service\.databaseUrl\)/,
     );
@@ -67,7 +69,7 @@ describe("which faults a target's service (or its lack of one) can take, known b
 
   it('lets them act on a service it starts, and session kills on the database it names', () => {
     const started = target({ service: { command: 'python3', databaseUrl: 'postgres://u:p@127.0.0.1/app' } });
-    for (const kind of ['crash', 'pause', 'kill-connection', 'kill-query', 'network'])
+    for (const kind of ['crash', 'pause', 'kill-connection', 'kill-query', 'network', 'clock-skew'])
       expect(serviceProblem(kind, started)).toBeUndefined();
   });
 });

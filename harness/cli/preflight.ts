@@ -2,14 +2,16 @@
  * Checks made before any scenario runs, so that a suite does not fail half
  * way for a reason known at the start: a crash or pause fault against a
  * database or service the harness did not start (a URL), a session fault
- * with no database to end sessions on, and network faults without Toxiproxy.
+ * with no database to end sessions on, network faults without Toxiproxy, and
+ * clock-skew faults without libfaketime or on a service found at a URL.
  */
 
 import type { PlannedRun } from '../config/registry.ts';
 import type { DatabaseServer } from '../core/database.ts';
-import { UsageError } from '../core/errors.ts';
+import { EnvironmentError, UsageError } from '../core/errors.ts';
 import type { TargetDefinition } from '../core/target.ts';
 import type { ServerPool } from '../providers/server-pool.ts';
+import { LIBFAKETIME_HINT, libfaketimePath } from '../providers/skewable-clock.ts';
 
 const NEEDS_CONTROL = new Set(['crash', 'pause']);
 
@@ -35,6 +37,8 @@ export function serviceProblem(kind: string, target: TargetDefinition): string |
     return `the ${kind} fault has nothing to act on: ${target.name} has no service or database`;
   if (NEEDS_SESSIONS.has(kind) && !target.database && !service?.databaseUrl)
     return `the ${kind} fault ends database sessions, and ${target.name} has no database (name its service's own in service.databaseUrl)`;
+  if (kind === 'clock-skew' && service && 'url' in service)
+    return `the clock-skew fault needs a service the harness starts (service.command); ${target.name}'s runs at ${service.url}`;
   return undefined;
 }
 
@@ -53,5 +57,7 @@ export async function preflight(runs: PlannedRun[], pool: ServerPool): Promise<v
       if (problem) throw new UsageError(`scenario ${scenario.name}: ${problem}`);
     }
     if (kinds.has('network')) await pool.toxiproxy();
+    if (kinds.has('clock-skew') && !libfaketimePath())
+      throw new EnvironmentError(`scenario ${scenario.name}: ${LIBFAKETIME_HINT}`);
   }
 }

@@ -21,6 +21,8 @@ export interface PassRequest {
   service?: ServiceSpec;
   /** The fault plan has network faults: the workers must connect through a proxy. */
   networkFaults: boolean;
+  /** The fault plan has clock-skew faults: the service must start on a skewable clock. */
+  clockFaults?: boolean;
   /** Database connections the workers will open (one each), checked against the server's limit first. */
   clientConnections?: number;
 }
@@ -30,6 +32,8 @@ export interface PassResources {
   database?: ConnectionInfo;
   extraDatabases?: Partial<Record<DatabaseKind, ConnectionInfo>>;
   service?: ServiceEndpoint;
+  /** With clock-skew faults: the environment a process needs to read the skewable clock. */
+  clockEnv?: Record<string, string>;
   dispose(): Promise<void>;
 }
 

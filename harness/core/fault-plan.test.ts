@@ -17,6 +17,7 @@ describe('validateFaults', () => {
       },
       { kind: 'network', toxic: { type: 'limit_data', attributes: { bytes: 1000 } } },
       { kind: 'network', toxic: { type: 'down' } },
+      { kind: 'clock-skew', skewMs: -3000, durationMs: 2000 },
     ];
     expect(validateFaults(faults, 'scenario s')).toHaveLength(faults.length);
   });
@@ -24,7 +25,7 @@ describe('validateFaults', () => {
   it.each([
     [
       { kind: 'meteor' },
-      /scenario s\.faults\.0\.kind: unknown fault "meteor" \(known: kill-connection, kill-query, crash, pause, network\)/,
+      /scenario s\.faults\.0\.kind: unknown fault "meteor" \(known: kill-connection, kill-query, crash, pause, network, clock-skew\)/,
     ],
     [{ kind: 'network' }, /needs a toxic/],
     [{ kind: 'network', toxic: { type: 'lag' } }, /Toxiproxy has no toxic "lag"/],
@@ -36,6 +37,11 @@ describe('validateFaults', () => {
     [{ kind: 'crash', toxic: { type: 'latency' } }, /only network faults take a toxic/],
     [{ kind: 'pause', durationMs: 500, intervalMs: 400 }, /intervalMs must be longer than durationMs/],
     [{ kind: 'pause', startMs: 'soon' }, /startMs: expected a non-negative number/],
+    [{ kind: 'clock-skew' }, /faults\.0\.skewMs: a clock-skew fault needs a whole number of milliseconds/],
+    [{ kind: 'clock-skew', skewMs: 0 }, /skewMs: .*not 0/],
+    [{ kind: 'clock-skew', skewMs: 1.5 }, /skewMs: .*whole number/],
+    [{ kind: 'clock-skew', skewMs: 90_000_000 }, /at most a day/],
+    [{ kind: 'pause', skewMs: 100 }, /only clock-skew faults take a skew/],
   ])('rejects %j with a message naming the field', (fault, message) => {
     expect(() => validateFaults([fault], 'scenario s')).toThrow(UsageError);
     expect(() => validateFaults([fault], 'scenario s')).toThrow(message);
@@ -43,6 +49,18 @@ describe('validateFaults', () => {
 });
 
 describe('planFaultWindows', () => {
+  it('labels a clock skew with its direction and size', () => {
+    const [ahead, behind] = planFaultWindows(
+      [
+        { kind: 'clock-skew', skewMs: 3000, startMs: 10 },
+        { kind: 'clock-skew', skewMs: -250, startMs: 20 },
+      ],
+      1000,
+      1,
+    );
+    expect([ahead!.label, behind!.label]).toEqual(['clock-skew:+3000ms', 'clock-skew:-250ms']);
+  });
+
   it('places fixed windows and repeats them on an interval inside the run', () => {
     const windows = planFaultWindows(
       [

@@ -6,7 +6,7 @@
 import { UsageError } from './errors.ts';
 import { Random } from './rng.ts';
 
-export const FAULT_KINDS = ['kill-connection', 'kill-query', 'crash', 'pause', 'network'] as const;
+export const FAULT_KINDS = ['kill-connection', 'kill-query', 'crash', 'pause', 'network', 'clock-skew'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Toxiproxy's toxics and their attributes (https://github.com/Shopify/toxiproxy#toxics), plus "down". */
@@ -43,6 +43,8 @@ export interface FaultSpec {
   random?: { count: number; minDurationMs?: number; maxDurationMs?: number };
   /** For `network`: the Toxiproxy toxic to add during each window. */
   toxic?: ToxicSpec;
+  /** For `clock-skew`: how far the clock moves during each window (ms; negative: back in time). */
+  skewMs?: number;
 }
 
 export interface FaultWindow {
@@ -57,8 +59,14 @@ export interface FaultWindow {
 }
 
 export function faultLabel(spec: FaultSpec): string {
-  return spec.kind === 'network' && spec.toxic ? `network:${spec.toxic.type}` : spec.kind;
+  if (spec.kind === 'network' && spec.toxic) return `network:${spec.toxic.type}`;
+  if (spec.kind === 'clock-skew' && spec.skewMs !== undefined)
+    return `clock-skew:${spec.skewMs > 0 ? '+' : ''}${spec.skewMs}ms`;
+  return spec.kind;
 }
+
+/** A day: more skew than any clock drift, and more than libfaketime's offsets need. */
+const MAX_SKEW_MS = 86_400_000;
 
 /** Check a fault list before anything runs: unknown kinds and toxic attributes Toxiproxy does not have. */
 export function validateFaults(faults: unknown[], where: string): FaultSpec[] {
@@ -108,6 +116,15 @@ export function validateFaults(faults: unknown[], where: string): FaultSpec[] {
       }
     } else if (spec.toxic) {
       throw new UsageError(`${at}.toxic: only network faults take a toxic`);
+    }
+    if (spec.kind === 'clock-skew') {
+      const skew = spec.skewMs;
+      if (!(typeof skew === 'number' && Number.isInteger(skew) && skew !== 0 && Math.abs(skew) <= MAX_SKEW_MS))
+        throw new UsageError(
+          `${at}.skewMs: a clock-skew fault needs a whole number of milliseconds, not 0, at most a day either way`,
+        );
+    } else if (spec.skewMs !== undefined) {
+      throw new UsageError(`${at}.skewMs: only clock-skew faults take a skew`);
     }
     return spec;
   });

@@ -83,6 +83,7 @@ export async function runPass<Pass extends PassResources>(
     extraDatabases: target.extraDatabases ?? [],
     ...(target.service ? { service: target.service } : {}),
     networkFaults: windows.some((w) => w.kind === 'network'),
+    clockFaults: windows.some((w) => w.kind === 'clock-skew'),
     // Each worker calling operations opens its own client (a load engine or a service has its own).
     clientConnections: plan.load || target.service ? 0 : spec.workers,
   });
@@ -93,6 +94,7 @@ export async function runPass<Pass extends PassResources>(
     if (resources.database) base.database = resources.database;
     if (resources.extraDatabases) base.extraDatabases = resources.extraDatabases;
     if (resources.service) base.service = resources.service;
+    if (resources.clockEnv) base.clockEnv = resources.clockEnv;
     // Until setup returns, there is nothing of the target's to tear down.
     ctx = { ...base, env: await target.setup(base) };
     // A load engine opens its own connections; workers calling operations need theirs.

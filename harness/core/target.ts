@@ -27,6 +27,11 @@ export interface TargetContext {
   seed: number;
   /** Number of keys in the workload's key space (rows, emails, employees...). */
   keys: number;
+  /**
+   * With clock-skew faults: the environment a process the target starts needs to read the
+   * skewable clock (merge it into the process's own); the faults shift that process's clock only.
+   */
+  clockEnv?: Record<string, string>;
 }
 
 export interface VariantInfo {

@@ -10,6 +10,7 @@ import type { FaultKind, FaultWindow } from '../core/fault-plan.ts';
 import type { HistoryWriter } from '../core/history.ts';
 import { errorMessage } from '../core/outcomes.ts';
 import { redact } from '../core/redact.ts';
+import { clockSkew } from './clock-skew.ts';
 import { killConnection, killQuery } from './kill-sessions.ts';
 import { network } from './network.ts';
 import { crash, pause } from './process-faults.ts';
@@ -21,6 +22,7 @@ export const faultActions: Record<FaultKind, FaultAction> = {
   crash,
   pause,
   network,
+  'clock-skew': clockSkew,
 };
 
 export class Nemesis {

@@ -6,6 +6,7 @@
  */
 import type { Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import type { ConnectionInfo, ServerControl } from '../core/database.ts';
+import type { SkewableClock } from './skewable-clock.ts';
 
 /** The sessions `kill-connection` and `kill-query` end: one database, and a login allowed to end them. */
 export interface SessionTarget {
@@ -28,4 +29,6 @@ export interface FaultEnvironment {
   sessions?: SessionTarget;
   /** Present when the run has network faults: the workers' traffic goes through it. */
   proxy?: ToxiproxyProxy;
+  /** Present when the run has clock-skew faults: the clock the service (or the target's processes) read. */
+  clock?: SkewableClock;
 }

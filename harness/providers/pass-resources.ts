@@ -18,6 +18,7 @@ import { freePort } from './ports.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import type { ServerPool } from './server-pool.ts';
 import { databaseOfUrl, type RunningServiceProcess, reachService, startService } from './service.ts';
+import { createSkewableClock, type SkewableClock } from './skewable-clock.ts';
 
 export type { FaultEnvironment };
 
@@ -47,6 +48,16 @@ export async function providePass(pool: ServerPool, request: PassRequest): Promi
       cleanups.push(() => extra.drop());
       extraDatabases = { ...extraDatabases, [kind]: extra.info };
     }
+    let clock: SkewableClock | undefined;
+    if (request.clockFaults) {
+      if (request.service && !isStartedService(request.service))
+        throw new EnvironmentError(
+          `target ${request.target}: a clock-skew fault can only reach a service the harness starts (give a command, not a url)`,
+        );
+      const created = createSkewableClock();
+      clock = created;
+      cleanups.push(async () => created.dispose());
+    }
     let service: RunningServiceProcess | undefined;
     if (request.service) {
       service = isStartedService(request.service)
@@ -54,6 +65,7 @@ export async function providePass(pool: ServerPool, request: PassRequest): Promi
             target: request.target,
             variant: request.variant,
             ...(scratch ? { databaseUrl: connectionUrl(scratch.info) } : {}),
+            ...(clock ? { clockEnv: clock.env } : {}),
           })
         : await reachService(request.service);
       const started = service;
@@ -86,6 +98,10 @@ export async function providePass(pool: ServerPool, request: PassRequest): Promi
       faultEnvironment: faultEnvironmentOf(server, scratch, service, request, proxy),
       dispose,
     };
+    if (clock) {
+      resources.faultEnvironment.clock = clock;
+      resources.clockEnv = clock.env;
+    }
     if (scratch) {
       // Without a service in between, the workers reach the database through the proxy.
       const throughProxy = proxy && !service ? { host: '127.0.0.1', port: proxyPort } : {};

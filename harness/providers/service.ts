@@ -40,7 +40,7 @@ async function answers(url: string): Promise<boolean> {
 
 export async function startService(
   spec: StartedService,
-  run: { target: string; variant: string; databaseUrl?: string },
+  run: { target: string; variant: string; databaseUrl?: string; clockEnv?: Record<string, string> },
 ): Promise<RunningServiceProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -59,6 +59,7 @@ export async function startService(
         ...(run.databaseUrl ? { DATABASE_URL: run.databaseUrl } : {}),
         CHAOS_DATA_DIR: dir,
         ...serviceEnv(spec, run.variant),
+        ...run.clockEnv,
         [spec.portEnv ?? 'PORT']: String(port),
       },
     },

@@ -7,6 +7,7 @@ import { describe, it } from 'vitest';
 import { chromiumBinary, k6Binary, wrkBinary } from '../providers/binaries.ts';
 import { mariaDbBinaries } from '../providers/mariadb-process.ts';
 import { postgresBinaries } from '../providers/postgres-process.ts';
+import { LIBFAKETIME_HINT, libfaketimePath } from '../providers/skewable-clock.ts';
 import { toxiproxyBinary } from '../providers/toxiproxy.ts';
 
 export interface Component {
@@ -37,6 +38,10 @@ export async function toxiproxyComponent(): Promise<Component> {
     available: Boolean(process.env.TOXIPROXY_URL) || toxiproxyBinary() !== undefined,
     hint: 'go install github.com/Shopify/toxiproxy/v2/cmd/server@latest (or npm run setup), or set TOXIPROXY_URL',
   };
+}
+
+export async function libfaketimeComponent(): Promise<Component> {
+  return { name: 'libfaketime', available: libfaketimePath() !== undefined, hint: LIBFAKETIME_HINT };
 }
 
 export async function k6Component(): Promise<Component> {
