@@ -61,7 +61,9 @@ describe("which faults a target's service (or its lack of one) can take, known b
     expect(serviceProblem('pause', atUrl)).toMatch(/needs a service the harness starts/);
     expect(serviceProblem('network', atUrl)).toBeUndefined(); // Toxiproxy in front of its port
     // libfaketime must be preloaded when the process starts: the harness has to start it.
-    expect(serviceProblem('clock-skew', atUrl)).toMatch(/clock-skew fault needs a service the harness starts/);
+    expect(serviceProblem('clock-skew', atUrl)).toMatch(
+      /clock-skew fault needs a service the harness starts/,
+    );
     expect(serviceProblem('kill-connection', atUrl)).toMatch(
       /has no database \(name its service's own in service\.databaseUrl\)/,
     );

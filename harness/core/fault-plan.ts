@@ -6,7 +6,14 @@
 import { UsageError } from './errors.ts';
 import { Random } from './rng.ts';
 
-export const FAULT_KINDS = ['kill-connection', 'kill-query', 'crash', 'pause', 'network', 'clock-skew'] as const;
+export const FAULT_KINDS = [
+  'kill-connection',
+  'kill-query',
+  'crash',
+  'pause',
+  'network',
+  'clock-skew',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Toxiproxy's toxics and their attributes (https://github.com/Shopify/toxiproxy#toxics), plus "down". */
@@ -119,7 +126,9 @@ export function validateFaults(faults: unknown[], where: string): FaultSpec[] {
     }
     if (spec.kind === 'clock-skew') {
       const skew = spec.skewMs;
-      if (!(typeof skew === 'number' && Number.isInteger(skew) && skew !== 0 && Math.abs(skew) <= MAX_SKEW_MS))
+      if (
+        !(typeof skew === 'number' && Number.isInteger(skew) && skew !== 0 && Math.abs(skew) <= MAX_SKEW_MS)
+      )
         throw new UsageError(
           `${at}.skewMs: a clock-skew fault needs a whole number of milliseconds, not 0, at most a day either way`,
         );
