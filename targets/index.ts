@@ -26,6 +26,8 @@ import {
   versionedRetry,
   versionedRetryFaults,
 } from './postgres-versioning/scenarios.ts';
+import { replicatedKv } from './replicated-kv/index.ts';
+import { replicatedKvClockSkew, replicatedKvWrites } from './replicated-kv/scenarios.ts';
 import { saga } from './saga/index.ts';
 import { sagaOrders, sagaOrdersFaults, sagaOrdersLoad, sagaTimeouts } from './saga/scenarios.ts';
 import { sagaTimeoutsTarget } from './saga/timeouts.ts';
@@ -53,6 +55,7 @@ export const builtinTargets: TargetDefinition[] = [
   cqrs,
   sagaTimeoutsTarget,
   choreography,
+  replicatedKv,
 ];
 
 /** In the order a full run goes through them: the article's four demonstrations first, then with faults. */
@@ -84,6 +87,8 @@ export const builtinScenarios: ScenarioDefinition[] = [
   sagaTimeouts,
   choreographedSaga,
   choreographedSagaFaults,
+  replicatedKvWrites,
+  replicatedKvClockSkew,
 ];
 
 export const builtins = { targets: builtinTargets, scenarios: builtinScenarios };

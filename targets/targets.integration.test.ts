@@ -1,6 +1,6 @@
 /**
- * Every built-in scenario on real MariaDB and Postgres servers (short ones
- * for three seeds): each correct variant must hold and each broken variant
+ * Every built-in scenario on real MariaDB and Postgres servers (short ones,
+ * and clock skew on last-write-wins, for three seeds): each correct variant must hold and each broken variant
  * must be caught, with violations that name operations.
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { runScenario } from '../harness/core/runner.ts';
 import { ServerPool } from '../harness/providers/server-pool.ts';
 import {
   describeWith,
+  libfaketimeComponent,
   mariadbComponent,
   postgresComponent,
   toxiproxyComponent,
@@ -23,7 +24,16 @@ import { builtins } from './index.ts';
 const SEEDS = [1, 2, 3];
 /** Scenarios longer than this run once, for this long (3 s caught every broken variant of them, on every seed tried). */
 const LONG_SCENARIO_MS = 3000;
-const components = [await mariadbComponent(), await postgresComponent(), await toxiproxyComponent()];
+const components = [
+  await mariadbComponent(),
+  await postgresComponent(),
+  await toxiproxyComponent(),
+  await libfaketimeComponent(),
+];
+
+/** A clock skew reaches only the processes of its own pass, never a shared server. */
+const onlyClockSkew = (scenario: { faults?: { kind: string }[] }) =>
+  (scenario.faults ?? []).length > 0 && scenario.faults!.every((f) => f.kind === 'clock-skew');
 
 describeWith(components, 'article scenarios on real databases', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -50,7 +60,9 @@ describeWith(components, 'article scenarios on real databases', () => {
       // Scenarios that ask for more than a few seconds (services that crash and restart need them) run
       // once, capped; so do multi-pass scenarios (the timing grid: a fixed schedule of paced workers, whatever the seed).
       const long = (scenario.workload.durationMs ?? 0) > LONG_SCENARIO_MS;
-      if ((withFaults || long || scenario.passes) && seed !== SEEDS[0]) continue;
+      // Except clock skew, which the wall-clock variant must not survive on any seed (nor the clock that mends it fail).
+      const skewProof = onlyClockSkew(scenario) && ['lww-wall-clock', 'lww-hlc'].includes(variant);
+      if ((withFaults || long || scenario.passes) && !skewProof && seed !== SEEDS[0]) continue;
       const durationMs = withFaults ? undefined : long ? LONG_SCENARIO_MS : 800;
       cases.push({
         name: `seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`,
@@ -110,7 +122,7 @@ describeWith(components, 'article scenarios on real databases', () => {
   // Runs that fault the shared servers, time them (the timing grid, the saga's deadline under a paused
   // service) or measure load run alone.
   const alone = (c: Case) =>
-    c.withFaults ||
+    (c.withFaults && !onlyClockSkew(c.scenario)) ||
     c.scenario.passes !== undefined ||
     c.scenario.load !== undefined ||
     c.scenario.target === 'saga-timeouts';

@@ -169,6 +169,15 @@ describe('selection', () => {
       'choreographed-saga/publish-outside-tx',
       'choreographed-saga-faults/correct',
       'choreographed-saga-faults/publish-outside-tx',
+      'replicated-kv-writes/lww-hlc',
+      'replicated-kv-writes/first-write-wins',
+      'replicated-kv-writes/field-merge',
+      'replicated-kv-writes/manual',
+      'replicated-kv-clock-skew/lww-hlc',
+      'replicated-kv-clock-skew/first-write-wins',
+      'replicated-kv-clock-skew/field-merge',
+      'replicated-kv-clock-skew/manual',
+      'replicated-kv-clock-skew/lww-wall-clock',
     ]);
   });
 

@@ -36,6 +36,30 @@ export interface StoredVersion {
   origin: Node;
 }
 
+/** `a` is a later clock reading than `b`. */
+export const later = (a: Timestamp, b: Timestamp) =>
+  a.wall > b.wall || (a.wall === b.wall && a.logical > b.logical);
+
+/** A row of the versions table, as the pg driver returns it. */
+export interface VersionRow {
+  key: string;
+  field: string;
+  write_id: string;
+  value: string;
+  wall: string;
+  logical: number;
+  origin: Node;
+}
+
+export const versionOf = (row: VersionRow): StoredVersion => ({
+  key: row.key,
+  field: row.field,
+  writeId: row.write_id,
+  value: row.value,
+  ts: { wall: Number(row.wall), logical: row.logical },
+  origin: row.origin,
+});
+
 /** Total order of versions: timestamp, then origin node, then write id. */
 export function compareVersions(a: StoredVersion, b: StoredVersion): number {
   return (

@@ -5,7 +5,7 @@
  * causally follows another always gets a larger timestamp, whatever the skew.
  * The wall clock alone (the broken variant) is what a skewed node's clock says.
  */
-import type { Timestamp } from '../schema.ts';
+import { later, type Timestamp } from '../schema.ts';
 
 export interface WriteClock {
   /** A timestamp for a write accepted now. */
@@ -13,9 +13,6 @@ export interface WriteClock {
   /** Take in a timestamp this node learned of (a replicated write, a client's context). */
   observe(ts: Timestamp): void;
 }
-
-export const later = (a: Timestamp, b: Timestamp) =>
-  a.wall > b.wall || (a.wall === b.wall && a.logical > b.logical);
 
 export class HybridLogicalClock implements WriteClock {
   private last: Timestamp = { wall: 0, logical: 0 };

@@ -14,10 +14,12 @@ import {
   compareVersions,
   FIELDS,
   type Node,
+  type VersionRow as Row,
   registerField,
   type StoredVersion,
   type Strategy,
   type Timestamp,
+  versionOf,
 } from '../schema.ts';
 import { HybridLogicalClock, WallClock, type WriteClock } from './clock.ts';
 
@@ -89,25 +91,6 @@ function replicated(value: unknown, i: number): Replicated {
     supersedes: ids(v.supersedes, `${at}.supersedes`),
   };
 }
-
-interface Row {
-  key: string;
-  field: string;
-  write_id: string;
-  value: string;
-  wall: string;
-  logical: number;
-  origin: Node;
-}
-
-export const versionOf = (row: Row): StoredVersion => ({
-  key: row.key,
-  field: row.field,
-  writeId: row.write_id,
-  value: row.value,
-  ts: { wall: Number(row.wall), logical: row.logical },
-  origin: row.origin,
-});
 
 async function insertVersion(db: pg.PoolClient, v: StoredVersion) {
   await db.query(
