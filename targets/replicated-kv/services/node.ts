@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { fromLoopback, HttpError } from '../../shared/http-service.ts';
+import { fromLoopback, HttpError, inTransaction } from '../../shared/http-service.ts';
 import {
   compareVersions,
   FIELDS,
@@ -140,21 +140,6 @@ async function apply(db: pg.PoolClient, strategy: Strategy, v: Replicated): Prom
     await insertVersion(db, v);
   }
   return wins;
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  try {
-    await db.query('BEGIN');
-    const result = await work(db);
-    await db.query('COMMIT');
-    return result;
-  } catch (error) {
-    await db.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    db.release();
-  }
 }
 
 export async function startNode(app: FastifyInstance, pool: pg.Pool, options: NodeOptions): Promise<void> {
