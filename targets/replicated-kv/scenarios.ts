@@ -10,7 +10,8 @@ export const replicatedKvWrites: ScenarioDefinition = {
   description: 'six clients write and read four keys at both nodes while replication lags and redelivers',
   target: 'replicated-kv',
   variants: ['lww-hlc', 'first-write-wins', 'field-merge', 'manual'],
-  workload: { workers: 6, keys: 4, durationMs: 3000, timeoutMs: 3000 },
+  // Long enough for many rounds of conflicts; the targets test runs it once (the skew scenario repeats these strategies).
+  workload: { workers: 6, keys: 4, durationMs: 4000, timeoutMs: 3000 },
 };
 
 export const replicatedKvClockSkew: ScenarioDefinition = {
