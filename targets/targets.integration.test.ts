@@ -110,6 +110,10 @@ describeWith(components, 'article scenarios on real databases', () => {
       const planned = planFaultWindows(scenario.faults!, scenario.workload.durationMs!, seed);
       expect(result.faultWindows.map((w) => w.fault)).toEqual(planned.map((w) => w.label));
       for (const w of result.faultWindows) expect(w.stoppedAt).toBeGreaterThan(w.startedAt);
+      // A window that reached nothing (a skew no process read, a pause of no server) proved nothing.
+      // kill-query is exempt: with millisecond statements, a window may find none running.
+      const missed = result.faultWindows.filter((w) => w.reachedNothing && !w.fault.startsWith('kill-query'));
+      expect(missed.map((w) => `${w.fault}: ${w.reachedNothing}`)).toEqual([]);
     }
     if (result.timingGrid && !broken) {
       // The article: rate 2s / offset 1s never collides; rate 1s / offset 1s does.

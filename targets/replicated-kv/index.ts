@@ -22,7 +22,7 @@ import {
   serviceDatabase,
 } from '../shared/service-databases.ts';
 import { postJson, sendJson, serviceMain, serviceProcess } from '../shared/service-process.ts';
-import { type KvState, kvCheckers, type WriteArgs, type WriteValue } from './checkers.ts';
+import { type KvState, kvCheckers, type SeenVersion, type WriteArgs, type WriteValue } from './checkers.ts';
 import {
   FIELDS,
   later,
@@ -104,7 +104,7 @@ async function quiesce(nodes: KvNodes): Promise<Record<Node, number>> {
   }
 }
 
-function remember(state: SessionState, key: string, versions: { writeId: string; ts: Timestamp }[]) {
+function remember(state: SessionState, key: string, versions: Pick<SeenVersion, 'writeId' | 'ts'>[]) {
   for (const { ts } of versions) if (!state.after || later(ts, state.after)) state.after = ts;
   state.seen.set(
     key,
@@ -189,7 +189,9 @@ export const replicatedKv = defineTarget<Session, KvState, KvNodes>({
       if (response.status !== 200) return fail(String(response.body.error ?? response.status));
       const versions = (response.body as { versions: StoredVersion[] }).versions;
       remember(session.state, args.key, versions);
-      return ok({ versions });
+      // The history keeps what places each version in causal order, not its value.
+      const seen: SeenVersion[] = versions.map(({ field, writeId, ts }) => ({ field, writeId, ts }));
+      return ok({ versions: seen });
     },
   },
   plan: ({ rng, worker, index, chooseKey, variant }) => {

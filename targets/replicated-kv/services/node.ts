@@ -105,18 +105,16 @@ const lockRegister = (db: pg.PoolClient, key: string, field: string) =>
   db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${key}/${field}`]);
 
 /**
- * Resolve `v` against the register's versions by the strategy, inside the caller's transaction.
- * Returns whether `v` is among the register's versions afterwards.
+ * Resolve `v` against the register's versions by the strategy, inside the caller's transaction,
+ * which holds the register's lock. Returns whether `v` is among the register's versions afterwards.
  */
 async function apply(db: pg.PoolClient, strategy: Strategy, v: Replicated): Promise<boolean> {
-  await lockRegister(db, v.key, v.field);
   if (strategy === 'manual') {
     // Siblings: every version no later write replaced; replaced ones are remembered, so order does not matter.
-    for (const id of v.supersedes)
-      await db.query('INSERT INTO superseded (key, write_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-        v.key,
-        id,
-      ]);
+    await db.query(
+      'INSERT INTO superseded (key, write_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+      [v.key, v.supersedes],
+    );
     const replaced = await db.query('SELECT 1 FROM superseded WHERE key = $1 AND write_id = $2', [
       v.key,
       v.writeId,
@@ -162,8 +160,8 @@ export async function startNode(app: FastifyInstance, pool: pg.Pool, options: No
     const supersedes = ids(body.supersedes, 'supersedes');
     return inTransaction(pool, async (db) => {
       const register = registerField(strategy, field);
+      await lockRegister(db, key, register);
       if (strategy === 'first-write-wins') {
-        await lockRegister(db, key, register);
         const taken = await db.query('SELECT write_id FROM versions WHERE key = $1', [key]);
         if (taken.rowCount)
           throw new HttpError(409, 'exists', `${key} was already written by ${taken.rows[0].write_id}`);
@@ -200,7 +198,10 @@ export async function startNode(app: FastifyInstance, pool: pg.Pool, options: No
     const versions = body.versions.map(replicated);
     for (const version of versions) {
       clock.observe(version.ts);
-      await inTransaction(pool, (db) => apply(db, strategy, version));
+      await inTransaction(pool, async (db) => {
+        await lockRegister(db, version.key, version.field);
+        return apply(db, strategy, version);
+      });
     }
     return { applied: versions.length };
   });
