@@ -14,7 +14,7 @@ import { Random } from '../harness/core/rng.ts';
 import type { TargetDefinition } from '../harness/core/target.ts';
 import { keyChooser, NO_RUN, type PlannedOperation } from '../harness/core/workload.ts';
 import type { ServerPool } from '../harness/providers/server-pool.ts';
-import type { ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
+import type { ChooseNext, ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
 import { runScheduled } from './scheduler/scheduled-run.ts';
 
 export interface ConcurrencyCase {
@@ -74,10 +74,13 @@ export async function runCase(
   variant: string,
   kase: ConcurrencyCase,
   pool: ServerPool,
+  /** A strategy deciding instead of the case's schedule (exhaustive enumeration, PCT). */
+  choose?: ChooseNext,
 ): Promise<CaseResult> {
   const programs = programsOf(target, kase);
   const run = { target, variant, seed: kase.seed, keys: kase.keys, programs, schedule: kase.schedule };
-  return runScheduled({ ...run, kills: kase.kills }, pool, async (outcome, ctx) => {
+  const strategy = choose ? { choose } : {};
+  return runScheduled({ ...run, ...strategy, kills: kase.kills }, pool, async (outcome, ctx) => {
     const finalState = await target.finalState(ctx);
     // The checkers' history: logical time (statement steps) stands in for the clock.
     const operations: Operation[] = outcome.operations.map((o, id) => ({

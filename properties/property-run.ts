@@ -37,6 +37,8 @@ export interface PropertyResult {
     violations: { invariant: string; message: string }[];
   };
   text?: string;
+  /** Set by `--exhaustive`: what was enumerated, in a line (the counterexample is then the first failing interleaving, not shrunk). */
+  exhaustive?: string;
 }
 
 export function parseReplay(text: string): { seed: number; path: string } {
@@ -48,7 +50,10 @@ export function parseReplay(text: string): { seed: number; path: string } {
   return { seed: Number(match[1]), path: match[2]! };
 }
 
-function describe(kase: ConcurrencyCase, result: CaseResult): NonNullable<PropertyResult['counterexample']> {
+export function describeCounterexample(
+  kase: ConcurrencyCase,
+  result: CaseResult,
+): NonNullable<PropertyResult['counterexample']> {
   return {
     case: kase,
     trace: result.outcome.trace,
@@ -103,7 +108,7 @@ export async function runProperty(
     const kase = details.counterexample[0];
     const shrunk = lastFailure?.kase === kase ? lastFailure.run : await runCase(target, variant, kase, pool);
     result.path = details.counterexamplePath ?? undefined;
-    result.counterexample = describe(kase, shrunk);
+    result.counterexample = describeCounterexample(kase, shrunk);
     result.text = formatTrace(shrunk);
   }
   return result;

@@ -31,6 +31,12 @@ export interface CliOptions {
   propertyTarget?: string;
   propertyRuns?: number;
   replay?: { seed: number; path: string };
+  /** `property TARGET --exhaustive`: every interleaving of `clients` x `operationsPerClient` on `keys`, up to the bound. */
+  exhaustive?: boolean;
+  clients?: number;
+  operationsPerClient?: number;
+  keys?: number;
+  maxInterleavings?: number;
   /** Compare with this results.json (gate, or run --baseline). */
   baseline?: string;
   tolerances?: Partial<GateTolerances>;
@@ -166,7 +172,9 @@ export const COMMANDS = {
     help: [
       'property-based test: generated clients, operations and statement schedules on',
       'the real database; a failure is shrunk and printed per client (--variant,',
-      '--runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample)',
+      '--runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample);',
+      '--exhaustive runs every interleaving instead (--clients N (2), --ops N (1), --keys N',
+      '(1), --max-interleavings N (5000)), each on a fresh database',
     ],
     positionals: (options, args) => {
       if (!args[0]) throw new UsageError('property: name the target, e.g. property postgres-versioning');

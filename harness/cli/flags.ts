@@ -385,6 +385,45 @@ export const FLAGS = {
       }
     },
   },
+  exhaustive: {
+    commands: ['property'],
+    sets: ['exhaustive'],
+    apply: (o) => {
+      o.exhaustive = true;
+    },
+  },
+  clients: {
+    value: 'N',
+    commands: ['property'],
+    sets: ['clients'],
+    apply: (o, text) => {
+      o.clients = positiveInteger(text as string, '--clients', 1, 8);
+    },
+  },
+  ops: {
+    value: 'N',
+    commands: ['property'],
+    sets: ['operationsPerClient'],
+    apply: (o, text) => {
+      o.operationsPerClient = positiveInteger(text as string, '--ops', 1, 16);
+    },
+  },
+  keys: {
+    value: 'N',
+    commands: ['property'],
+    sets: ['keys'],
+    apply: (o, text) => {
+      o.keys = positiveInteger(text as string, '--keys', 1, 1000);
+    },
+  },
+  'max-interleavings': {
+    value: 'N',
+    commands: ['property'],
+    sets: ['maxInterleavings'],
+    apply: (o, text) => {
+      o.maxInterleavings = positiveInteger(text as string, '--max-interleavings');
+    },
+  },
   help: {
     short: 'h',
     help: ['this text'],

@@ -206,6 +206,14 @@ describe('command line', () => {
       expect(error.mock.calls.flat().join('\n')).toMatch(/property: saga is driven over HTTP/);
       expect(await main(['property', 'cross-service'])).toBe(2);
       expect(error.mock.calls.flat().join('\n')).toMatch(/property: cross-service spans several databases/);
+      expect(await main(['property', 'postgres-versioning', '--clients', '2'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(
+        /--clients, --ops, --keys and --max-interleavings set the scope of --exhaustive/,
+      );
+      expect(await main(['property', 'postgres-versioning', '--exhaustive', '--runs', '5'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/--exhaustive runs every interleaving/);
+      expect(await main(['property', 'postgres-versioning', '--exhaustive', '--clients', '9'])).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(/--clients: at most 8/);
     } finally {
       error.mockRestore();
     }

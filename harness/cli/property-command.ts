@@ -1,5 +1,6 @@
 /** `property TARGET`: the target's property under generated schedules, shrunk and replayable. */
 import { join } from 'node:path';
+import { exhaustiveAsProperty, exploreInterleavings } from '../../properties/exhaustive.ts';
 import { type PropertyResult, runProperty } from '../../properties/property-run.ts';
 import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import { propertyViews } from '../../reports/html/report-data.ts';
@@ -35,6 +36,15 @@ export async function propertyCommand(
   for (const v of variants)
     if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant ${shown(v)}`);
   if (options.replay && variants.length !== 1) throw new UsageError('--replay needs one --variant');
+  const scopeFlags = ['clients', 'operationsPerClient', 'keys', 'maxInterleavings'] as const;
+  if (!options.exhaustive && scopeFlags.some((f) => options[f] !== undefined))
+    throw new UsageError(
+      'property: --clients, --ops, --keys and --max-interleavings set the scope of --exhaustive',
+    );
+  if (options.exhaustive && (options.replay || options.propertyRuns))
+    throw new UsageError(
+      'property: --exhaustive runs every interleaving; --runs and --replay are for generated ones',
+    );
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'property-', { keep: config.run?.keep });
   const pool = serverPoolOf(options, config);
@@ -61,6 +71,22 @@ export async function propertyCommand(
   });
   try {
     for (const variant of variants) {
+      if (options.exhaustive) {
+        const scope = {
+          clients: options.clients ?? 2,
+          operations: options.operationsPerClient ?? 1,
+          keys: options.keys ?? 1,
+          seed,
+          maxInterleavings: options.maxInterleavings ?? 5000,
+        };
+        const explored = await exploreInterleavings(target, variant, pool, scope);
+        const result = exhaustiveAsProperty(explored);
+        results.push(result);
+        save();
+        console.log(`${target.name} / ${variant}: ${result.exhaustive} ${statusOf(result)}`);
+        if (result.text) console.log(`first failing interleaving:\n${result.text}`);
+        continue;
+      }
       const result = await runProperty(target, variant, pool, {
         runs: options.propertyRuns ?? 100,
         seed,

@@ -73,10 +73,42 @@ interface Client {
 /** Statements are method calls whose name is here; the SQL is the first argument that looks like SQL. */
 const STATEMENT_METHODS = new Set(['query', 'execute']);
 
-function describeCall(args: unknown[]): { sql: string; params: unknown[] } {
-  const sql = args.find((a): a is string => typeof a === 'string' && /\s/.test(a)) ?? String(args[0]);
-  const params = (args.find((a) => Array.isArray(a)) as unknown[] | undefined) ?? [];
+/**
+ * The SQL and parameters of a driver call: `query(sql, params)`, or a query
+ * object as first argument (pg's `{ text, values }`, mysql2's `{ sql, values }`).
+ */
+export function describeCall(args: unknown[]): { sql: string; params: unknown[] } {
+  const config = args[0] as { text?: unknown; sql?: unknown; values?: unknown } | undefined;
+  const fromConfig = typeof config === 'object' && config !== null ? (config.text ?? config.sql) : undefined;
+  const sql =
+    typeof fromConfig === 'string'
+      ? fromConfig
+      : (args.find((a): a is string => typeof a === 'string' && /\s/.test(a)) ?? String(args[0]));
+  const params =
+    (args.find((a) => Array.isArray(a)) as unknown[] | undefined) ??
+    (Array.isArray(config?.values) ? config.values : []);
   return { sql: sql.replace(/\s+/g, ' ').trim(), params };
+}
+
+/** What a schedule strategy sees at a step: the clients parked at their gates, lowest first, and their statements. */
+export interface Choice {
+  step: number;
+  parked: { client: number; sql: string }[];
+}
+
+/** A schedule strategy: which parked client's statement goes next. */
+export type ChooseNext = (choice: Choice) => number;
+
+/** The schedule as a list of client indices, then round robin once it runs out; a listed client that is not parked is skipped. */
+export function listedSchedule(schedule: readonly number[], clients: number): ChooseNext {
+  let cursor = 0;
+  return ({ step, parked }) => {
+    while (cursor < schedule.length) {
+      const candidate = schedule[cursor++]! % clients;
+      if (parked.some((p) => p.client === candidate)) return candidate;
+    }
+    return parked[step % parked.length]!.client;
+  };
 }
 
 export interface ScheduleRun<Conn> {
@@ -86,6 +118,8 @@ export interface ScheduleRun<Conn> {
   programs: PlannedOperation[][];
   /** Client indices in the order their next statements are released; then round robin. */
   schedule: number[];
+  /** A strategy that decides instead of `schedule` (exhaustive enumeration, PCT). */
+  choose?: ChooseNext;
   /** One connection per client, made by the target's connect(). */
   connections: Conn[];
   /** Fault plan: before releasing the statement of these steps, kill that client's connection. */
@@ -234,7 +268,7 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
   }
 
   const runners = clients.map((c) => runClient(c));
-  let cursor = 0;
+  const choose = run.choose ?? listedSchedule(run.schedule, clients.length);
   try {
     for (;;) {
       await settle();
@@ -248,13 +282,9 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
         await Promise.race([victim.changed, new Promise((r) => setTimeout(r, 2000))]);
         continue;
       }
-      // The schedule's next client that has a statement to release; round robin once it runs out.
-      let next: Client | undefined;
-      while (cursor < run.schedule.length && !next) {
-        const candidate = clients[run.schedule[cursor++]! % clients.length]!;
-        if (candidate.state === 'parked') next = candidate;
-      }
-      next ??= parked[step % parked.length]!;
+      const chosen = choose({ step, parked: parked.map((c) => ({ client: c.index, sql: c.gate!.sql })) });
+      const next = parked.find((c) => c.index === chosen);
+      if (!next) throw new Error(`schedule strategy chose client ${chosen}, which has no statement waiting`);
       const gate = next.gate!;
       next.gate = undefined;
       next.traceIndex = trace.length;

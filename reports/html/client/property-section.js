@@ -10,10 +10,14 @@ function propertySection(p, index) {
       `Property: ${p.target} / ${p.variant} `,
       el('span', { class: `badge ${p.passed ? 'good' : 'bad'}` }, status),
     ),
-    el('p', { class: 'meta' }, `${p.held ? 'held' : 'failed'} after ${p.runs} runs, seed ${p.seed}`),
+    el(
+      'p',
+      { class: 'meta' },
+      p.exhaustive ?? `${p.held ? 'held' : 'failed'} after ${p.runs} runs, seed ${p.seed}`,
+    ),
   );
   const c = p.counterexample;
-  if (c) {
+  if (c && p.path) {
     section.append(
       el(
         'p',
@@ -26,9 +30,17 @@ function propertySection(p, index) {
         ),
       ),
     );
+  }
+  if (c) {
     const clients = [...new Set(c.trace.map((s) => s.client))].sort((a, b) => a - b);
     section.append(
-      el('h3', {}, 'Shrunk counterexample, statement by statement'),
+      el(
+        'h3',
+        {},
+        p.exhaustive
+          ? 'First failing interleaving, statement by statement'
+          : 'Shrunk counterexample, statement by statement',
+      ),
       table(
         ['#', ...clients.map((client) => `client ${client}`)],
         c.trace.map((s, i) => [
