@@ -15,6 +15,7 @@ import type { TargetDefinition } from '../harness/core/target.ts';
 import { keyChooser, NO_RUN, type PlannedOperation } from '../harness/core/workload.ts';
 import type { ServerPool } from '../harness/providers/server-pool.ts';
 import type { ChooseNext, ScheduleOutcome } from './scheduler/interleaving-scheduler.ts';
+import { type PctSchedule, pctChooser } from './scheduler/pct.ts';
 import { runScheduled } from './scheduler/scheduled-run.ts';
 
 export interface ConcurrencyCase {
@@ -27,7 +28,19 @@ export interface ConcurrencyCase {
   schedule: number[];
   /** Fault plan: statement steps before which the releasing client's connection is killed. */
   kills?: number[];
+  /** A PCT schedule, which decides instead of `schedule`. */
+  pct?: PctSchedule;
 }
+
+/** How cases pick the order of statements: uniformly random client lists, or PCT priorities. */
+export const SCHEDULE_STRATEGIES = ['pct', 'random'] as const;
+export type ScheduleStrategy = (typeof SCHEDULE_STRATEGIES)[number];
+
+/** What `property` uses unless told (`--schedule`): the one that found the built-in mutants in fewer cases. */
+export const DEFAULT_SCHEDULE_STRATEGY: ScheduleStrategy = 'random';
+
+/** The most ordering constraints a PCT case targets (d): bugs of depth 2 to 3. */
+const PCT_MAX_DEPTH = 3;
 
 export interface CaseLimits {
   maxClients: number;
@@ -35,18 +48,34 @@ export interface CaseLimits {
   maxKeys: number;
 }
 
-export function concurrencyCase(limits: CaseLimits) {
-  return fc.record({
+export function concurrencyCase(
+  limits: CaseLimits,
+  strategy: ScheduleStrategy = 'random',
+): fc.Arbitrary<ConcurrencyCase> {
+  const steps = 4 * limits.maxClients * limits.maxOperations;
+  const common = {
     seed: fc.nat(1000),
     operationsPerClient: fc.array(fc.integer({ min: 1, max: limits.maxOperations }), {
       minLength: 1,
       maxLength: limits.maxClients,
     }),
     keys: fc.integer({ min: 1, max: limits.maxKeys }),
-    schedule: fc.array(fc.nat(limits.maxClients - 1), {
-      maxLength: 4 * limits.maxClients * limits.maxOperations,
-    }),
     kills: fc.array(fc.nat(2 * limits.maxClients * limits.maxOperations), { maxLength: 1 }),
+  };
+  if (strategy === 'random')
+    return fc.record({ ...common, schedule: fc.array(fc.nat(limits.maxClients - 1), { maxLength: steps }) });
+  // PCT's change points fall within the run: k, its length, is estimated as two statements an operation.
+  // At least one (depth 2): with none, each client runs all its statements in turn and races nothing.
+  return fc.record(common).chain((base) => {
+    const k = 2 * base.operationsPerClient.reduce((a, b) => a + b, 0);
+    const pct = fc.record({
+      priorities: fc.array(fc.nat(limits.maxClients * 4), {
+        minLength: limits.maxClients,
+        maxLength: limits.maxClients,
+      }),
+      changePoints: fc.array(fc.nat(k - 1), { minLength: 1, maxLength: PCT_MAX_DEPTH - 1 }),
+    });
+    return fc.record({ schedule: fc.constant([] as number[]), pct }).map((rest) => ({ ...base, ...rest }));
   });
 }
 
@@ -79,7 +108,8 @@ export async function runCase(
 ): Promise<CaseResult> {
   const programs = programsOf(target, kase);
   const run = { target, variant, seed: kase.seed, keys: kase.keys, programs, schedule: kase.schedule };
-  const strategy = choose ? { choose } : {};
+  const chosen = choose ?? (kase.pct ? pctChooser(kase.pct) : undefined);
+  const strategy = chosen ? { choose: chosen } : {};
   return runScheduled({ ...run, ...strategy, kills: kase.kills }, pool, async (outcome, ctx) => {
     const finalState = await target.finalState(ctx);
     // The checkers' history: logical time (statement steps) stands in for the clock.

@@ -213,6 +213,7 @@ export function exhaustiveAsProperty(result: ExhaustiveResult, kase = caseOf(res
     target: result.target,
     variant: result.variant,
     broken: result.broken,
+    strategy: 'exhaustive',
     held: result.failing === 0,
     passed: result.passed,
     runs: result.interleavings,

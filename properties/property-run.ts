@@ -13,8 +13,10 @@ import {
   type CaseResult,
   type ConcurrencyCase,
   concurrencyCase,
+  DEFAULT_SCHEDULE_STRATEGY,
   formatTrace,
   runCase,
+  type ScheduleStrategy,
 } from './concurrency-property.ts';
 import type { TraceStep } from './scheduler/interleaving-scheduler.ts';
 
@@ -22,6 +24,8 @@ export interface PropertyResult {
   target: string;
   variant: string;
   broken: boolean;
+  /** How the cases ordered statements; `exhaustive` ran every order. */
+  strategy: ScheduleStrategy | 'exhaustive';
   /** The property held for every case tried. */
   held: boolean;
   /** Correct variant held, or the broken one was caught. */
@@ -80,9 +84,13 @@ export async function runProperty(
     replay?: { seed: number; path: string };
     /** Case sizes; the defaults give `npm run chaos -- property` room, tests pass smaller ones. */
     limits?: CaseLimits;
+    strategy?: ScheduleStrategy;
+    /** Stop at the first failing case, unshrunk: to count the cases it took (the schedule comparison). */
+    endOnFailure?: boolean;
   },
 ): Promise<PropertyResult> {
-  const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 });
+  const strategy = options.strategy ?? DEFAULT_SCHEDULE_STRATEGY;
+  const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 }, strategy);
   // The last failing case's run: fast-check reports that case as the (shrunk) counterexample.
   let lastFailure: { kase: ConcurrencyCase; run: CaseResult } | undefined;
   const property = fc.asyncProperty(cases, async (kase) => {
@@ -92,13 +100,14 @@ export async function runProperty(
   });
   const settings = options.replay
     ? { seed: options.replay.seed, path: options.replay.path, numRuns: 1 }
-    : { seed: options.seed, numRuns: options.runs };
+    : { seed: options.seed, numRuns: options.runs, endOnFailure: options.endOnFailure ?? false };
   const details = await fc.check(property, settings);
   const broken = target.variants[variant]!.broken;
   const result: PropertyResult = {
     target: target.name,
     variant,
     broken,
+    strategy,
     held: !details.failed,
     passed: broken ? details.failed : !details.failed,
     runs: details.numRuns,

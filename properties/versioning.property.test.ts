@@ -75,6 +75,22 @@ describeWith([await postgresComponent()], 'postgres-versioning properties', () =
     }
   });
 
+  it('PCT schedules (--schedule pct) find it too, shrink it and replay it', async () => {
+    const options = { runs: 40, seed: 11, limits, strategy: 'pct' as const };
+    const found = await runProperty(postgresVersioning, 'blind-update', pool, options);
+    expectCaught(found, { clients: 2, violation: (v) => /lost update/.test(v.message) });
+    expect(found.counterexample!.case.pct).toBeDefined();
+    const replayed = await runProperty(postgresVersioning, 'blind-update', pool, {
+      ...options,
+      runs: 1,
+      replay: { seed: found.seed, path: found.path! },
+    });
+    expect(replayed.counterexample!.trace).toEqual(found.counterexample!.trace);
+    // The correct variant holds under PCT schedules as well.
+    const correct = await runProperty(postgresVersioning, 'correct', pool, { ...options, runs: 10 });
+    expect(correct).toMatchObject({ held: true, passed: true, strategy: 'pct' });
+  });
+
   it('a connection killed under a client (the fault plan) fails its operation, and nothing is lost', async () => {
     // Client 0's update (its second statement, step 2) finds its connection gone.
     const kase = { seed: 3, operationsPerClient: [1, 1], keys: 1, schedule: [0, 1, 0, 1], kills: [2] };

@@ -6,7 +6,7 @@
 
 import { violationTotal } from '../harness/core/check.ts';
 import type { LoadResult } from '../harness/core/load.ts';
-import type { RunResult } from '../harness/core/results.ts';
+import type { DetectionRow, RunResult } from '../harness/core/results.ts';
 import { textTable } from '../harness/core/text-table.ts';
 import { printableDeep } from './printable.ts';
 
@@ -199,4 +199,40 @@ export function formatSummary(results: RunResult[], style: Style): string {
   const caught = broken.filter((r) => r.passed).length;
   const text = `correct variants held: ${held}/${correct.length}; broken variants caught: ${caught}/${broken.length}`;
   return held === correct.length && caught === broken.length ? style.green(text) : style.red(text);
+}
+
+/** Seeds as a person reads them: `1-5, 8`. */
+export function seedList(seeds: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < seeds.length; ) {
+    let j = i;
+    while (j + 1 < seeds.length && seeds[j + 1] === seeds[j]! + 1) j++;
+    parts.push(j > i ? `${seeds[i]}-${seeds[j]}` : String(seeds[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** `run --seeds`: per variant, the seeds that caught it (or raised a false alarm) and the time to first proof. */
+export function formatDetection(rows: DetectionRow[], style: Style): string {
+  const lines = rows.map((r) => {
+    const bad = r.broken ? r.missed : r.falseAlarms;
+    const verdict = r.broken
+      ? `caught ${r.caught.length}/${r.seeds.length}${r.missed.length ? `, missed on ${seedList(r.missed)}` : ''}`
+      : `held ${r.seeds.length - r.falseAlarms.length}/${r.seeds.length}${r.falseAlarms.length ? `, false alarm on ${seedList(r.falseAlarms)}` : ''}`;
+    const proof = r.firstProofMs
+      ? `${ms(r.firstProofMs.median)} / ${ms(r.firstProofMs.p90)} / ${ms(r.firstProofMs.max)}`
+      : '-';
+    return [
+      r.scenario,
+      r.variant,
+      r.broken ? 'broken' : 'correct',
+      (bad.length ? style.red : style.green)(verdict),
+      proof,
+    ];
+  });
+  return `${style.bold('detection over seeds')}\n${textTable(
+    ['scenario', 'variant', 'kind', 'seeds', 'first proof ms (median / p90 / max)'],
+    lines,
+  )}`;
 }

@@ -3,6 +3,8 @@
  * synopsis and help lines in the usage text) and what its positional
  * arguments mean. Which flags each takes is in flags.ts.
  */
+
+import type { ScheduleStrategy } from '../../properties/concurrency-property.ts';
 import type { GateTolerances } from '../../reports/gate.ts';
 import type { TransactionalWorkload } from '../checkers/transactional/history-transactions.ts';
 import type { ConsistencyModel } from '../checkers/transactional/list-append.ts';
@@ -31,6 +33,10 @@ export interface CliOptions {
   propertyTarget?: string;
   propertyRuns?: number;
   replay?: { seed: number; path: string };
+  /** `run --seeds N|A-B`: the suite once per seed, read as a detection matrix. */
+  seeds?: number[];
+  /** `property TARGET --schedule pct|random`: how generated cases order statements. */
+  scheduleStrategy?: ScheduleStrategy;
   /** `property TARGET --exhaustive`: every interleaving of `clients` x `operationsPerClient` on `keys`, up to the bound. */
   exhaustive?: boolean;
   clients?: number;
@@ -172,9 +178,10 @@ export const COMMANDS = {
     help: [
       'property-based test: generated clients, operations and statement schedules on',
       'the real database; a failure is shrunk and printed per client (--variant,',
-      '--runs N (100), --seed N; --replay SEED:PATH reproduces a printed counterexample);',
-      '--exhaustive runs every interleaving instead (--clients N (2), --ops N (1), --keys N',
-      '(1), --max-interleavings N (5000)), each on a fresh database',
+      '--runs N (100), --seed N, --schedule random|pct (random); --replay SEED:PATH',
+      'reproduces a printed counterexample); --exhaustive runs every interleaving instead',
+      '(--clients N (2), --ops N (1), --keys N (1), --max-interleavings N (5000)), each on',
+      'a fresh database',
     ],
     positionals: (options, args) => {
       if (!args[0]) throw new UsageError('property: name the target, e.g. property postgres-versioning');

@@ -5,10 +5,12 @@
  * per-command check ("--x does not apply to y") and the usage text all read
  * this table.
  */
+import { SCHEDULE_STRATEGIES } from '../../properties/concurrency-property.ts';
 import { parseReplay } from '../../properties/property-run.ts';
 import { HISTORY_MODEL_NAMES } from '../checkers/linearizable/history-models.ts';
 import { TRANSACTIONAL_WORKLOAD_NAMES } from '../checkers/transactional/history-transactions.ts';
 import { CONSISTENCY_MODELS } from '../checkers/transactional/list-append.ts';
+import { seedRange } from '../core/detection.ts';
 import { parseDuration } from '../core/duration.ts';
 import { shown, UsageError } from '../core/errors.ts';
 import { type Thresholds, validateThresholds } from '../core/thresholds.ts';
@@ -173,6 +175,24 @@ export const FLAGS = {
     sets: ['seed'],
     apply: (o, text) => {
       o.seed = positiveInteger(text as string, '--seed', 0);
+    },
+  },
+  seeds: {
+    value: 'N|A-B',
+    help: [
+      'run: the suite once per seed (1 to N, or A to B), then a detection matrix: per',
+      'broken variant the seeds that caught it and the time to first proof, per correct',
+      'variant its false alarms',
+    ],
+    commands: ['run'],
+    sets: ['seeds'],
+    apply: (o, text) => {
+      const seeds = seedRange(text as string);
+      if (!seeds)
+        throw new UsageError(
+          `--seeds: expected N (seeds 1 to N) or A-B with A <= B, got ${shown(text as string)}`,
+        );
+      o.seeds = seeds;
     },
   },
   provider: {
@@ -383,6 +403,14 @@ export const FLAGS = {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
+    },
+  },
+  schedule: {
+    value: 'S',
+    commands: ['property'],
+    sets: ['scheduleStrategy'],
+    apply: (o, text) => {
+      o.scheduleStrategy = oneOf(text as string, '--schedule', SCHEDULE_STRATEGIES);
     },
   },
   exhaustive: {

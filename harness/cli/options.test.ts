@@ -32,6 +32,8 @@ const SAMPLE: Record<string, string> = {
   M: 'cas-register',
   W: 'list-append',
   C: 'serializable',
+  S: 'pct',
+  'N|A-B': '3',
 };
 
 describe('the flag table', () => {

@@ -41,9 +41,9 @@ export async function propertyCommand(
     throw new UsageError(
       'property: --clients, --ops, --keys and --max-interleavings set the scope of --exhaustive',
     );
-  if (options.exhaustive && (options.replay || options.propertyRuns))
+  if (options.exhaustive && (options.replay || options.propertyRuns || options.scheduleStrategy))
     throw new UsageError(
-      'property: --exhaustive runs every interleaving; --runs and --replay are for generated ones',
+      'property: --exhaustive runs every interleaving; --runs, --schedule and --replay are for generated ones',
     );
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'property-', { keep: config.run?.keep });
@@ -90,6 +90,7 @@ export async function propertyCommand(
       const result = await runProperty(target, variant, pool, {
         runs: options.propertyRuns ?? 100,
         seed,
+        ...(options.scheduleStrategy ? { strategy: options.scheduleStrategy } : {}),
         ...(options.replay ? { replay: options.replay } : {}),
       });
       results.push(result);
@@ -101,7 +102,7 @@ export async function propertyCommand(
       if (result.text) {
         console.log(result.text);
         console.log(
-          `replay: ${chaosCommand()} property ${target.name} --variant ${variant} --replay ${result.seed}:${result.path}`,
+          `replay: ${chaosCommand()} property ${target.name} --variant ${variant} --schedule ${result.strategy} --replay ${result.seed}:${result.path}`,
         );
       }
     }

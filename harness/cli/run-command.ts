@@ -6,6 +6,7 @@ import { formatProgress, ProgressLine } from '../../reports/progress.ts';
 import { writeResults } from '../../reports/results-json.ts';
 import {
   chooseStyle,
+  formatDetection,
   formatScenario,
   formatSummary,
   interactive,
@@ -14,7 +15,8 @@ import {
 import { builtins } from '../../targets/index.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import { type PlannedRun, type Registry, selectRuns } from '../config/registry.ts';
-import { EnvironmentError, ExitCode } from '../core/errors.ts';
+import { detectionMatrix } from '../core/detection.ts';
+import { EnvironmentError, ExitCode, UsageError } from '../core/errors.ts';
 import type { RunResult } from '../core/results.ts';
 import { type RunSettings, resolveLoad } from '../core/run-settings.ts';
 import { thresholdResultsOf } from '../core/run-thresholds.ts';
@@ -51,7 +53,8 @@ function replayCommand(options: RunOptions, seed: number): string {
     for (const e of expressions) parts.push(`--threshold '${metric}=${e}'`);
   if (options.builtin) parts.push('--builtin');
   if (options.config) parts.push(`--config ${options.config}`);
-  parts.push(`--seed ${seed}`);
+  const seeds = options.seeds;
+  parts.push(seeds ? `--seeds ${seeds[0]}-${seeds.at(-1)}` : `--seed ${seed}`);
   return parts.join(' ');
 }
 
@@ -98,7 +101,9 @@ export function planRun(
     ...(options.targets ? { targets: options.targets } : {}),
     ...(options.variants ? { variants: options.variants } : {}),
   });
-  const seed = seedOf(options, config);
+  if (options.seeds && options.seed !== undefined)
+    throw new UsageError('run: --seed runs one seed, --seeds a range of them; choose one');
+  const seed = options.seeds?.[0] ?? seedOf(options, config);
   const outDir = outDirOf(options, outPrefix, config.run);
   const settings = runSettingsOf(options, config, { seed, outDir, ...(signal ? { signal } : {}) });
   for (const run of runs) resolveLoad(run.scenario, settings);
@@ -118,6 +123,7 @@ export async function runCommand(
   const pool = serverPoolOf(options, config);
 
   const results = newResults(seed, replayCommand(options, seed));
+  if (options.seeds) results.seeds = options.seeds;
   const save = () => writeResults(outDir, results);
 
   abort.signal.addEventListener('abort', () => {
@@ -128,7 +134,9 @@ export async function runCommand(
     save();
   }, abort);
 
-  console.log(`seed ${seed}; ${runs.length} runs; report folder ${outDir}`);
+  const passes = options.seeds?.length ?? 1;
+  const seedsText = options.seeds ? `seeds ${options.seeds[0]}-${options.seeds.at(-1)}` : `seed ${seed}`;
+  console.log(`${seedsText}; ${runs.length * passes} runs; report folder ${outDir}`);
   // The progress line redraws itself, so only a person at a terminal gets it (as with colours).
   const line = interactive() ? new ProgressLine() : undefined;
   let runIndex = 0;
@@ -139,22 +147,31 @@ export async function runCommand(
   let errorCode: number | undefined;
   const byScenario = new Map<string, RunResult[]>();
   try {
-    await runSuiteInto(results, runs, pool, settings, {
-      onRunStart: (run, index, total) => {
-        runIndex = index;
-        line?.draw(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} starting`);
+    await runSuiteInto(
+      results,
+      runs,
+      pool,
+      settings,
+      {
+        onRunStart: (run, index, total) => {
+          runIndex = index;
+          line?.draw(`[${index + 1}/${total}] ${run.scenario.name} / ${run.variant} starting`);
+        },
+        onRunDone: (result) => {
+          line?.clear();
+          violationsSoFar += violationCount(result);
+          save();
+          // One table per scenario and seed.
+          const key = `${result.scenario}@${result.seed}`;
+          const group = byScenario.get(key) ?? [];
+          group.push(result);
+          byScenario.set(key, group);
+          const expected = runs.filter((r) => r.scenario.name === result.scenario).length;
+          if (group.length === expected) console.log(`\n${formatScenario(group, style)}`);
+        },
       },
-      onRunDone: (result) => {
-        line?.clear();
-        violationsSoFar += violationCount(result);
-        save();
-        const group = byScenario.get(result.scenario) ?? [];
-        group.push(result);
-        byScenario.set(result.scenario, group);
-        const expected = runs.filter((r) => r.scenario.name === result.scenario).length;
-        if (group.length === expected) console.log(`\n${formatScenario(group, style)}`);
-      },
-    });
+      options.seeds,
+    );
   } catch (error) {
     if (!(error instanceof EnvironmentError)) throw error;
     results.error = error.message;
@@ -169,13 +186,15 @@ export async function runCommand(
     if (group.length < expected) console.log(`\n${formatScenario(group, style)}`);
   }
 
-  let exitCode = concludeSuite(results, runs.length, errorCode);
+  if (options.seeds) results.detection = detectionMatrix(results.runs);
+  let exitCode = concludeSuite(results, runs.length * passes, errorCode);
   const path = save();
   const reports = (await writeReports(outDir, results, style)).lines;
 
   console.log('');
   if (results.error) console.error(style.red(`error: ${results.error}`));
   console.log(formatSummary(results.runs, style));
+  if (results.detection) console.log(`\n${formatDetection(results.detection, style)}`);
   for (const r of results.runs) {
     for (const t of thresholdResultsOf(r).filter((x) => !x.passed))
       console.log(

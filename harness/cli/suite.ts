@@ -4,6 +4,7 @@
  * when the signal aborts.
  */
 
+import { join } from 'node:path';
 import type { PlannedRun } from '../config/registry.ts';
 import { ExitCode } from '../core/errors.ts';
 import type { RunResult, SuiteResults } from '../core/results.ts';
@@ -48,15 +49,23 @@ export async function runSuiteInto(
   pool: ServerPool,
   settings: RunSettings,
   hooks: SuiteHooks = {},
+  /** `run --seeds`: the suite once per seed, each seed's files in its own folder. */
+  seeds?: number[],
 ): Promise<void> {
+  const passes = seeds
+    ? seeds.map((seed) => ({ ...settings, seed, outDir: join(settings.outDir, `seed-${seed}`) }))
+    : [settings];
   try {
-    await runSuite(runs, pool, settings, {
-      ...hooks,
-      onRunDone: (result) => {
-        results.runs.push(result);
-        hooks.onRunDone?.(result);
-      },
-    });
+    for (const pass of passes) {
+      if (settings.signal?.aborted) break;
+      await runSuite(runs, pool, pass, {
+        ...hooks,
+        onRunDone: (result) => {
+          results.runs.push(result);
+          hooks.onRunDone?.(result);
+        },
+      });
+    }
   } finally {
     results.servers = await pool.describe();
     await pool.stopAll();

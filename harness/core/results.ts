@@ -206,6 +206,23 @@ export const HistoryCheckSchema = z.object({
   weakestViolated: z.array(z.string()).optional(),
 });
 
+/** One variant of one scenario across the seeds of `run --seeds` (the detection matrix). */
+export const DetectionRowSchema = z.object({
+  scenario: z.string(),
+  target: z.string(),
+  variant: z.string(),
+  broken: z.boolean(),
+  seeds: z.array(z.number()),
+  /** Broken variant: the seeds whose run caught it. */
+  caught: z.array(z.number()),
+  /** Broken variant: the seeds it went uncaught (or whose run did not finish). */
+  missed: z.array(z.number()),
+  /** Correct variant: the seeds with a violation or an unknown verdict. */
+  falseAlarms: z.array(z.number()),
+  /** Broken variant: time to the first proof over the seeds that caught it (ms into the run). */
+  firstProofMs: z.object({ median: z.number(), p90: z.number(), max: z.number() }).optional(),
+});
+
 export const SuiteResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -224,6 +241,9 @@ export const SuiteResultsSchema = z.object({
   isolation: z.array(ProbeResultSchema).optional(),
   /** `chaos check`: each history file's verdict. */
   historyChecks: z.array(HistoryCheckSchema).optional(),
+  /** `run --seeds`: the seeds the suite ran on, and per variant which caught it or raised a false alarm. */
+  seeds: z.array(z.number()).optional(),
+  detection: z.array(DetectionRowSchema).optional(),
   /** Why the suite stopped early, if it did. */
   error: z.string().optional(),
 });
@@ -247,6 +267,7 @@ export type ProbeResult = z.infer<typeof ProbeResultSchema>;
 export type HistoryCheck = z.infer<typeof HistoryCheckSchema>;
 export type SuiteResults = z.infer<typeof SuiteResultsSchema>;
 export type SweepPoint = z.infer<typeof SweepPointSchema>;
+export type DetectionRow = z.infer<typeof DetectionRowSchema>;
 
 /**
  * Parse a results.json's content: the suite, or an error that names the first

@@ -16,6 +16,8 @@
  *   Porcupine on the same histories, same verdicts; goal >= 1.0 on time.
  * - list-append (list-append-scaling.ts): the transactional checker on 10^4 to
  *   10^6 transactions: time, peak RSS, linear growth.
+ * - schedules (schedules.ts): PCT against uniform random schedules, cases to
+ *   the first failure of every scheduled broken variant over 20 seeds.
  *
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_ROUNDS and
  * BENCH_SECONDS set the length (settings.ts reads and checks them all). Exit
@@ -31,6 +33,7 @@ import { listAppendScaling } from './list-append-scaling.ts';
 import { mariadbUpsertOnAlternateKey } from './mariadb.ts';
 import { memoryOfOneMillionOperations } from './memory.ts';
 import { postgresVersionedUpdate } from './postgres.ts';
+import { pctAgainstRandomSchedules } from './schedules.ts';
 import { type BenchPart, type BenchSettings, benchSettings, WORKERS } from './settings.ts';
 import { type BenchResult, exitCodeOfResults, formatTable, isContext, met } from './table.ts';
 
@@ -48,7 +51,15 @@ const settings = ((): BenchSettings => {
  * recording's, not what the throughput parts (servers' clients, histories read
  * back for checking) left in the heap before it (measured: 166 MB run first, 236 MB run last).
  */
-const RUN_ORDER: BenchPart[] = ['memory', 'postgres', 'mariadb', 'http', 'linearizability', 'list-append'];
+const RUN_ORDER: BenchPart[] = [
+  'memory',
+  'postgres',
+  'mariadb',
+  'http',
+  'linearizability',
+  'list-append',
+  'schedules',
+];
 
 async function main(): Promise<number> {
   // The bench opts in to SCHED_BATCH for the servers it starts: a server woken by a query then does not
@@ -63,6 +74,7 @@ async function main(): Promise<number> {
     memory: () => memoryOfOneMillionOperations(),
     linearizability: async () => linearizabilityAgainstPorcupine(settings),
     'list-append': async () => listAppendScaling(),
+    schedules: () => pctAgainstRandomSchedules(pool),
   };
   const chosen = RUN_ORDER.filter((part) => settings.only.includes(part));
   try {

@@ -14,6 +14,7 @@ export const BENCH_PARTS = [
   'memory',
   'linearizability',
   'list-append',
+  'schedules',
 ] as const;
 /** Workers (each its own connection) of every SQL tool, the harness's and the references'. */
 export const WORKERS = 8;

@@ -45,6 +45,16 @@ export async function runScheduled<Conn, T>(
     // and no disconnect is waited for longer than its grace period.
     const clients = new WorkerClients(target, ctx, programs.length, DEFAULT_TIMEOUT_MS);
     await clients.connectAll();
+    // The scheduler gates statements sent through the connection: one without query/execute (a
+    // session over HTTP, say) would run its operations ungated and prove nothing.
+    const sendsSql = (c: unknown) =>
+      ['query', 'execute'].some((m) => typeof (c as Record<string, unknown> | null)?.[m] === 'function');
+    if (!clients.connections.every(sendsSql)) {
+      await clients.closeAll();
+      throw new UsageError(
+        `property: ${target.name}'s connections have no query or execute method; the interleaving scheduler gates SQL statements sent through them`,
+      );
+    }
     let outcome: ScheduleOutcome;
     try {
       const observer = await lockObserverFor(database, server.admin, scratch.info.database);

@@ -26,6 +26,7 @@ const CLIENT_FILES = [
   'run-section.js',
   'sweep-section.js',
   'property-section.js',
+  'detection-section.js',
   'start.js',
 ];
 const CLIENT_JS = `(() => {\n${CLIENT_FILES.map((file) => read(new URL(`./client/${file}`, import.meta.url))).join('\n')}})();\n`;

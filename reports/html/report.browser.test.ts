@@ -279,6 +279,21 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
     data.properties = propertyViews([
       await runProperty(postgresVersioning, 'blind-update', pool, { runs: 20, seed: 11 }),
     ]);
+    // `run --seeds`: the detection matrix.
+    data.suite.seeds = [1, 2, 3];
+    data.suite.detection = [
+      {
+        scenario: 'stale-version-mutation',
+        target: 'postgres-versioning',
+        variant: 'blind-update',
+        broken: true,
+        seeds: [1, 2, 3],
+        caught: [1, 3],
+        missed: [2],
+        falseAlarms: [],
+        firstProofMs: { median: 12.5, p90: 140, max: 140 },
+      },
+    ];
     const file = join(outDir, 'sweep.html');
     (await import('node:fs')).writeFileSync(file, renderHtml(data));
     const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
@@ -346,6 +361,13 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       expect(trace[0]).toEqual(['#', 'client 0', 'client 1']);
       expect(trace.length - 1).toBeLessThanOrEqual(6);
       for (const row of trace.slice(1)) expect(row.filter((cell) => /^op \d+: /.test(cell))).toHaveLength(1);
+      const detection = await page.$$eval('#detection table.detection tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(detection).toEqual([
+        ['stale-version-mutation', 'blind-update', 'broken', 'caught 2/3', '2', '12.50 / 140 / 140'],
+      ]);
+      expect(await page.textContent('#detection h2')).toBe('Detection over 3 seeds');
     } finally {
       await browser.close();
     }

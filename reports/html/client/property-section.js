@@ -26,7 +26,7 @@ function propertySection(p, index) {
         el(
           'code',
           {},
-          `npm run chaos -- property ${p.target} --variant ${p.variant} --replay ${p.seed}:${p.path}`,
+          `npm run chaos -- property ${p.target} --variant ${p.variant} --schedule ${p.strategy} --replay ${p.seed}:${p.path}`,
         ),
       ),
     );
