@@ -97,20 +97,34 @@ export interface CaseResult {
   operations: Operation[];
 }
 
+/** A change to the target's code or schema, run in place of what it does (`chaos mutate`). */
+export interface Mutation {
+  /** Rewrites each statement's SQL before it is sent. */
+  rewrite?: (sql: string) => string;
+  /** Statements run on the fresh database after the target's setup. */
+  afterSetup?: string[];
+}
+
+export interface CaseOptions {
+  /** A strategy deciding instead of the case's schedule (exhaustive enumeration). */
+  choose?: ChooseNext;
+  mutation?: Mutation;
+}
+
 /** Run one case on a fresh scratch database and judge it with the target's checkers. */
 export async function runCase(
   target: TargetDefinition,
   variant: string,
   kase: ConcurrencyCase,
   pool: ServerPool,
-  /** A strategy deciding instead of the case's schedule (exhaustive enumeration, PCT). */
-  choose?: ChooseNext,
+  options: CaseOptions = {},
 ): Promise<CaseResult> {
   const programs = programsOf(target, kase);
   const run = { target, variant, seed: kase.seed, keys: kase.keys, programs, schedule: kase.schedule };
-  const chosen = choose ?? (kase.pct ? pctChooser(kase.pct) : undefined);
-  const strategy = chosen ? { choose: chosen } : {};
-  return runScheduled({ ...run, ...strategy, kills: kase.kills }, pool, async (outcome, ctx) => {
+  const choose = options.choose ?? (kase.pct ? pctChooser(kase.pct) : undefined);
+  const strategy = choose ? { choose } : {};
+  const mutation = options.mutation ?? {};
+  return runScheduled({ ...run, ...strategy, ...mutation, kills: kase.kills }, pool, async (outcome, ctx) => {
     const finalState = await target.finalState(ctx);
     // The checkers' history: logical time (statement steps) stands in for the clock.
     const operations: Operation[] = outcome.operations.map((o, id) => ({

@@ -151,13 +151,9 @@ export async function exploreInterleavings(
   while (pending.length > 0 && result.interleavings < scope.maxInterleavings) {
     const prefix = pending.pop()!;
     const steps: Step[] = [];
-    const run = await runCase(
-      target,
-      variant,
-      kase,
-      pool,
-      recordingChooser(prefix, steps, scope.prune ?? true),
-    );
+    const run = await runCase(target, variant, kase, pool, {
+      choose: recordingChooser(prefix, steps, scope.prune ?? true),
+    });
     const choices = steps.map((s) => s.chosen);
     // Past a redundant step every branch is equivalent to one made elsewhere: none is explored.
     const redundantAt = steps.findIndex((s, i) => i >= prefix.length && s.redundant);

@@ -15,6 +15,7 @@ import {
   concurrencyCase,
   DEFAULT_SCHEDULE_STRATEGY,
   formatTrace,
+  type Mutation,
   runCase,
   type ScheduleStrategy,
 } from './concurrency-property.ts';
@@ -87,14 +88,17 @@ export async function runProperty(
     strategy?: ScheduleStrategy;
     /** Stop at the first failing case, unshrunk: to count the cases it took (the schedule comparison). */
     endOnFailure?: boolean;
+    /** Run the variant's code under this change (`chaos mutate`). */
+    mutation?: Mutation;
   },
 ): Promise<PropertyResult> {
   const strategy = options.strategy ?? DEFAULT_SCHEDULE_STRATEGY;
+  const caseOptions = options.mutation ? { mutation: options.mutation } : {};
   const cases = concurrencyCase(options.limits ?? { maxClients: 3, maxOperations: 3, maxKeys: 2 }, strategy);
   // The last failing case's run: fast-check reports that case as the (shrunk) counterexample.
   let lastFailure: { kase: ConcurrencyCase; run: CaseResult } | undefined;
   const property = fc.asyncProperty(cases, async (kase) => {
-    const run = await runCase(target, variant, kase, pool);
+    const run = await runCase(target, variant, kase, pool, caseOptions);
     if (run.verdict === 'invalid') lastFailure = { kase, run };
     return run.verdict !== 'invalid';
   });
@@ -115,7 +119,8 @@ export async function runProperty(
   };
   if (details.failed && details.counterexample) {
     const kase = details.counterexample[0];
-    const shrunk = lastFailure?.kase === kase ? lastFailure.run : await runCase(target, variant, kase, pool);
+    const shrunk =
+      lastFailure?.kase === kase ? lastFailure.run : await runCase(target, variant, kase, pool, caseOptions);
     result.path = details.counterexamplePath ?? undefined;
     result.counterexample = describeCounterexample(kase, shrunk);
     result.text = formatTrace(shrunk);

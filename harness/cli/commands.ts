@@ -24,6 +24,7 @@ export interface CliOptions {
     | 'report'
     | 'gate'
     | 'property'
+    | 'mutate'
     | 'isolation'
     | 'check'
     | 'help';
@@ -33,6 +34,8 @@ export interface CliOptions {
   propertyTarget?: string;
   propertyRuns?: number;
   replay?: { seed: number; path: string };
+  /** `mutate TARGET`: the target whose correct variant runs under generated mutants. */
+  mutateTarget?: string;
   /** `run --seeds N|A-B`: the suite once per seed, read as a detection matrix. */
   seeds?: number[];
   /** `property TARGET --schedule pct|random`: how generated cases order statements. */
@@ -189,6 +192,22 @@ export const COMMANDS = {
       options.propertyTarget = args[0];
     },
     sets: ['propertyTarget'],
+  },
+  mutate: {
+    runsAs: 'mutate',
+    synopsis: 'mutate TARGET',
+    help: [
+      "a SQL target's correct variant under generated mutants (a dropped WHERE condition,",
+      'locking read, constraint, transaction or upsert clause; a weaker isolation level),',
+      'each run as a property until caught (--runs N cases each (30), --seed N); prints the',
+      'mutation score and every survivor',
+    ],
+    positionals: (options, args) => {
+      if (!args[0]) throw new UsageError('mutate: name the target, e.g. mutate postgres-versioning');
+      noMore(args, 1);
+      options.mutateTarget = args[0];
+    },
+    sets: ['mutateTarget'],
   },
   isolation: {
     runsAs: 'isolation',

@@ -95,7 +95,7 @@ const PROVIDERS = ['auto', 'url', 'process', 'container'] as const;
 /** How a suite run is shaped: taken by `run` and `k6 run`. */
 // Literal lists, not CommandName[]: OptionsOf reads from them which command takes which flag.
 const RUNS = ['run', 'k6 run'] as const;
-const SERVED = [...RUNS, 'sweep', 'property', 'isolation'] as const;
+const SERVED = [...RUNS, 'sweep', 'property', 'mutate', 'isolation'] as const;
 
 export const FLAGS = {
   scenario: {
@@ -171,7 +171,7 @@ export const FLAGS = {
   seed: {
     value: 'N',
     help: ['seed for the operation plan (printed on every run)'],
-    commands: [...RUNS, 'k6 export', 'sweep', 'property', 'isolation'],
+    commands: [...RUNS, 'k6 export', 'sweep', 'property', 'mutate', 'isolation'],
     sets: ['seed'],
     apply: (o, text) => {
       o.seed = positiveInteger(text as string, '--seed', 0);
@@ -387,7 +387,7 @@ export const FLAGS = {
   },
   runs: {
     value: 'N',
-    commands: ['property'],
+    commands: ['property', 'mutate'],
     sets: ['propertyRuns'],
     apply: (o, text) => {
       o.propertyRuns = positiveInteger(text as string, '--runs');

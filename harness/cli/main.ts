@@ -16,6 +16,7 @@ import { checkCommand } from './check-command.ts';
 import { initCommand } from './init-command.ts';
 import { isolationCommand } from './isolation-command.ts';
 import { k6ExportCommand } from './k6-export-command.ts';
+import { mutateCommand } from './mutate-command.ts';
 import { parseCli, USAGE } from './options.ts';
 import { propertyCommand } from './property-command.ts';
 import { gateCommand, reportCommand } from './report-commands.ts';
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     if (options.command === 'sweep') return await sweepCommand(options, config, registry);
     if (options.command === 'k6-export') return k6ExportCommand(options, config, registry);
     if (options.command === 'property') return await propertyCommand(options, config, registry);
+    if (options.command === 'mutate') return await mutateCommand(options, config, registry);
     if (options.command === 'isolation') return await isolationCommand(options, config);
     return await runCommand(options, config, registry);
   } catch (error) {

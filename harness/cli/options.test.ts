@@ -12,6 +12,7 @@ const CALLS: Record<CommandName, string[]> = {
   'k6 export': ['k6', 'export', 's'],
   'k6 run': ['k6', 'run', 's'],
   property: ['property', 't'],
+  mutate: ['mutate', 't'],
   isolation: ['isolation'],
   report: ['report'],
   gate: ['gate', '--baseline', 'b.json'],

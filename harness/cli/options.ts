@@ -25,6 +25,7 @@ export type SweepOptions = OptionsOf<'sweep'>;
 export type InitOptions = OptionsOf<'init'>;
 export type K6ExportOptions = OptionsOf<'k6 export'>;
 export type PropertyOptions = OptionsOf<'property'>;
+export type MutateOptions = OptionsOf<'mutate'>;
 export type IsolationOptions = OptionsOf<'isolation'>;
 export type ReportOptions = OptionsOf<'report'>;
 export type GateOptions = OptionsOf<'gate'>;

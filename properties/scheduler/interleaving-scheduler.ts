@@ -73,6 +73,21 @@ interface Client {
 /** Statements are method calls whose name is here; the SQL is the first argument that looks like SQL. */
 const STATEMENT_METHODS = new Set(['query', 'execute']);
 
+/** The driver call's arguments with its SQL rewritten, wherever the call carries it. */
+export function withSql(args: unknown[], rewrite: (sql: string) => string): unknown[] {
+  const [first, ...rest] = args;
+  if (typeof first === 'string') return [rewrite(first), ...rest];
+  const config = first as { text?: unknown; sql?: unknown; name?: unknown } | undefined;
+  if (typeof config?.text === 'string') {
+    const text = rewrite(config.text);
+    // A named pg statement is prepared once per connection under its name: a new text needs a new name.
+    const renamed = text !== config.text && config.name ? { name: `${String(config.name)}-mutant` } : {};
+    return [{ ...config, text, ...renamed }, ...rest];
+  }
+  if (typeof config?.sql === 'string') return [{ ...config, sql: rewrite(config.sql) }, ...rest];
+  return args;
+}
+
 /**
  * The SQL and parameters of a driver call: `query(sql, params)`, or a query
  * object as first argument (pg's `{ text, values }`, mysql2's `{ sql, values }`).
@@ -120,6 +135,8 @@ export interface ScheduleRun<Conn> {
   schedule: number[];
   /** A strategy that decides instead of `schedule` (exhaustive enumeration, PCT). */
   choose?: ChooseNext;
+  /** Rewrites each statement's SQL before it is sent (a mutant of the target's code). */
+  rewrite?: (sql: string) => string;
   /** One connection per client, made by the target's connect(). */
   connections: Conn[];
   /** Fault plan: before releasing the statement of these steps, kill that client's connection. */
@@ -162,7 +179,8 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
         if (typeof value !== 'function' || !STATEMENT_METHODS.has(String(property))) return value;
-        return async (...args: unknown[]) => {
+        return async (...sent: unknown[]) => {
+          const args = run.rewrite ? withSql(sent, run.rewrite) : sent;
           const { sql, params } = describeCall(args);
           await new Promise<void>((release) => {
             client.gate = { sql, params, release };

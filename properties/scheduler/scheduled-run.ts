@@ -11,6 +11,7 @@ import { UsageError } from '../../harness/core/errors.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../harness/core/run-settings.ts';
 import type { RunContext, TargetContext } from '../../harness/core/target.ts';
 import { WorkerClients } from '../../harness/core/worker-clients.ts';
+import { adminQuery } from '../../harness/providers/db.ts';
 import { createScratchDatabase } from '../../harness/providers/scratch-database.ts';
 import type { ServerPool } from '../../harness/providers/server-pool.ts';
 import { runSchedule, type ScheduleOutcome, type ScheduleRun } from './interleaving-scheduler.ts';
@@ -21,6 +22,8 @@ export type ScheduledRun<Conn> = Omit<ScheduleRun<Conn>, 'ctx' | 'connections' |
   variant: string;
   seed: number;
   keys: number;
+  /** Statements run on the fresh database after the target's setup (a schema mutant). */
+  afterSetup?: string[];
 };
 
 export async function runScheduled<Conn, T>(
@@ -41,6 +44,7 @@ export async function runScheduled<Conn, T>(
   let ctx: RunContext | undefined;
   try {
     ctx = { ...base, env: await target.setup(base) };
+    if (run.afterSetup?.length) await adminQuery(scratch.info, run.afterSetup);
     // Connected through the workers' own clients: a client that cannot connect closes the others,
     // and no disconnect is waited for longer than its grace period.
     const clients = new WorkerClients(target, ctx, programs.length, DEFAULT_TIMEOUT_MS);

@@ -1,0 +1,63 @@
+/** `mutate TARGET`: a SQL target's correct code under generated mutants; the mutation score and the survivors. */
+import { join } from 'node:path';
+import { type MutantResult, mutate } from '../../properties/mutation/mutate.ts';
+import type { ChaosConfig } from '../config/config.ts';
+import type { Registry } from '../config/registry.ts';
+import { ExitCode, shown, UsageError } from '../core/errors.ts';
+import { writeJsonFile } from '../core/json-file.ts';
+import { textTable } from '../core/text-table.ts';
+import { outDirOf, seedOf, serverPoolOf } from './common.ts';
+import type { MutateOptions } from './options.ts';
+
+const verdictOf = (m: MutantResult) =>
+  m.error ? 'not applied' : m.caught ? `caught after ${m.cases} case(s)` : `SURVIVED ${m.cases} cases`;
+
+export async function mutateCommand(
+  options: MutateOptions,
+  config: ChaosConfig,
+  registry: Registry,
+): Promise<number> {
+  const target = registry.targets.get(options.mutateTarget!);
+  if (!target)
+    throw new UsageError(
+      `mutate: unknown target ${shown(options.mutateTarget)} (targets: ${[...registry.targets.keys()].join(', ')})`,
+    );
+  if (target.http || target.extraDatabases?.length || !target.database)
+    throw new UsageError(
+      `mutate: ${target.name} does not send its SQL through one database connection; mutants rewrite those statements`,
+    );
+  if (target.variants.correct?.broken !== false)
+    throw new UsageError(`mutate: ${target.name} has no variant named correct to mutate`);
+  const seed = seedOf(options, config);
+  const outDir = outDirOf(options, 'mutate-', { keep: config.run?.keep });
+  const pool = serverPoolOf(options, config);
+  try {
+    const report = await mutate(target, pool, { seed, runs: options.propertyRuns ?? 30 }, (m, i, total) =>
+      console.log(`[${i + 1}/${total}] ${m.operator}: ${verdictOf(m)}`),
+    );
+    const file = join(outDir, 'mutation.json');
+    writeJsonFile(file, report);
+    const applied = report.mutants.filter((m) => !m.error);
+    console.log(
+      `\n${textTable(
+        ['operator', 'mutant', 'verdict', 'caught by'],
+        report.mutants.map((m) => [
+          m.operator,
+          m.description,
+          verdictOf(m),
+          m.violations.join(', ') || m.error || '',
+        ]),
+      )}`,
+    );
+    const caught = applied.filter((m) => m.caught).length;
+    console.log(
+      `\n${target.name}: mutation score ${caught}/${applied.length} (${Math.round(report.score * 100)}%), seed ${seed}`,
+    );
+    for (const m of applied.filter((x) => !x.caught))
+      console.log(`survivor: ${m.operator}: ${m.description}`);
+    console.log(`results: ${file}`);
+    return applied.length === 0 ? ExitCode.checksFailed : ExitCode.ok;
+  } finally {
+    await pool.stopAll();
+  }
+}
