@@ -133,7 +133,7 @@ export const FLAGS = {
     value: 'NAME',
     multiple: true,
     help: ['run only this variant (e.g. correct)'],
-    commands: ['run', 'k6 run', 'sweep', 'property'],
+    commands: ['run', 'k6 run', 'sweep', 'property', 'mutate'],
     sets: ['variants'],
     apply: (o, text) => {
       o.variants = listOf(text);

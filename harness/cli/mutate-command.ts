@@ -1,6 +1,6 @@
 /** `mutate TARGET`: a SQL target's correct code under generated mutants; the mutation score and the survivors. */
 import { join } from 'node:path';
-import { type MutantResult, mutate } from '../../properties/mutation/mutate.ts';
+import { type MutantResult, mutate, variantToMutate } from '../../properties/mutation/mutate.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
@@ -26,14 +26,25 @@ export async function mutateCommand(
     throw new UsageError(
       `mutate: ${target.name} does not send its SQL through one database connection; mutants rewrite those statements`,
     );
-  if (target.variants.correct?.broken !== false)
-    throw new UsageError(`mutate: ${target.name} has no variant named correct to mutate`);
+  const variant = options.variants?.[0] ?? variantToMutate(target);
+  if (options.variants && options.variants.length > 1) throw new UsageError('mutate: name one --variant');
+  if (!variant || target.variants[variant]?.broken !== false)
+    throw new UsageError(
+      `mutate: ${target.name} needs --variant naming one of its correct variants (${Object.keys(
+        target.variants,
+      )
+        .filter((v) => !target.variants[v]!.broken)
+        .join(', ')}); got ${shown(variant ?? '')}`,
+    );
   const seed = seedOf(options, config);
   const outDir = outDirOf(options, 'mutate-', { keep: config.run?.keep });
   const pool = serverPoolOf(options, config);
   try {
-    const report = await mutate(target, pool, { seed, runs: options.propertyRuns ?? 30 }, (m, i, total) =>
-      console.log(`[${i + 1}/${total}] ${m.operator}: ${verdictOf(m)}`),
+    const report = await mutate(
+      target,
+      pool,
+      { variant, seed, runs: options.propertyRuns ?? 30 },
+      (m, i, total) => console.log(`[${i + 1}/${total}] ${m.operator}: ${verdictOf(m)}`),
     );
     const file = join(outDir, 'mutation.json');
     writeJsonFile(file, report);

@@ -18,6 +18,8 @@
  *   10^6 transactions: time, peak RSS, linear growth.
  * - schedules (schedules.ts): PCT against uniform random schedules, cases to
  *   the first failure of every scheduled broken variant over 20 seeds.
+ * - mutation (mutation.ts): `chaos mutate` on every built-in SQL target, its
+ *   mutation score; the hand-written broken variants' equivalents caught.
  *
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_ROUNDS and
  * BENCH_SECONDS set the length (settings.ts reads and checks them all). Exit
@@ -32,6 +34,7 @@ import { linearizabilityAgainstPorcupine } from './linearizability.ts';
 import { listAppendScaling } from './list-append-scaling.ts';
 import { mariadbUpsertOnAlternateKey } from './mariadb.ts';
 import { memoryOfOneMillionOperations } from './memory.ts';
+import { mutationScores } from './mutation.ts';
 import { postgresVersionedUpdate } from './postgres.ts';
 import { pctAgainstRandomSchedules } from './schedules.ts';
 import { type BenchPart, type BenchSettings, benchSettings, WORKERS } from './settings.ts';
@@ -59,6 +62,7 @@ const RUN_ORDER: BenchPart[] = [
   'linearizability',
   'list-append',
   'schedules',
+  'mutation',
 ];
 
 async function main(): Promise<number> {
@@ -75,6 +79,7 @@ async function main(): Promise<number> {
     linearizability: async () => linearizabilityAgainstPorcupine(settings),
     'list-append': async () => listAppendScaling(),
     schedules: () => pctAgainstRandomSchedules(pool),
+    mutation: () => mutationScores(pool),
   };
   const chosen = RUN_ORDER.filter((part) => settings.only.includes(part));
   try {

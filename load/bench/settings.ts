@@ -15,6 +15,7 @@ export const BENCH_PARTS = [
   'linearizability',
   'list-append',
   'schedules',
+  'mutation',
 ] as const;
 /** Workers (each its own connection) of every SQL tool, the harness's and the references'. */
 export const WORKERS = 8;

@@ -26,7 +26,7 @@ describeWith([await postgresComponent()], 'mutants of postgres-versioning', () =
     const dir = mkdtempSync(join(tmpdir(), 'chaos-mutate-'));
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      const code = await main(['mutate', 'postgres-versioning', '--seed', '1', '--runs', '15', '--out', dir]);
+      const code = await main(['mutate', 'postgres-versioning', '--seed', '1', '--runs', '10', '--out', dir]);
       expect(code).toBe(0);
       const report = JSON.parse(readFileSync(join(dir, 'mutation.json'), 'utf8')) as MutationReport;
       expect(report.statements).toContain('SELECT version, first_name FROM employee WHERE id = $1');
@@ -49,13 +49,13 @@ describeWith([await postgresComponent()], 'mutants of postgres-versioning', () =
 
 describeWith([await mariadbComponent()], 'mutants of the MariaDB targets', () => {
   it('mariadb-upsert: without the unique key on email, the upsert duplicates and is caught', async () => {
-    const report = await mutate(mariadbUpsert, pool, { seed: 1, runs: 15 });
+    const report = await mutate(mariadbUpsert, pool, { variant: 'correct', seed: 1, runs: 10 });
     expect(find(report, 'drop-constraint', /UNIQUE email_address/)).toMatchObject({ caught: true });
     expect(report.score).toBeGreaterThan(0);
   });
 
   it('fk-timers: without the foreign key, an orphan timer is caught', async () => {
-    const report = await mutate(fkTimers, pool, { seed: 1, runs: 15 });
+    const report = await mutate(fkTimers, pool, { variant: 'correct', seed: 1, runs: 10 });
     const noForeignKey = find(report, 'drop-constraint', /FOREIGN KEY/)!;
     expect(noForeignKey).toMatchObject({ caught: true });
     expect(noForeignKey.violations).toContain('no-orphan-timer');

@@ -42,6 +42,8 @@ export interface MutationReport {
 }
 
 export interface MutateOptions {
+  /** The variant whose code is mutated: a correct one. */
+  variant: string;
   seed: number;
   /** Cases per mutant before it counts as surviving. */
   runs: number;
@@ -77,7 +79,7 @@ export async function mutate(
   options: MutateOptions,
   onMutant?: (result: MutantResult, index: number, total: number) => void,
 ): Promise<MutationReport> {
-  const variant = 'correct';
+  const { variant } = options;
   const { sent, schema } = await discover(target, variant, pool);
   const mutants: { operator: string; description: string; mutation: Mutation }[] = [
     ...statementMutants(sent).map((m) => ({ ...m, mutation: { rewrite: m.rewrite } })),
@@ -128,4 +130,11 @@ export async function mutate(
     mutants: results,
     score: applied.length ? applied.filter((r) => r.caught).length / applied.length : 0,
   };
+}
+
+/** The correct variant mutants are made of: `correct`, else the target's only correct one. */
+export function variantToMutate(target: TargetDefinition): string | undefined {
+  if (target.variants.correct?.broken === false) return 'correct';
+  const correct = Object.keys(target.variants).filter((v) => !target.variants[v]!.broken);
+  return correct.length === 1 ? correct[0] : undefined;
 }

@@ -129,5 +129,22 @@ for (const kind of ['postgres', 'mariadb'] as const) {
       );
       for (const run of runs) expect(JSON.stringify(run)).toBe(JSON.stringify(first));
     });
+
+    it('a strategy that throws mid-run abandons it: the error comes back, no client waits at its gate', async () => {
+      let calls = 0;
+      const run = {
+        target: lockingTarget(kind),
+        variant: 'correct',
+        seed: 1,
+        keys: 1,
+        programs: [0, 1].map(() => [{ op: 'updateTwo', args: { first: 1, second: 2 } }]),
+        schedule: [],
+        choose: ({ parked }: { parked: { client: number }[] }) => {
+          if (++calls === 3) throw new Error('strategy gave up');
+          return parked[0]!.client;
+        },
+      };
+      await expect(runScheduled(run, pool, async (outcome) => outcome)).rejects.toThrow('strategy gave up');
+    });
   });
 }

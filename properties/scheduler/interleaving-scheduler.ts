@@ -151,6 +151,7 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
   const trace: TraceStep[] = [];
   const operations: ScheduledOperation[] = [];
   let step = 0;
+  let abandoned = false;
 
   const clients: Client[] = await Promise.all(
     programs.map(async (_, index) => {
@@ -183,6 +184,11 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
           const args = run.rewrite ? withSql(sent, run.rewrite) : sent;
           const { sql, params } = describeCall(args);
           await new Promise<void>((release) => {
+            if (abandoned) {
+              client.killed = true;
+              release();
+              return;
+            }
             client.gate = { sql, params, release };
             setState(client, 'parked');
           });
@@ -323,6 +329,15 @@ export async function runSchedule<Conn>(run: ScheduleRun<Conn>): Promise<Schedul
       setState(next, 'executing');
       gate.release();
     }
+  } catch (error) {
+    // Abandoned mid-run (a strategy that threw): every statement still waiting, or still to come,
+    // fails unsent, so each client's code runs to its end and nothing waits at a gate forever.
+    abandoned = true;
+    for (const c of clients) {
+      c.killed = true;
+      c.gate?.release();
+    }
+    throw error;
   } finally {
     await Promise.allSettled(runners);
   }
