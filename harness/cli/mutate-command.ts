@@ -8,6 +8,7 @@ import { writeJsonFile } from '../core/json-file.ts';
 import { textTable } from '../core/text-table.ts';
 import { outDirOf, seedOf, serverPoolOf } from './common.ts';
 import type { MutateOptions } from './options.ts';
+import { scheduledTarget } from './property-command.ts';
 
 const verdictOf = (m: MutantResult) =>
   m.error ? 'not applied' : m.caught ? `caught after ${m.cases} case(s)` : `SURVIVED ${m.cases} cases`;
@@ -17,15 +18,7 @@ export async function mutateCommand(
   config: ChaosConfig,
   registry: Registry,
 ): Promise<number> {
-  const target = registry.targets.get(options.mutateTarget!);
-  if (!target)
-    throw new UsageError(
-      `mutate: unknown target ${shown(options.mutateTarget)} (targets: ${[...registry.targets.keys()].join(', ')})`,
-    );
-  if (target.http || target.extraDatabases?.length || !target.database)
-    throw new UsageError(
-      `mutate: ${target.name} does not send its SQL through one database connection; mutants rewrite those statements`,
-    );
+  const target = scheduledTarget('mutate', options.mutateTarget!, registry);
   const variant = options.variants?.[0] ?? variantToMutate(target);
   if (options.variants && options.variants.length > 1) throw new UsageError('mutate: name one --variant');
   if (!variant || target.variants[variant]?.broken !== false)

@@ -9,9 +9,31 @@ import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { writeJsonFile } from '../core/json-file.ts';
+import type { TargetDefinition } from '../core/target.ts';
 import { newResults, onInterrupt, outDirOf, seedOf, serverPoolOf } from './common.ts';
 import { chaosCommand } from './invocation.ts';
 import type { PropertyOptions } from './options.ts';
+
+/**
+ * The target `command` names, if the interleaving scheduler can run it: one database, its SQL sent
+ * through the connections its operations get (not services over HTTP). Else a UsageError.
+ */
+export function scheduledTarget(command: string, name: string, registry: Registry): TargetDefinition {
+  const target = registry.targets.get(name);
+  if (!target)
+    throw new UsageError(
+      `${command}: unknown target ${shown(name)} (targets: ${[...registry.targets.keys()].join(', ')})`,
+    );
+  if (target.http)
+    throw new UsageError(
+      `${command}: ${target.name} is driven over HTTP; the scheduler gates SQL statements`,
+    );
+  if (target.extraDatabases?.length || !target.database)
+    throw new UsageError(
+      `${command}: ${target.name} spans several databases through its services; the scheduler gates the SQL statements of one`,
+    );
+  return target;
+}
 
 /** `property TARGET`: generated schedules on the real database, shrunk counterexamples, replayable. */
 export async function propertyCommand(
@@ -19,19 +41,7 @@ export async function propertyCommand(
   config: ChaosConfig,
   registry: Registry,
 ): Promise<number> {
-  const target = registry.targets.get(options.propertyTarget!);
-  if (!target)
-    throw new UsageError(
-      `property: unknown target ${shown(options.propertyTarget)} (targets: ${[...registry.targets.keys()].join(', ')})`,
-    );
-  if (target.http)
-    throw new UsageError(
-      `property: ${target.name} is driven over HTTP; properties interleave SQL statements`,
-    );
-  if (target.extraDatabases?.length)
-    throw new UsageError(
-      `property: ${target.name} spans several databases through its services; properties interleave the SQL statements of one`,
-    );
+  const target = scheduledTarget('property', options.propertyTarget!, registry);
   const variants = options.variants ?? Object.keys(target.variants);
   for (const v of variants)
     if (!target.variants[v]) throw new UsageError(`property: ${target.name} has no variant ${shown(v)}`);
