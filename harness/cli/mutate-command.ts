@@ -1,12 +1,14 @@
 /** `mutate TARGET`: a SQL target's correct code under generated mutants; the mutation score and the survivors. */
 import { join } from 'node:path';
 import { type MutantResult, mutate, variantToMutate } from '../../properties/mutation/mutate.ts';
+import { reportPath, writeHtmlReport } from '../../reports/html/render.ts';
 import type { ChaosConfig } from '../config/config.ts';
 import type { Registry } from '../config/registry.ts';
 import { ExitCode, shown, UsageError } from '../core/errors.ts';
 import { writeJsonFile } from '../core/json-file.ts';
 import { textTable } from '../core/text-table.ts';
-import { outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { newResults, outDirOf, seedOf, serverPoolOf } from './common.ts';
+import { chaosCommand } from './invocation.ts';
 import type { MutateOptions } from './options.ts';
 import { scheduledTarget } from './property-command.ts';
 
@@ -59,7 +61,18 @@ export async function mutateCommand(
     );
     for (const m of applied.filter((x) => !x.caught))
       console.log(`survivor: ${m.operator}: ${m.description}`);
-    console.log(`results: ${file}`);
+    const html = writeHtmlReport(reportPath(outDir), {
+      title: `Mutants: ${target.name}`,
+      generatedAt: new Date().toISOString(),
+      suite: {
+        ...newResults(seed, `${chaosCommand()} mutate ${target.name} --variant ${variant} --seed ${seed}`),
+        passed: applied.length > 0,
+        exitCode: applied.length > 0 ? ExitCode.ok : ExitCode.checksFailed,
+      },
+      runs: [],
+      mutation: report,
+    });
+    console.log(`results: ${file}\nreport:  ${html}`);
     return applied.length === 0 ? ExitCode.checksFailed : ExitCode.ok;
   } finally {
     await pool.stopAll();

@@ -35,6 +35,7 @@ describeWith([await postgresComponent()], 'mutants of postgres-versioning', () =
       expect(versionless.violations).toContain('read-before-write');
       // The target never inserts: no invariant can see its unique keys go.
       expect(find(report, 'drop-constraint', /UNIQUE \(email_address\)/)).toMatchObject({ caught: false });
+      expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('"mutants"');
       const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
       expect(printed).toMatch(/postgres-versioning: mutation score \d\/4 \(\d+%\), seed 1/);
       expect(printed).toMatch(

@@ -27,6 +27,7 @@ const CLIENT_FILES = [
   'sweep-section.js',
   'property-section.js',
   'detection-section.js',
+  'mutation-section.js',
   'start.js',
 ];
 const CLIENT_JS = `(() => {\n${CLIENT_FILES.map((file) => read(new URL(`./client/${file}`, import.meta.url))).join('\n')}})();\n`;

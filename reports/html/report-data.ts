@@ -15,6 +15,7 @@ import {
 import type { RunResult, SuiteResults, SweepPoint } from '../../harness/core/results.ts';
 import { thresholdResultsOf } from '../../harness/core/run-thresholds.ts';
 import type { ThresholdResult } from '../../harness/core/thresholds.ts';
+import type { MutationReport } from '../../properties/mutation/mutate.ts';
 import type { PropertyResult } from '../../properties/property-run.ts';
 import { type RunStatus, statusOf } from '../terminal.ts';
 
@@ -90,6 +91,8 @@ export interface ReportData {
   sweep?: SweepView;
   /** Property runs, with each counterexample as a per-client trace, and each one's status. */
   properties?: (PropertyResult & { status: RunStatus })[];
+  /** `chaos mutate`: each generated mutant's verdict and the score. */
+  mutation?: MutationReport;
 }
 
 const shorten = (value: unknown): string => {

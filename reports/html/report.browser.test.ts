@@ -294,6 +294,30 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
         firstProofMs: { median: 12.5, p90: 140, max: 140 },
       },
     ];
+    // `chaos mutate`: the score and each mutant.
+    data.mutation = {
+      target: 'postgres-versioning',
+      variant: 'correct',
+      seed: 1,
+      statements: [],
+      score: 0.5,
+      mutants: [
+        {
+          operator: 'drop-where-conjunct',
+          description: 'version = $2 always true',
+          caught: true,
+          cases: 1,
+          violations: ['read-before-write'],
+        },
+        {
+          operator: 'drop-constraint',
+          description: 'employee without UNIQUE',
+          caught: false,
+          cases: 30,
+          violations: [],
+        },
+      ],
+    };
     const file = join(outDir, 'sweep.html');
     (await import('node:fs')).writeFileSync(file, renderHtml(data));
     const browser = await chromium.launch({ executablePath: chromiumBinary()!, args: ['--no-sandbox'] });
@@ -368,6 +392,14 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
         ['stale-version-mutation', 'blind-update', 'broken', 'caught 2/3', '2', '12.50 / 140 / 140'],
       ]);
       expect(await page.textContent('#detection h2')).toBe('Detection over 3 seeds');
+      const mutants = await page.$$eval('#mutation table.mutants tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(mutants).toEqual([
+        ['drop-where-conjunct', 'version = $2 always true', 'caught after 1 case(s)', 'read-before-write'],
+        ['drop-constraint', 'employee without UNIQUE', 'SURVIVED 30 cases', ''],
+      ]);
+      expect(await page.textContent('#mutation h2 .badge')).toBe('1/2');
     } finally {
       await browser.close();
     }
