@@ -52,7 +52,6 @@ export function concurrencyCase(
   limits: CaseLimits,
   strategy: ScheduleStrategy = 'random',
 ): fc.Arbitrary<ConcurrencyCase> {
-  const steps = 4 * limits.maxClients * limits.maxOperations;
   const common = {
     seed: fc.nat(1000),
     operationsPerClient: fc.array(fc.integer({ min: 1, max: limits.maxOperations }), {
@@ -63,7 +62,12 @@ export function concurrencyCase(
     kills: fc.array(fc.nat(2 * limits.maxClients * limits.maxOperations), { maxLength: 1 }),
   };
   if (strategy === 'random')
-    return fc.record({ ...common, schedule: fc.array(fc.nat(limits.maxClients - 1), { maxLength: steps }) });
+    return fc.record({
+      ...common,
+      schedule: fc.array(fc.nat(limits.maxClients - 1), {
+        maxLength: 4 * limits.maxClients * limits.maxOperations,
+      }),
+    });
   // PCT's change points fall within the run: k, its length, is estimated as two statements an operation.
   // At least one (depth 2): with none, each client runs all its statements in turn and races nothing.
   return fc.record(common).chain((base) => {

@@ -61,7 +61,6 @@ export interface ExhaustiveResult {
   passed: boolean;
   /** The first failing interleaving: its choices (client per step) and the run. */
   firstFailure?: { choices: number[]; run: CaseResult };
-  durationMs: number;
 }
 
 interface Step {
@@ -129,7 +128,6 @@ export async function exploreInterleavings(
   /** Sees every judged run (tests compare the outcomes with and without pruning). */
   visit?: (run: CaseResult) => void,
 ): Promise<ExhaustiveResult> {
-  const started = Date.now();
   const broken = target.variants[variant]!.broken;
   const kase = caseOf(scope);
   const result: ExhaustiveResult = {
@@ -144,7 +142,6 @@ export async function exploreInterleavings(
     redundantRuns: 0,
     complete: false,
     passed: false,
-    durationMs: 0,
   };
   // Depth first: the prefixes still to run, the latest pushed first.
   const pending: number[][] = [[]];
@@ -178,11 +175,10 @@ export async function exploreInterleavings(
   }
   result.complete = pending.length === 0;
   result.passed = broken ? result.failing > 0 : result.failing === 0 && result.unknown === 0;
-  result.durationMs = Date.now() - started;
   return result;
 }
 
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
 
 /** One line a person reads: what held or broke, on how many interleavings, at what scope. */
 export function summaryOf(result: ExhaustiveResult): string {
@@ -194,16 +190,16 @@ export function summaryOf(result: ExhaustiveResult): string {
       ? `${result.failing} ${of} break it`
       : result.unknown > 0
         ? `${result.unknown} ${of} could not be decided`
-        : `all ${result.interleavings} ${result.interleavings === 1 ? 'interleaving holds' : 'interleavings hold'}`;
+        : `all ${count(result.interleavings, 'interleaving holds', 'interleavings hold')}`;
   const bound = result.complete
     ? ''
     : `; stopped at the bound of ${maxInterleavings} interleavings, more remain (--max-interleavings)`;
-  const pruned = `${`${result.prunedChoices} ${result.prunedChoices === 1 ? 'branch' : 'branches'}`} pruned as equivalent, ${count(result.redundantRuns, 'redundant run')}`;
+  const pruned = `${count(result.prunedChoices, 'branch', 'branches')} pruned as equivalent, ${count(result.redundantRuns, 'redundant run')}`;
   return `${verdict} (${scope}; ${pruned}${bound})`;
 }
 
 /** The result as `property` reports it (property.json, terminal, HTML report). */
-export function exhaustiveAsProperty(result: ExhaustiveResult, kase = caseOf(result.scope)): PropertyResult {
+export function exhaustiveAsProperty(result: ExhaustiveResult): PropertyResult {
   const failure = result.firstFailure;
   return {
     target: result.target,
@@ -218,7 +214,10 @@ export function exhaustiveAsProperty(result: ExhaustiveResult, kase = caseOf(res
     ...(failure
       ? {
           // Its choices as the case's schedule: listed, they replay this interleaving exactly.
-          counterexample: describeCounterexample({ ...kase, schedule: failure.choices }, failure.run),
+          counterexample: describeCounterexample(
+            { ...caseOf(result.scope), schedule: failure.choices },
+            failure.run,
+          ),
           text: formatTrace(failure.run),
         }
       : {}),

@@ -5,6 +5,8 @@
  * strategy `property` uses by default (DEFAULT_SCHEDULE_STRATEGY); the bench
  * prints the table over 20 seeds.
  */
+
+import { median } from '../harness/core/stats.ts';
 import type { TargetDefinition } from '../harness/core/target.ts';
 import { textTable } from '../harness/core/text-table.ts';
 import type { ServerPool } from '../harness/providers/server-pool.ts';
@@ -38,11 +40,12 @@ export interface ComparisonOptions {
   limits: CaseLimits;
 }
 
-function figures(cases: (number | undefined)[], maxCases: number): StrategyFigures {
-  const sorted = cases.map((c) => c ?? maxCases + 1).sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { cases, median, found: cases.filter((c) => c !== undefined).length };
+export function figures(cases: (number | undefined)[], maxCases: number): StrategyFigures {
+  return {
+    cases,
+    median: median(cases.map((c) => c ?? maxCases + 1)),
+    found: cases.filter((c) => c !== undefined).length,
+  };
 }
 
 /** How many cases `strategy` took to find the first failure on `seed`; undefined if none within the budget. */

@@ -8,6 +8,7 @@ import { violationTotal } from '../harness/core/check.ts';
 import type { LoadResult } from '../harness/core/load.ts';
 import type { DetectionRow, RunResult } from '../harness/core/results.ts';
 import { textTable } from '../harness/core/text-table.ts';
+import type { MutantResult, MutationReport } from '../properties/mutation/mutate.ts';
 import { printableDeep } from './printable.ts';
 
 export interface Style {
@@ -235,4 +236,26 @@ export function formatDetection(rows: DetectionRow[], style: Style): string {
     ['scenario', 'variant', 'kind', 'seeds', 'first proof ms (median / p90 / max)'],
     lines,
   )}`;
+}
+
+/** A mutant's fate in a few words. */
+export const mutantVerdict = (m: MutantResult) =>
+  m.error ? 'not applied' : m.caught ? `caught after ${m.cases} case(s)` : `SURVIVED ${m.cases} cases`;
+
+/** `chaos mutate`: every mutant with its verdict, the score, then each survivor on its own line. */
+export function formatMutation(report: MutationReport): string {
+  const table = textTable(
+    ['operator', 'mutant', 'verdict', 'caught by'],
+    report.mutants.map((m) => [
+      m.operator,
+      m.description,
+      mutantVerdict(m),
+      m.violations.join(', ') || m.error || '',
+    ]),
+  );
+  const score = `${report.target}: mutation score ${report.caught}/${report.applied} (${Math.round(report.score * 100)}%), seed ${report.seed}`;
+  const survivors = report.mutants
+    .filter((m) => !m.error && !m.caught)
+    .map((m) => `survivor: ${m.operator}: ${m.description}`);
+  return [table, '', score, ...survivors].join('\n');
 }

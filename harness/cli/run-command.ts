@@ -10,6 +10,7 @@ import {
   formatScenario,
   formatSummary,
   interactive,
+  seedList,
   violationCount,
 } from '../../reports/terminal.ts';
 import { builtins } from '../../targets/index.ts';
@@ -53,8 +54,7 @@ function replayCommand(options: RunOptions, seed: number): string {
     for (const e of expressions) parts.push(`--threshold '${metric}=${e}'`);
   if (options.builtin) parts.push('--builtin');
   if (options.config) parts.push(`--config ${options.config}`);
-  const seeds = options.seeds;
-  parts.push(seeds ? `--seeds ${seeds[0]}-${seeds.at(-1)}` : `--seed ${seed}`);
+  parts.push(options.seeds ? `--seeds ${seedList(options.seeds)}` : `--seed ${seed}`);
   return parts.join(' ');
 }
 
@@ -135,7 +135,7 @@ export async function runCommand(
   }, abort);
 
   const passes = options.seeds?.length ?? 1;
-  const seedsText = options.seeds ? `seeds ${options.seeds[0]}-${options.seeds.at(-1)}` : `seed ${seed}`;
+  const seedsText = options.seeds ? `seeds ${seedList(options.seeds)}` : `seed ${seed}`;
   console.log(`${seedsText}; ${runs.length * passes} runs; report folder ${outDir}`);
   // The progress line redraws itself, so only a person at a terminal gets it (as with colours).
   const line = interactive() ? new ProgressLine() : undefined;

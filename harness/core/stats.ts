@@ -12,6 +12,13 @@ export interface SummaryOptions {
 
 export type HistorySummary = z.infer<typeof HistorySummarySchema>;
 
+/** The middle value; with an even count, the mean of the two middle ones. */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** Nearest-rank percentile of an ascending array; 0 for an empty one. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -5,8 +5,10 @@
  * context row). A goal is met when that geometric mean reaches it; the best
  * round of either side plays no part.
  */
+
+import { median } from '../../harness/core/stats.ts';
 import type { CountedRounds } from './host-steal.ts';
-import { geometricMean, median, type RatioInterval, ratioInterval } from './round-ratios.ts';
+import { geometricMean, type RatioInterval, ratioInterval } from './round-ratios.ts';
 import type { Round } from './rounds.ts';
 
 export interface Comparison {

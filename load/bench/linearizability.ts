@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { checkLinearizable } from '../../harness/checkers/linearizable/check.ts';
 import type { LinearOperation, Model } from '../../harness/checkers/linearizable/model.ts';
 import { casRegister, versionedRegister } from '../../harness/checkers/linearizable/models.ts';
+import { median } from '../../harness/core/stats.ts';
 import { ownedTempDir } from '../../harness/providers/owned.ts';
 import { etcdLog } from './etcd-log.ts';
 import { versionedRegisterHistory } from './generated-histories.ts';
-import { geometricMean, median, ratioInterval } from './round-ratios.ts';
+import { geometricMean, ratioInterval } from './round-ratios.ts';
 import type { BenchSettings } from './settings.ts';
 import type { BenchResult } from './table.ts';
 

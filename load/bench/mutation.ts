@@ -36,11 +36,12 @@ export async function mutationScores(pool: ServerPool): Promise<BenchResult[]> {
   for (const target of TARGETS)
     reports.push(await mutate(target, pool, { variant: variantToMutate(target)!, seed: 1, runs: 30 }));
   const rows = reports.map((r) => {
-    const applied = r.mutants.filter((m) => !m.error);
-    const survivors = applied.filter((m) => !m.caught).map((m) => `${m.operator}: ${m.description}`);
+    const survivors = r.mutants
+      .filter((m) => !m.error && !m.caught)
+      .map((m) => `${m.operator}: ${m.description}`);
     return [
       r.target,
-      `${applied.filter((m) => m.caught).length}/${applied.length}`,
+      `${r.caught}/${r.applied}`,
       `${Math.round(r.score * 100)}%`,
       survivors.join('; ').slice(0, 160),
     ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { geometricMean, median, ratioInterval } from './round-ratios.ts';
+import { median } from '../../harness/core/stats.ts';
+import { geometricMean, ratioInterval } from './round-ratios.ts';
 
 describe('median', () => {
   it('is the middle value, or the mean of the two middle ones', () => {

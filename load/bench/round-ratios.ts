@@ -6,13 +6,6 @@
  * interval, so a mean a hair above or below a goal can be read against the noise.
  */
 
-/** The middle value; with an even count, the mean of the two middle ones. */
-export function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /** The geometric mean: a ratio's noise is multiplicative, so this is the mean of ratios. NaN for none. */
 export function geometricMean(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;

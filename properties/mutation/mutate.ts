@@ -16,7 +16,7 @@ import { type CaseLimits, type Mutation, programsOf, runCase } from '../concurre
 import { runProperty } from '../property-run.ts';
 import { runScheduled } from '../scheduler/scheduled-run.ts';
 import { statementMutants } from './operators.ts';
-import { schemaMutants } from './schema.ts';
+import { type SchemaMutant, schemaMutants } from './schema.ts';
 
 export interface MutantResult {
   operator: string;
@@ -37,7 +37,10 @@ export interface MutationReport {
   /** Distinct statements the correct variant sent in the discovery cases. */
   statements: string[];
   mutants: MutantResult[];
-  /** Caught / mutants that could be applied. */
+  /** Mutants caught, of those that could be applied. */
+  caught: number;
+  applied: number;
+  /** caught / applied. */
   score: number;
 }
 
@@ -52,25 +55,69 @@ export interface MutateOptions {
 
 const DISCOVERY_SEEDS = [1, 2, 3, 4, 5];
 
-/** What the correct variant sends and which constraints its schema has. */
+/** A case too small to race: one client, one operation. */
+const ONE_OPERATION = { seed: 1, operationsPerClient: [1], keys: 1, schedule: [] };
+
+/**
+ * What the correct variant sends, over a few cases of two clients, and which constraints its schema
+ * has, read from the first case's database while it exists.
+ */
 async function discover(target: TargetDefinition, variant: string, pool: ServerPool) {
   const sent = new Set<string>();
-  const record = (sql: string) => {
+  const rewrite = (sql: string) => {
     sent.add(sql);
     return sql;
   };
+  let schema: SchemaMutant[] = [];
   for (const seed of DISCOVERY_SEEDS) {
     const kase = { seed, operationsPerClient: [3, 3], keys: 2, schedule: [] };
-    await runCase(target, variant, kase, pool, { mutation: { rewrite: record } });
+    const run = {
+      target,
+      variant,
+      seed,
+      keys: kase.keys,
+      programs: programsOf(target, kase),
+      schedule: [],
+      rewrite,
+    };
+    await runScheduled(run, pool, async (_, ctx) => {
+      if (seed === DISCOVERY_SEEDS[0]) schema = await schemaMutants(ctx.database);
+    });
   }
-  // The schema as the target's setup leaves it, read while the scratch database exists.
-  const programs = programsOf(target, { seed: 1, operationsPerClient: [1], keys: 1, schedule: [] });
-  const schema = await runScheduled(
-    { target, variant, seed: 1, keys: 1, programs, schedule: [] },
-    pool,
-    async (_, ctx) => schemaMutants(ctx.database),
-  );
   return { sent, schema };
+}
+
+/** One mutant run as a property until the checkers catch it or the cases run out. */
+async function runMutant(
+  target: TargetDefinition,
+  pool: ServerPool,
+  options: MutateOptions,
+  mutant: { operator: string; description: string; mutation: Mutation },
+): Promise<MutantResult> {
+  const { operator, description, mutation } = mutant;
+  try {
+    // A schema mutant that cannot be applied (an index a foreign key needs) throws here, once,
+    // and is reported as not applied rather than counted as caught by the property.
+    if (mutation.afterSetup) await runCase(target, options.variant, ONE_OPERATION, pool, { mutation });
+    const property = await runProperty(target, options.variant, pool, {
+      runs: options.runs,
+      seed: options.seed,
+      endOnFailure: true,
+      mutation,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    const violations = (property.counterexample?.violations ?? []).map((v) => v.invariant);
+    return {
+      operator,
+      description,
+      caught: !property.held,
+      cases: property.runs,
+      violations: [...new Set(violations)],
+    };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0]!;
+    return { operator, description, caught: false, cases: 0, violations: [], error: reason };
+  }
 }
 
 export async function mutate(
@@ -79,56 +126,27 @@ export async function mutate(
   options: MutateOptions,
   onMutant?: (result: MutantResult, index: number, total: number) => void,
 ): Promise<MutationReport> {
-  const { variant } = options;
-  const { sent, schema } = await discover(target, variant, pool);
-  const mutants: { operator: string; description: string; mutation: Mutation }[] = [
+  const { sent, schema } = await discover(target, options.variant, pool);
+  const mutants = [
     ...statementMutants(sent).map((m) => ({ ...m, mutation: { rewrite: m.rewrite } })),
     ...schema.map((m) => ({ ...m, mutation: { afterSetup: m.statements } })),
   ];
   const results: MutantResult[] = [];
   for (const [index, mutant] of mutants.entries()) {
-    let result: MutantResult;
-    try {
-      // One plain case first: a mutant that cannot be applied (a constraint another depends on)
-      // throws here, and is reported as such rather than counted as caught.
-      await runCase(target, variant, { seed: 1, operationsPerClient: [1], keys: 1, schedule: [] }, pool, {
-        mutation: mutant.mutation,
-      });
-      const property = await runProperty(target, variant, pool, {
-        runs: options.runs,
-        seed: options.seed,
-        endOnFailure: true,
-        mutation: mutant.mutation,
-        ...(options.limits ? { limits: options.limits } : {}),
-      });
-      result = {
-        operator: mutant.operator,
-        description: mutant.description,
-        caught: !property.held,
-        cases: property.runs,
-        violations: [...new Set((property.counterexample?.violations ?? []).map((v) => v.invariant))],
-      };
-    } catch (error) {
-      result = {
-        operator: mutant.operator,
-        description: mutant.description,
-        caught: false,
-        cases: 0,
-        violations: [],
-        error: (error as Error).message.split('\n')[0]!,
-      };
-    }
-    results.push(result);
-    onMutant?.(result, index, mutants.length);
+    results.push(await runMutant(target, pool, options, mutant));
+    onMutant?.(results.at(-1)!, index, mutants.length);
   }
-  const applied = results.filter((r) => !r.error);
+  const applied = results.filter((r) => !r.error).length;
+  const caught = results.filter((r) => r.caught).length;
   return {
     target: target.name,
-    variant,
+    variant: options.variant,
     seed: options.seed,
     statements: [...sent].sort(),
     mutants: results,
-    score: applied.length ? applied.filter((r) => r.caught).length / applied.length : 0,
+    caught,
+    applied,
+    score: applied ? caught / applied : 0,
   };
 }
 

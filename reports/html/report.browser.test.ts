@@ -300,6 +300,8 @@ describeWith([await postgresComponent(), await chromiumComponent()], 'HTML repor
       variant: 'correct',
       seed: 1,
       statements: [],
+      caught: 1,
+      applied: 2,
       score: 0.5,
       mutants: [
         {

@@ -1,7 +1,5 @@
 /** `chaos mutate`: the mutation score, and each mutant with its verdict and the invariants that caught it. */
 function mutationSection(report) {
-  const applied = report.mutants.filter((m) => !m.error);
-  const caught = applied.filter((m) => m.caught).length;
   const verdict = (m) =>
     m.error ? 'not applied' : m.caught ? `caught after ${m.cases} case(s)` : `SURVIVED ${m.cases} cases`;
   root.append(
@@ -14,8 +12,8 @@ function mutationSection(report) {
         `Mutants of ${report.target} / ${report.variant} `,
         el(
           'span',
-          { class: `badge ${caught === applied.length ? 'good' : 'bad'}` },
-          `${caught}/${applied.length}`,
+          { class: `badge ${report.caught === report.applied ? 'good' : 'bad'}` },
+          `${report.caught}/${report.applied}`,
         ),
       ),
       el('p', { class: 'meta' }, `mutation score ${Math.round(report.score * 100)}%, seed ${report.seed}`),
