@@ -18,7 +18,7 @@ import { runScenario } from '../harness/core/runner.ts';
 import { quotaOf } from '../harness/core/workload.ts';
 import { ServerPool } from '../harness/providers/server-pool.ts';
 import { describeWith, postgresComponent } from '../harness/testing/components.ts';
-import { ORCHESTRATOR_CRASH_EVERY, saga } from '../targets/saga/index.ts';
+import { crashesOrchestrator, ORCHESTRATOR_CRASH_EVERY, saga } from '../targets/saga/index.ts';
 
 describeWith([await postgresComponent()], 'saga properties', () => {
   const pool = new ServerPool({ preference: 'auto', urls: {} });
@@ -26,7 +26,7 @@ describeWith([await postgresComponent()], 'saga properties', () => {
   afterAll(() => pool.stopAll());
 
   type Case = { seed: number; workers: number; opCount: number };
-  /** Cases long enough that worker 0 reaches its orchestrator crash (every ORCHESTRATOR_CRASH_EVERY-th of its operations). */
+  /** Cases long enough that worker 0 crashes the orchestrator at least once, and often enough that steps fail. */
   const crashingCases: fc.Arbitrary<Case> = fc.integer({ min: 2, max: 4 }).chain((workers) =>
     fc.record({
       seed: fc.nat(10_000),
@@ -57,10 +57,11 @@ describeWith([await postgresComponent()], 'saga properties', () => {
       const result = await runCase('correct', kase);
       expect(result.error).toBeUndefined();
       expect(result.summary.operations).toBe(kase.opCount);
-      // Worker 0 asked for an orchestrator crash mid-run, once per ORCHESTRATOR_CRASH_EVERY of its
-      // operations, and it was accepted at least once. A later request may find the orchestrator
-      // still restarting: refused before it was sent, it is a fail, never unknown.
-      const crashes = Math.floor(quotaOf(kase.opCount, kase.workers, 0) / ORCHESTRATOR_CRASH_EVERY);
+      // Worker 0 asked for an orchestrator crash mid-run, at its second operation and then once per
+      // ORCHESTRATOR_CRASH_EVERY, and it was accepted at least once. A later request may find the
+      // orchestrator still restarting: refused before it was sent, it is a fail, never unknown.
+      const indexes = Array.from({ length: quotaOf(kase.opCount, kase.workers, 0) }, (_, i) => i);
+      const crashes = indexes.filter(crashesOrchestrator).length;
       const requested = result.summary.byOperation.crashOrchestrator;
       expect(requested).toMatchObject({ info: 0 });
       expect(requested!.ok + requested!.fail).toBe(crashes);

@@ -1,7 +1,12 @@
 /**
- * Every built-in scenario on real MariaDB and Postgres servers (short ones,
- * and clock skew on last-write-wins, for three seeds): each correct variant must hold and each broken variant
- * must be caught, with violations that name operations.
+ * Every built-in scenario on real MariaDB and Postgres servers: each correct
+ * variant must hold and each broken variant must be caught, with violations
+ * that name operations. The short scenarios of the SQL targets run on five
+ * seeds, and their detection matrix is asserted: every mutant caught on every
+ * seed within a second (median), no false alarm. So does clock skew on
+ * last-write-wins, on three. The rest (services over HTTP, fault schedules,
+ * timed passes) cost seconds of set-up a run and run on one seed; `npm run
+ * chaos -- --seeds N` sweeps them.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +14,9 @@ import { join } from 'node:path';
 import { afterAll, describe, type ExpectStatic, expect, it } from 'vitest';
 import { runEnvironment } from '../harness/cli/environment.ts';
 import { buildRegistry, selectRuns } from '../harness/config/registry.ts';
+import { detectionMatrix } from '../harness/core/detection.ts';
 import { planFaultWindows } from '../harness/core/fault-plan.ts';
+import type { RunResult } from '../harness/core/results.ts';
 import { runScenario } from '../harness/core/runner.ts';
 import { ServerPool } from '../harness/providers/server-pool.ts';
 import {
@@ -19,17 +26,15 @@ import {
   postgresComponent,
   toxiproxyComponent,
 } from '../harness/testing/components.ts';
+import { inDetectionMatrix, sweepRunMs } from './detection-suite.ts';
 import { builtins } from './index.ts';
 
-const SEEDS = [1, 2, 3];
-/** Scenarios longer than this run once (on one seed). */
-const LONG_SCENARIO_MS = 3000;
-/**
- * And for at most this long. Not less: the saga and cross-service mutants take 4 to 7 s to their
- * first proof (`npm run chaos -- --seeds 3`: 5.4 s to 6.6 s on seed 1); capped at 3 s, a loaded CI
- * machine once let two of them through.
- */
-const LONG_SCENARIO_CAP_MS = 6000;
+/** The seeds of the detection matrix: short scenarios of the SQL targets. */
+const SEEDS = [1, 2, 3, 4, 5];
+/** Clock skew on last-write-wins: the wall-clock variant must not survive any of these. */
+const SKEW_SEEDS = [1, 2, 3];
+/** Median time to first proof a broken variant of the matrix must beat (issue #25's goal). */
+const FIRST_PROOF_GOAL_MS = 1000;
 const components = [
   await mariadbComponent(),
   await postgresComponent(),
@@ -54,32 +59,27 @@ describeWith(components, 'article scenarios on real databases', () => {
     seed: number;
     broken: boolean;
     withFaults: boolean;
+    inMatrix: boolean;
     durationMs?: number;
   }
+  /** Each finished run of the matrix's scenarios, for the matrix. */
+  const matrixRuns: RunResult[] = [];
   const runs = selectRuns(buildRegistry(builtins, {}), {});
   const cases: Case[] = [];
   for (const seed of SEEDS) {
     for (const { scenario, target, variant } of runs) {
       const broken = target.variants[variant]!.broken;
-      // Fault scenarios run at their own length (their schedule needs it), once.
+      // Fault scenarios run at their own length (their schedule needs it).
       const withFaults = (scenario.faults ?? []).length > 0;
-      // Scenarios that ask for more than a few seconds (services that crash and restart need them) run
-      // once, capped; so do multi-pass scenarios (the timing grid: a fixed schedule of paced workers, whatever the seed).
-      const long = (scenario.workload.durationMs ?? 0) > LONG_SCENARIO_MS;
-      // Except clock skew, which the wall-clock variant must not survive on any seed (nor the clock that mends it fail).
+      const inMatrix = inDetectionMatrix(scenario, target);
+      // Clock skew, which the wall-clock variant must not survive on any seed (nor the clock that mends it fail).
       const skewProof = onlyClockSkew(scenario) && ['lww-wall-clock', 'lww-hlc'].includes(variant);
-      if ((withFaults || long || scenario.passes) && !skewProof && seed !== SEEDS[0]) continue;
-      // Short scenarios run 800 ms, except those of services over HTTP, whose sagas and projections
-      // take a second or more to reach the state that proves a mutant (choreography: 1.3 s median).
-      const durationMs = withFaults
-        ? undefined
-        : long
-          ? Math.min(scenario.workload.durationMs!, LONG_SCENARIO_CAP_MS)
-          : target.http
-            ? undefined
-            : 800;
+      const seeds = inMatrix ? SEEDS : skewProof ? SKEW_SEEDS : [SEEDS[0]];
+      if (!seeds.includes(seed)) continue;
+      const durationMs = sweepRunMs(scenario, target);
       cases.push({
         name: `seed ${seed}: ${scenario.name} / ${variant} is ${broken ? 'caught' : 'valid'}`,
+        inMatrix,
         scenario,
         target,
         variant,
@@ -92,7 +92,7 @@ describeWith(components, 'article scenarios on real databases', () => {
   }
 
   async function check(
-    { scenario, target, variant, seed, broken, withFaults, durationMs }: Case,
+    { scenario, target, variant, seed, broken, withFaults, inMatrix, durationMs }: Case,
     expect: ExpectStatic,
   ) {
     const result = await runScenario(scenario, target, variant, runEnvironment(pool), {
@@ -101,6 +101,7 @@ describeWith(components, 'article scenarios on real databases', () => {
       timeScale: 0.05,
       ...(durationMs ? { durationMs } : {}),
     });
+    if (inMatrix) matrixRuns.push(result);
     expect(result.error).toBeUndefined();
     expect(result.summary.operations).toBeGreaterThan(0);
     // On a wrong verdict, say what the checkers found (or why they could not judge).
@@ -149,6 +150,24 @@ describeWith(components, 'article scenarios on real databases', () => {
   // waiting (for servers, services, the workload's clock), and each target has its own databases.
   describe.concurrent('two at a time', () => {
     for (const c of cases.filter((c) => !alone(c))) it(c.name, ({ expect }) => check(c, expect));
+  });
+
+  it(`the detection matrix over ${SEEDS.length} seeds: every mutant caught on each, within ${FIRST_PROOF_GOAL_MS} ms (median), no false alarm`, () => {
+    const matrix = detectionMatrix(matrixRuns);
+    expect(new Set(matrix.map((row) => row.scenario)).size).toBeGreaterThanOrEqual(8);
+    for (const row of matrix) {
+      const name = `${row.scenario} / ${row.variant}`;
+      expect(
+        [...row.seeds].sort((a, b) => a - b),
+        name,
+      ).toEqual(SEEDS);
+      expect({ name, missed: row.missed, falseAlarms: row.falseAlarms }).toEqual({
+        name,
+        missed: [],
+        falseAlarms: [],
+      });
+      if (row.broken) expect(row.firstProofMs!.median, name).toBeLessThan(FIRST_PROOF_GOAL_MS);
+    }
   });
 
   it('a run interrupted before its first operation tested nothing: unknown, never valid', async () => {

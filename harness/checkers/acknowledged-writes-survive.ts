@@ -12,7 +12,7 @@
  * - refused-write-absent: no failed write is present.
  * With no acknowledged write the verdict is `unknown`: nothing was shown to survive.
  */
-import { type Checker, unknownResult, type Violation } from '../core/check.ts';
+import { type Checker, operationsByCase, unknownResult, type Violation } from '../core/check.ts';
 import { type CheckerLabel, FieldReader, idsOf, type Key, type OperationField } from './fields.ts';
 
 export interface AcknowledgedWritesSurviveOptions<State> extends CheckerLabel {
@@ -61,14 +61,14 @@ export function acknowledgedWritesSurvive<State>(
                 `#${w.operation.id} wrote ${w.what} and was acknowledged at ${w.operation.completedAt.toFixed(0)} ms`,
             )
             .join(', ')})`,
-          operations: idsOf(lost.slice(0, LISTED).map((w) => w.operation)),
+          ...operationsByCase(lost.slice(0, LISTED).map((w) => [w.operation.id])),
         });
       }
       if (phantom.length > 0) {
         violations.push({
           invariant: 'refused-write-absent',
           message: `${phantom.length} writes reported as failed are present (first: #${phantom[0]})`,
-          operations: phantom.slice(0, LISTED),
+          ...operationsByCase(phantom.slice(0, LISTED).map((id) => [id])),
         });
       }
       const result = fields.result(violations);

@@ -148,29 +148,31 @@ describeWith(components, 'chaos command line', () => {
     expect(serverProcesses()).toBe('');
   });
 
-  it('--seeds 5 runs the SQL scenarios once per seed and writes the detection matrix: every mutant caught on every seed in under 1 s, no false alarm', () => {
+  // The matrix over five seeds of every SQL scenario is asserted by targets/targets.integration.test.ts;
+  // here, what the command writes for it.
+  it('--seeds 2-3 runs the scenarios once per seed and writes the detection matrix beside the runs', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-seeds-'));
-    const scenarios = ['concurrent-create', 'stale-version-mutation', 'fk-missing-employee'];
+    const scenarios = ['concurrent-create', 'stale-version-mutation'];
     const args = scenarios.flatMap((s) => ['--scenario', s]);
-    const { code, stdout } = chaos([...args, '--duration', '500ms', '--seeds', '5', '--out', out]);
+    const { code, stdout } = chaos([...args, '--duration', '500ms', '--seeds', '2-3', '--out', out]);
     expect(code, stdout).toBe(0);
-    expect(stdout).toMatch(/^seeds 1-5; 30 runs;/m);
+    expect(stdout).toMatch(/^seeds 2-3; 8 runs;/m);
     expect(stdout).toMatch(/detection over seeds\n/);
     const results = readResults(out);
-    expect(results.seeds).toEqual([1, 2, 3, 4, 5]);
-    expect(results.runs).toHaveLength(30);
+    expect(results.seeds).toEqual([2, 3]);
+    expect(results.runs).toHaveLength(8);
     const rows = results.detection!;
     expect(rows.map((r) => `${r.scenario} / ${r.variant}`).sort()).toEqual(
       scenarios
         .flatMap((s) =>
-          results.runs.filter((r) => r.scenario === s && r.seed === 1).map((r) => `${s} / ${r.variant}`),
+          results.runs.filter((r) => r.scenario === s && r.seed === 2).map((r) => `${s} / ${r.variant}`),
         )
         .sort(),
     );
     for (const row of rows) {
       if (row.broken) {
-        expect(row.caught, `${row.scenario} / ${row.variant}`).toEqual([1, 2, 3, 4, 5]);
-        expect(row.firstProofMs!.median).toBeLessThan(1000);
+        expect(row.caught, `${row.scenario} / ${row.variant}`).toEqual([2, 3]);
+        expect(row.firstProofMs!.max).toBeGreaterThan(0);
       } else expect(row.falseAlarms, `${row.scenario} / ${row.variant}`).toEqual([]);
     }
     // Each seed's histories in its own folder, so no seed overwrites another's.
@@ -178,9 +180,9 @@ describeWith(components, 'chaos command line', () => {
       readdirSync(out)
         .filter((f) => f.startsWith('seed-'))
         .sort(),
-    ).toEqual(['seed-1', 'seed-2', 'seed-3', 'seed-4', 'seed-5']);
+    ).toEqual(['seed-2', 'seed-3']);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('"detection"');
-    expect(results.replay).toContain('--seeds 1-5');
+    expect(results.replay).toContain('--seeds 2-3');
     expect(chaos(['--seeds', '5', '--seed', '1', '--scenario', 'concurrent-create']).code).toBe(2);
   });
 

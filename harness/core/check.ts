@@ -19,6 +19,11 @@ export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 export const MAX_VIOLATIONS_KEPT = 200;
 
+/** The operations of a violation that stands for several independent cases: all of them, and each case's. */
+export function operationsByCase(cases: number[][]): Pick<Violation, 'operations' | 'cases'> {
+  return { operations: [...new Set(cases.flat())], cases };
+}
+
 /** Every violation the checks found, including those not kept in the results. */
 export function violationTotal(checks: readonly CheckResult[]): number {
   return checks.reduce((n, c) => n + c.violations.length + (c.omitted ?? 0), 0);

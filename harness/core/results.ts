@@ -16,6 +16,13 @@ export const ViolationSchema = z.object({
   invariant: z.string(),
   message: z.string(),
   operations: z.array(z.number()),
+  /**
+   * When one violation stands for several independent cases (n orders stuck,
+   * n timers dangling), each case's operations. A case is proven once its own
+   * operations complete, so the first proof is the earliest case's, not the last
+   * operation of them all.
+   */
+  cases: z.array(z.array(z.number())).optional(),
 });
 
 export const CheckSeriesSchema = z.object({

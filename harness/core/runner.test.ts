@@ -55,6 +55,13 @@ describe('firstEvidence', () => {
     expect(firstEvidence([{ operations, checks: [invalid([3, 7], [8, 3])] }])).toBe(200);
   });
 
+  it('dates a violation that stands for several cases from its earliest proven case', () => {
+    const cases = [[9, 3], [7, 8], []];
+    const summarized = { invariant: 'i', message: 'm', operations: [9, 3, 7, 8], cases };
+    const checks = [{ checker: 'c', verdict: 'invalid' as const, violations: [summarized] }];
+    expect(firstEvidence([{ operations, checks }])).toBe(500);
+  });
+
   it('dates a violation of the final state (no operations named) at the end of the run', () => {
     expect(firstEvidence([{ operations, checks: [invalid([])] }])).toBe(900);
   });

@@ -35,9 +35,13 @@ export function firstEvidence(runs: Pick<SingleRun, 'checks' | 'operations'>[]):
     if (violations.length === 0) continue;
     const completedAt = new Map(run.operations.map((o) => [o.id, o.completedAt]));
     const end = run.operations.reduce((t, o) => Math.max(t, o.completedAt), 0);
+    // Proven when the last operation a case names completed (the end, if it names none).
+    const provenAt = (ids: readonly number[]) => {
+      const times = ids.map((id) => completedAt.get(id)).filter((t): t is number => t !== undefined);
+      return times.length > 0 ? Math.max(...times) : end;
+    };
     for (const v of violations) {
-      const times = v.operations.map((id) => completedAt.get(id)).filter((t): t is number => t !== undefined);
-      const at = times.length > 0 ? Math.max(...times) : end;
+      const at = v.cases?.length ? Math.min(...v.cases.map(provenAt)) : provenAt(v.operations);
       first = first === undefined ? at : Math.min(first, at);
     }
   }

@@ -20,6 +20,8 @@
  *   the first failure of every scheduled broken variant over 20 seeds.
  * - mutation (mutation.ts): `chaos mutate` on every built-in SQL target, its
  *   mutation score; the hand-written broken variants' equivalents caught.
+ * - detection (detection.ts): the detection matrix over 20 seeds
+ *   (BENCH_DETECTION_SEEDS; BENCH_DETECTION=all for every scenario).
  *
  * BENCH_ONLY=postgres,mariadb,http,memory picks some; BENCH_ROUNDS and
  * BENCH_SECONDS set the length (settings.ts reads and checks them all). Exit
@@ -29,6 +31,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exitCodeOf } from '../../harness/core/errors.ts';
 import { ServerPool } from '../../harness/providers/server-pool.ts';
+import { detectionOverSeeds } from './detection.ts';
 import { httpPlaceOrder } from './http.ts';
 import { linearizabilityAgainstPorcupine } from './linearizability.ts';
 import { listAppendScaling } from './list-append-scaling.ts';
@@ -63,6 +66,7 @@ const RUN_ORDER: BenchPart[] = [
   'list-append',
   'schedules',
   'mutation',
+  'detection',
 ];
 
 async function main(): Promise<number> {
@@ -80,6 +84,7 @@ async function main(): Promise<number> {
     'list-append': async () => listAppendScaling(),
     schedules: () => pctAgainstRandomSchedules(pool),
     mutation: () => mutationScores(pool),
+    detection: () => detectionOverSeeds(pool, settings.detection),
   };
   const chosen = RUN_ORDER.filter((part) => settings.only.includes(part));
   try {

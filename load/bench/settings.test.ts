@@ -22,6 +22,8 @@ describe('benchSettings', () => {
           BENCH_MAX_STEAL: '0',
           BENCH_UPSERTS: '800',
           BENCH_OUT: '/tmp/bench-out',
+          BENCH_DETECTION_SEEDS: '5',
+          BENCH_DETECTION: 'all',
         },
         WORKERS,
       ),
@@ -32,6 +34,7 @@ describe('benchSettings', () => {
       maxSteal: 0,
       upserts: 800,
       outDir: '/tmp/bench-out',
+      detection: { seeds: 5, everyScenario: true },
     });
   });
 
@@ -51,6 +54,8 @@ describe('benchSettings', () => {
       { BENCH_MAX_STEAL: 'x' },
       'BENCH_MAX_STEAL: expected a share of the CPU between 0 and 1 (0.03 for 3%), got "x"',
     ],
+    [{ BENCH_DETECTION_SEEDS: '0' }, 'BENCH_DETECTION_SEEDS: expected a whole number >= 1, got "0"'],
+    [{ BENCH_DETECTION: 'every' }, 'BENCH_DETECTION: expected sql (the default) or all, got "every"'],
     [{ BENCH_UPSERTS: '4' }, 'BENCH_UPSERTS: expected a whole number >= 8, got "4"'],
     [{ BENCH_UPSERTS: '1001' }, 'BENCH_UPSERTS: expected a multiple of the 8 workers, got 1001'],
     [

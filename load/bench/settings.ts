@@ -16,6 +16,7 @@ export const BENCH_PARTS = [
   'list-append',
   'schedules',
   'mutation',
+  'detection',
 ] as const;
 /** Workers (each its own connection) of every SQL tool, the harness's and the references'. */
 export const WORKERS = 8;
@@ -34,6 +35,8 @@ export interface BenchSettings {
   upserts: number;
   /** Where bench.json goes (BENCH_OUT). */
   outDir: string;
+  /** Seeds of the detection matrix (BENCH_DETECTION_SEEDS), and whether it sweeps every scenario (BENCH_DETECTION=all). */
+  detection: { seeds: number; everyScenario: boolean };
 }
 
 export const BENCH_DEFAULTS = {
@@ -50,6 +53,7 @@ export const BENCH_DEFAULTS = {
    */
   upserts: 16_000,
   outDir: 'chaos-report',
+  detection: { seeds: 20, everyScenario: false },
 };
 
 /** Variable `name` as a whole number of at least `min` (the CLI's own check), or the default when it is unset or empty. */
@@ -80,6 +84,10 @@ export function benchSettings(env: NodeJS.ProcessEnv, workers: number): BenchSet
   if (upserts % workers !== 0)
     throw new UsageError(`BENCH_UPSERTS: expected a multiple of the ${workers} workers, got ${upserts}`);
 
+  const scope = env.BENCH_DETECTION?.trim() || 'sql';
+  if (scope !== 'sql' && scope !== 'all')
+    throw new UsageError(`BENCH_DETECTION: expected sql (the default) or all, got ${shown(scope)}`);
+
   return {
     only: only as BenchPart[],
     rounds: wholeNumber(env, 'BENCH_ROUNDS', BENCH_DEFAULTS.rounds, 1),
@@ -87,5 +95,9 @@ export function benchSettings(env: NodeJS.ProcessEnv, workers: number): BenchSet
     maxSteal,
     upserts,
     outDir: env.BENCH_OUT?.trim() || BENCH_DEFAULTS.outDir,
+    detection: {
+      seeds: wholeNumber(env, 'BENCH_DETECTION_SEEDS', BENCH_DEFAULTS.detection.seeds, 1),
+      everyScenario: scope === 'all',
+    },
   };
 }

@@ -6,7 +6,7 @@
  * the moment the timers service applied it.
  */
 
-import { type Checker, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { type Checker, operationsByCase, type Violation, verdictOf } from '../../harness/core/check.ts';
 import { groupBy } from '../../harness/core/collections.ts';
 import type { Operation } from '../../harness/core/history.ts';
 import { percentile } from '../../harness/core/stats.ts';
@@ -38,12 +38,14 @@ export const noDanglingReference: Checker<CrossServiceState> = {
       {
         invariant: 'timer-references-living-employee',
         message: `${dangling.length} timers reference deleted employees; first: timer ${first.id} -> ${first.employeeId}`,
-        operations: dangling
-          .slice(0, LISTED)
-          .flatMap((t) => [
-            ...opsOf(operations, 'createTimer', 'id', t.id),
-            ...opsOf(operations, 'deleteEmployee', 'id', t.employeeId!),
-          ]),
+        ...operationsByCase(
+          dangling
+            .slice(0, LISTED)
+            .map((t) => [
+              ...opsOf(operations, 'createTimer', 'id', t.id),
+              ...opsOf(operations, 'deleteEmployee', 'id', t.employeeId!),
+            ]),
+        ),
       },
     ]);
   },
@@ -60,9 +62,11 @@ export const eventsAppliedOnce: Checker<CrossServiceState> = {
       violations.push({
         invariant: 'applied-once',
         message: `${twice.length} events were applied more than once; first: ${twice[0]![0]} applied ${twice[0]![1].length} times`,
-        operations: twice
-          .slice(0, LISTED)
-          .flatMap(([, list]) => opsOf(operations, 'deleteEmployee', 'id', list[0]!.employeeId)),
+        ...operationsByCase(
+          twice
+            .slice(0, LISTED)
+            .map(([, list]) => opsOf(operations, 'deleteEmployee', 'id', list[0]!.employeeId)),
+        ),
       });
     }
     const undelivered = finalState.outbox.filter((e) => !applications.has(e.eventId));
@@ -70,9 +74,9 @@ export const eventsAppliedOnce: Checker<CrossServiceState> = {
       violations.push({
         invariant: 'delivered-at-least-once',
         message: `${undelivered.length} committed events were never applied; first: ${undelivered[0]!.eventId} for ${undelivered[0]!.employeeId}`,
-        operations: undelivered
-          .slice(0, LISTED)
-          .flatMap((e) => opsOf(operations, 'deleteEmployee', 'id', e.employeeId)),
+        ...operationsByCase(
+          undelivered.slice(0, LISTED).map((e) => opsOf(operations, 'deleteEmployee', 'id', e.employeeId)),
+        ),
       });
     }
     if (finalState.deadLetters.length > 0) {
@@ -117,7 +121,7 @@ export const acknowledgedTimersKept: Checker<CrossServiceState> = {
             {
               invariant: 'acknowledged-timer-kept',
               message: `${lost.length} acknowledged timers of living employees are gone; first: #${lost[0]!.id}`,
-              operations: lost.slice(0, LISTED).map((o) => o.id),
+              ...operationsByCase(lost.slice(0, LISTED).map((o) => [o.id])),
             },
           ],
     );

@@ -24,8 +24,17 @@ const QUIESCENCE_MS = 15_000;
 const EMPLOYEE_EVERY = 5;
 /** Worker 0's crash-and-delete cycle: its length, and the index in it of the employee deleted. */
 export const CRASH_EVERY = 20;
-/** The last employee worker 0 creates in a cycle (a multiple of EMPLOYEE_EVERY), four steps before the cycle ends. */
-export const VICTIM_AT = CRASH_EVERY - EMPLOYEE_EVERY;
+/** The step of worker 0's cycle that creates the employee it deletes under a crash: the second. */
+export const VICTIM_AT = 1;
+/** What worker 0 does from VICTIM_AT on, to that employee. */
+export const CYCLE = [
+  'createEmployee',
+  'createEmployee',
+  'createTimer',
+  'createTimer',
+  'injectFault',
+  'deleteEmployee',
+] as const;
 /** How many of each worker's latest employees timers and deletes choose from. */
 const RECENT_EMPLOYEES = 3;
 
@@ -64,6 +73,8 @@ async function startServices(
 }
 
 const employeeId = (worker: number, index: number) => `emp-${worker}-${index}`;
+/** Worker 0's employee of the crash cycle that starts at this index: not an `emp-` one, so no other worker picks it. */
+const victimOf = (cycleStart: number) => `victim-0-${cycleStart}`;
 
 async function quiesce(services: Services, variant: string): Promise<void> {
   if (variant === 'fire-and-forget-delete') {
@@ -172,22 +183,22 @@ export const crossService = defineTarget<Services, CrossServiceState, Services>(
     },
   },
   plan: ({ rng, worker, index, keyCount }) => {
-    // Every CRASH_EVERY operations worker 0 gives a timer to the last employee it created before
-    // (at VICTIM_AT), arms the employees service to crash right after that employee's delete commits
-    // (no other worker's delete can use the crash up), and deletes that employee: the moment an event is kept (outbox in the transaction) or lost (the
-    // broken publishing variants), with a timer left behind to show the loss. Not more often: the
-    // employees service takes about a second to restart, and while it is down nothing is deleted.
+    // Every CRASH_EVERY operations, from its second on, worker 0 creates an employee of its own (one no
+    // other worker picks, so none deletes it first), gives it a timer, arms the employees service to
+    // crash right after that employee's delete commits, and deletes it: the moment an event is kept
+    // (outbox in the transaction) or lost (the broken publishing variants), with a timer left behind to
+    // show the loss. Early, so a mutant is proven early; not more often: the employees service takes
+    // about a second to restart, and while it is down nothing is deleted.
+    // The create and the timer are each sent twice: the other workers' injected failures often refuse one.
     const step = index % CRASH_EVERY;
-    if (worker === 0 && step > VICTIM_AT) {
-      const victim = employeeId(0, index - step + VICTIM_AT);
-      if (step === VICTIM_AT + 2)
-        return { op: 'createTimer', args: { id: `timer-0-${index}`, employeeId: victim } };
-      if (step === VICTIM_AT + 3)
-        return {
-          op: 'injectFault',
-          args: { service: 'employees', hook: 'crashAfterCommitOf', value: victim },
-        };
-      if (step === VICTIM_AT + 4) return { op: 'deleteEmployee', args: { id: victim } };
+    if (worker === 0 && step >= VICTIM_AT && step < VICTIM_AT + CYCLE.length) {
+      const victim = victimOf(index - step);
+      const op = CYCLE[step - VICTIM_AT]!;
+      if (op === 'createEmployee') return { op, args: { id: victim } };
+      if (op === 'createTimer') return { op, args: { id: `timer-0-${index}`, employeeId: victim } };
+      if (op === 'injectFault')
+        return { op, args: { service: 'employees', hook: 'crashAfterCommitOf', value: victim } };
+      return { op, args: { id: victim } };
     }
     if (index % EMPLOYEE_EVERY === 0)
       return { op: 'createEmployee', args: { id: employeeId(worker, index) } };

@@ -1,7 +1,7 @@
 /**
  * Worker 0's crash-and-delete cycle, on which catching the publishing mutants
- * depends: in every cycle it creates an employee, gives it a timer, arms the
- * employees service's crash and deletes that same employee, in that order.
+ * depends: in every cycle it creates an employee of its own, gives it a timer,
+ * arms the employees service's crash and deletes that same employee, in that order.
  */
 import { expect, it } from 'vitest';
 import { planOperations, type WorkloadSpec } from '../../harness/core/workload.ts';
@@ -16,23 +16,46 @@ const spec: WorkloadSpec = {
 };
 
 it.each([1, 2, 3])(
-  'seed %i: every cycle of worker 0 creates, times, crashes and deletes one employee',
+  'seed %i: every cycle of worker 0 creates, times, crashes and deletes one employee of its own',
   (seed) => {
     const plan = planOperations({ ...spec, seed }, crossService.plan, 0, 3 * CRASH_EVERY);
     for (let cycle = 0; cycle < 3; cycle++) {
       const inCycle = plan.slice(cycle * CRASH_EVERY, (cycle + 1) * CRASH_EVERY);
-      const ops = inCycle.map((p) => p.op);
-      const created = inCycle.filter((p) => p.op === 'createEmployee').at(-1)!;
-      const { id } = created.args as { id: string };
-      // After its last create, the cycle ends with the timer, the crash and the delete of that employee.
-      expect(ops.slice(-3)).toEqual(['createTimer', 'injectFault', 'deleteEmployee']);
-      expect(inCycle.indexOf(created)).toBe(VICTIM_AT); // the employee worker 0 created at its victim step
-      expect(inCycle.at(-3)!.args).toMatchObject({ employeeId: id });
-      expect(inCycle.at(-2)!.args).toEqual({ service: 'employees', hook: 'crashAfterCommitOf', value: id });
-      expect(inCycle.at(-1)!.args).toEqual({ id });
+      const steps = inCycle.slice(VICTIM_AT, VICTIM_AT + 6);
+      const { id } = steps[0]!.args as { id: string };
+      // Created (twice, in case one is refused), given timers, the crash armed, deleted: that employee.
+      expect(steps.map((p) => p.op)).toEqual([
+        'createEmployee',
+        'createEmployee',
+        'createTimer',
+        'createTimer',
+        'injectFault',
+        'deleteEmployee',
+      ]);
+      expect(steps[1]!.args).toEqual({ id });
+      expect(steps[2]!.args).toMatchObject({ employeeId: id });
+      expect(steps[3]!.args).toMatchObject({ employeeId: id });
+      expect(steps[4]!.args).toEqual({ service: 'employees', hook: 'crashAfterCommitOf', value: id });
+      expect(steps[5]!.args).toEqual({ id });
     }
   },
 );
+
+it('no other worker touches the employee of worker 0`s crash cycle', () => {
+  const victims = new Set(
+    planOperations(spec, crossService.plan, 0, 3 * CRASH_EVERY)
+      .filter((p) => p.op === 'createEmployee')
+      .map((p) => (p.args as { id: string }).id)
+      .filter((id) => !id.startsWith('emp-')),
+  );
+  expect(victims.size).toBe(3); // one per cycle, created twice
+  for (const worker of [1, 2, 3]) {
+    const touched = planOperations(spec, crossService.plan, worker, 3 * CRASH_EVERY).map(
+      (p) => (p.args as { id?: string; employeeId?: string }).employeeId ?? (p.args as { id?: string }).id,
+    );
+    expect(touched.filter((id) => id !== undefined && victims.has(id))).toEqual([]);
+  }
+});
 
 it('only worker 0 arms the employees service to crash', () => {
   for (const worker of [1, 2, 3]) {

@@ -29,7 +29,7 @@ interface StoredEvent {
   command: string;
 }
 
-interface Stream {
+export interface Stream {
   stream: number;
   events: StoredEvent[];
   snapshot?: { version: number; balance: number; command: string };
@@ -96,6 +96,36 @@ const contiguousVersions: Checker<Stream[]> = {
           });
       });
     return verdictOf('contiguous-versions', violations);
+  },
+};
+
+/**
+ * The contract of appending with an expected version: an acknowledged command's event lands right
+ * after the state it decided on. One that lands later was decided on a state out of date, whether or
+ * not that broke a business rule this time.
+ */
+export const appendedAtExpectedVersion: Checker<Stream[]> = {
+  name: 'appended-at-expected-version',
+  description: "each acknowledged command's event is at the version after the one it decided on",
+  check({ operations, finalState }) {
+    const landed = new Map(
+      finalState.flatMap(({ stream, events }) =>
+        events.map((e) => [e.command, { stream, version: e.version }]),
+      ),
+    );
+    const violations: Violation[] = [];
+    for (const o of operations) {
+      const decidedAt = (o.value as { decidedAt?: number } | undefined)?.decidedAt;
+      const event = landed.get((o.args as Command).id);
+      if (o.outcome !== 'ok' || decidedAt === undefined || !event || event.version === decidedAt + 1)
+        continue;
+      violations.push({
+        invariant: 'appended-at-expected-version',
+        message: `stream ${event.stream}: command ${(o.args as Command).id} decided on version ${decidedAt}, yet its event landed at version ${event.version}`,
+        operations: [o.id],
+      });
+    }
+    return verdictOf('appended-at-expected-version', violations);
   },
 };
 
@@ -237,5 +267,5 @@ export const eventStore = defineTarget<PostgresClient, Stream[]>({
       await client.end();
     }
   },
-  checkers: [contiguousVersions, noOverdraft, snapshotsMatchEvents],
+  checkers: [contiguousVersions, appendedAtExpectedVersion, noOverdraft, snapshotsMatchEvents],
 });

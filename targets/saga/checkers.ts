@@ -3,7 +3,7 @@
  * services (read after quiescence) and the orchestrator's saga log.
  */
 
-import { type Checker, type Violation, verdictOf } from '../../harness/core/check.ts';
+import { type Checker, operationsByCase, type Violation, verdictOf } from '../../harness/core/check.ts';
 import { groupBy } from '../../harness/core/collections.ts';
 import type { Operation } from '../../harness/core/history.ts';
 import { CUSTOMERS, INITIAL_BALANCE, INITIAL_STOCK, SKUS } from './schema.ts';
@@ -42,7 +42,7 @@ export function summarize(invariant: string, problems: { message: string; ops: n
         .slice(0, 3)
         .map((p) => p.message)
         .join('; ')}`,
-      operations: [...new Set(problems.slice(0, LISTED).flatMap((p) => p.ops))],
+      ...operationsByCase(problems.slice(0, LISTED).map((p) => p.ops)),
     },
   ];
 }

@@ -211,8 +211,10 @@ export async function placeOrder(services: RunningServices, args: PlaceOrder, ct
   return outcome;
 }
 
-/** Worker 0 crashes the orchestrator at every this many of its operations. */
+/** Worker 0 crashes the orchestrator once in this many of its operations. */
 export const ORCHESTRATOR_CRASH_EVERY = 12;
+/** Worker 0's operation indexes that crash the orchestrator: the second (an early crash proves a mutant early), then every ORCHESTRATOR_CRASH_EVERY. */
+export const crashesOrchestrator = (index: number) => index % ORCHESTRATOR_CRASH_EVERY === 1;
 
 export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
   name: 'saga',
@@ -263,9 +265,11 @@ export const saga = defineTarget<RunningServices, SagaState, RunningServices>({
     },
   },
   plan: ({ rng, worker, index, seed }) => {
-    // Worker 0 crashes the orchestrator every 12th operation, mid-saga for the others.
-    if (worker === 0 && index % ORCHESTRATOR_CRASH_EVERY === ORCHESTRATOR_CRASH_EVERY - 1)
-      return { op: 'crashOrchestrator', args: { inMs: 20 } };
+    // Worker 0 crashes the orchestrator now and then, mid-saga for the others.
+    if (worker === 0 && crashesOrchestrator(index)) return { op: 'crashOrchestrator', args: { inMs: 20 } };
+    // Worker 1 first arms payments to drop two answers after their commit: retried charges, early on.
+    if (worker === 1 && index === 0)
+      return { op: 'injectFault', args: { service: 'payments', hook: 'crashAfterCommit', count: 2 } };
     const roll = rng.next();
     if (roll < 0.12) {
       // Failing several times as many calls as the orchestrator makes per step lets steps of the
